@@ -1,0 +1,52 @@
+"""The official China working-day calendar and the statutory time-limit engine (法定期限).
+
+Pure Python (numpy, no Django needed to compute); ``Calendar.default()`` adds the database's
+overrides when Django is configured. See docs/calendar.md.
+"""
+
+from fazhi.workdays.calendar import Calendar, CalendarEntry, DayKind
+from fazhi.workdays.errors import (
+    CalendarError,
+    CalendarNotPublished,
+    ExtensionNotAllowed,
+    InvalidDate,
+    InvalidLength,
+    InvalidPause,
+    NoticeFileError,
+    UnknownLimit,
+    UnknownUnit,
+)
+from fazhi.workdays.limits import (
+    ANNUAL_DEADLINES,
+    LIMITS,
+    AnnualDeadline,
+    LimitKind,
+    TimeLimit,
+    get_limit,
+)
+from fazhi.workdays.periods import Due, Pause, Unit, due_date
+
+__all__ = [
+    "ANNUAL_DEADLINES",
+    "LIMITS",
+    "AnnualDeadline",
+    "Calendar",
+    "CalendarEntry",
+    "CalendarError",
+    "CalendarNotPublished",
+    "DayKind",
+    "Due",
+    "ExtensionNotAllowed",
+    "InvalidDate",
+    "InvalidLength",
+    "InvalidPause",
+    "LimitKind",
+    "NoticeFileError",
+    "Pause",
+    "TimeLimit",
+    "UnknownLimit",
+    "UnknownUnit",
+    "Unit",
+    "due_date",
+    "get_limit",
+]
