@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DisputesConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "fazhi.disputes"
+    verbose_name = "矛盾纠纷化解"

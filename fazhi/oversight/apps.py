@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OversightConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "fazhi.oversight"
+    verbose_name = "制约监督"

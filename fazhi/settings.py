@@ -1,0 +1,238 @@
+"""Settings for Fazhi, read from the environment (django-environ).
+
+Every setting that differs between a laptop demo and a production deployment comes from an
+environment variable; the defaults are the embedded demo (SQLite under ./var/). Production
+fails closed: without FAZHI_DEBUG=1 there is no default secret key and ALLOWED_HOSTS must be
+set. See docs/configuration.md for the full list.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+from pathlib import Path
+
+import django_stubs_ext
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+django_stubs_ext.monkeypatch()
+
+BASE_DIR = Path(__file__).resolve().parent
+
+env = environ.Env()
+
+DEBUG: bool = env.bool("FAZHI_DEBUG", default=False)
+
+VAR_DIR = Path(env.str("FAZHI_VAR_DIR", default=str(Path.cwd() / "var"))).resolve()
+
+if DEBUG:
+    SECRET_KEY: str = env.str(
+        "FAZHI_SECRET_KEY", default="django-insecure-fazhi-debug-only-never-in-production"
+    )
+    ALLOWED_HOSTS: list[str] = env.list(
+        "FAZHI_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"]
+    )
+else:
+    SECRET_KEY = env.str("FAZHI_SECRET_KEY", default="")
+    if not SECRET_KEY:
+        raise ImproperlyConfigured(
+            "缺少设置 FAZHI_SECRET_KEY：生产环境必须提供密钥（本地演示请设置 FAZHI_DEBUG=1）。"
+        )
+    ALLOWED_HOSTS = env.list("FAZHI_ALLOWED_HOSTS", default=[])
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "缺少设置 FAZHI_ALLOWED_HOSTS：生产环境必须列出本站的域名，以逗号分隔。"
+        )
+
+CSRF_TRUSTED_ORIGINS: list[str] = env.list("FAZHI_CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_htmx",
+    # Fazhi, bottom layer first (imports point down only: DESIGN.md).
+    "fazhi.core",
+    "fazhi.workdays",
+    "fazhi.procedures",
+    "fazhi.indicators",
+    "fazhi.services",
+    "fazhi.disputes",
+    "fazhi.oversight",
+    "fazhi.portal",
+    "fazhi.workbench",
+    "fazhi.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "fazhi.urls"
+WSGI_APPLICATION = "fazhi.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "fazhi.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+
+# Database: DATABASE_URL, default a SQLite file under ./var/ (WAL mode).
+def _database() -> dict[str, object]:
+    default_url = f"sqlite:///{VAR_DIR / 'fazhi.sqlite3'}"
+    raw = env.str("DATABASE_URL", default=default_url)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # an unknown scheme is reported below, in Chinese
+            db: dict[str, object] = env.db_url_config(raw)
+    except Exception as exc:  # django-environ raises several kinds; all mean a bad URL
+        raise ImproperlyConfigured(f"设置 DATABASE_URL 无效（{exc}）。") from exc
+    engine = str(db.get("ENGINE", ""))
+    if engine.endswith("sqlite3"):
+        name = str(db.get("NAME", ""))
+        if name and name != ":memory:":
+            Path(name).parent.mkdir(parents=True, exist_ok=True)
+        db["OPTIONS"] = {
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+        }
+    elif engine.endswith("postgresql"):
+        db.setdefault("CONN_MAX_AGE", env.int("FAZHI_DB_CONN_MAX_AGE", default=60))
+        db["CONN_HEALTH_CHECKS"] = True
+    else:
+        raise ImproperlyConfigured(
+            f"设置 DATABASE_URL 无效：不支持的数据库“{raw.split(':', 1)[0]}”，"
+            "请使用 sqlite:/// 或 postgres://。"
+        )
+    return db
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Cache: Redis when REDIS_URL is set, the database otherwise (rate limits need a shared cache).
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "fazhi",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "fazhi_cache",
+        }
+    }
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "workbench:home"
+LOGOUT_REDIRECT_URL = "portal:home"
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env.str("FAZHI_STATIC_ROOT", default=str(VAR_DIR / "static")))
+with contextlib.suppress(OSError):  # a read-only deployment has run collectstatic already
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Serve assets straight from the apps' static folders as well, so that a fresh checkout
+# works without collectstatic; production still runs collectstatic for compressed files.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = Path(env.str("FAZHI_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"
+
+# Uploads and bodies: the public site refuses anything larger (issue 6 tightens per form).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("FAZHI_MAX_BODY_BYTES", default=10 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag instead
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+if not DEBUG:
+    SESSION_COOKIE_SECURE = env.bool("FAZHI_SECURE_COOKIES", default=True)
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Fazhi 法治 API",
+    "DESCRIPTION": "法治政府建设工作平台的 REST 接口（staff）。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# The site's own settings.
+FAZHI_SITE_NAME = env.str("FAZHI_SITE_NAME", default="法治政府建设工作平台")
+FAZHI_ROOT_DIVISION_CODE = env.str("FAZHI_ROOT_DIVISION_CODE", default="220302")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("FAZHI_LOG_LEVEL", default="WARNING")},
+}
