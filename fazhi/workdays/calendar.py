@@ -49,6 +49,8 @@ MAX_MONTHS = 120
 
 _LAST_ROLL_DAY = date(2100, 11, 30)  # roll_forward needs a working day after its input
 _BASE = FIRST_DAY.toordinal()
+_FIRST_ORD = _BASE
+_LAST_INPUT_ORD = LAST_INPUT_DAY.toordinal()
 _SIZE = LAST_DAY.toordinal() - _BASE + 1
 _EPOCH_SHIFT = (FIRST_DAY - date(1970, 1, 1)).days  # datetime64[D] value of FIRST_DAY
 
@@ -275,12 +277,16 @@ class Calendar:
 
     def add_working_days(self, start: date, n: int, *, provisional: bool = False) -> date:
         """The n-th working day after ``start`` (``start`` itself never counts); n=0: start."""
-        i = check_date(start, "起算日").toordinal() - _BASE
-        n = check_length(n, MAX_WORKING_DAYS, "工作日数")
-        if n == 0:
-            return start
+        # Fast path for the common, valid case (exact types, in range); else full checks.
+        if type(start) is not date or not _FIRST_ORD <= start.toordinal() <= _LAST_INPUT_ORD:
+            check_date(start, "起算日")
+        if type(n) is not int or not 0 < n <= MAX_WORKING_DAYS:
+            n = check_length(n, MAX_WORKING_DAYS, "工作日数")
+            if n == 0:
+                return start
+        i = start.toordinal() - _BASE
         r = self._work_pos[self._w[i + 1] + n - 1]
-        if not provisional:
+        if not provisional and self._u[r + 1] != self._u[i + 1]:
             self._require_covered(i + 1, r, f"自{start.isoformat()}起{n}个工作日的期限")
         return date.fromordinal(_BASE + r)
 

@@ -49,5 +49,7 @@ class NoticeFileError(CalendarError):
 
     def __init__(self, errors: Sequence[tuple[int, str]]) -> None:
         self.errors = list(errors)
-        lines = "；".join(f"第{line}行：{reason}" for line, reason in self.errors)
+        lines = "；".join(
+            f"第{line}行：{reason}" if line else reason for line, reason in self.errors
+        )
         super().__init__(f"通知文件有误，未导入任何内容。{lines}")

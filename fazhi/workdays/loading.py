@@ -52,7 +52,7 @@ def build_from_db(version: object) -> Calendar:
     entries = [
         CalendarEntry(day, DayKind(kind), name, source)
         for day, kind, name, source in CalendarDay.objects.values_list(
-            "day", "kind", "name", "source"
+            "on", "kind", "name", "source"
         )
     ]
     years = CalendarYear.objects.values_list("year", flat=True)

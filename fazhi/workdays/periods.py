@@ -108,15 +108,12 @@ class Due:
             text += f"（含延长{self.unit.describe(self.extension)}）"
         if self.rule:
             text += f"，{self.rule.basis}"
-        if self.paused:
-            text += "；期限中止，恢复计算前无到期日"
-        if self.provisional:
-            text += "；暂估（涉及尚未导入国务院放假安排的年份）"
         return text
 
     def __str__(self) -> str:
-        shown = self.on.isoformat() if self.on else "中止中"
-        return f"{shown}（{self.description}）"
+        shown = self.on.isoformat() if self.on else "中止中，恢复计算前无到期日"
+        flag = "，暂估" if self.provisional else ""
+        return f"{shown}（{self.description}{flag}）"
 
 
 def _normalise_pauses(paused: Iterable[Pause], start: date) -> list[Pause]:
