@@ -32,7 +32,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from fazhi.workdays.errors import CalendarError, CalendarNotPublished, InvalidDate, InvalidLength
+from fazhi.workdays.errors import (
+    CalendarError,
+    CalendarNotPublished,
+    InvalidDateError,
+    InvalidLengthError,
+)
 
 SHIPPED_CSV = Path(__file__).with_name("data") / "cn_calendar.csv"
 
@@ -99,13 +104,13 @@ def check_date(value: object, what: str = "日期", latest: date = LAST_INPUT_DA
     if isinstance(value, datetime) or not isinstance(value, date):
         shown = repr(value) if not isinstance(value, datetime) else f"{value}（含时刻的 datetime）"
         msg = f"日期格式错误：{what}应为日期（date），收到 {shown}"
-        raise InvalidDate(msg)
+        raise InvalidDateError(msg)
     if not FIRST_DAY <= value <= latest:
         msg = (
             f"日期超出可计算范围：{what} {value.isoformat()} 不在 "
             f"{FIRST_DAY.isoformat()} 至 {latest.isoformat()} 之间"
         )
-        raise InvalidDate(msg)
+        raise InvalidDateError(msg)
     return value
 
 
@@ -115,7 +120,7 @@ def parse_date(text: str, what: str = "日期") -> date:
         value = date.fromisoformat(text.strip())
     except (ValueError, AttributeError):
         msg = f"日期格式错误：{what}应为 YYYY-MM-DD，收到 {text!r}"
-        raise InvalidDate(msg) from None
+        raise InvalidDateError(msg) from None
     return check_date(value, what)
 
 
@@ -123,14 +128,14 @@ def check_length(value: object, maximum: int, what: str = "期限长度") -> int
     """Return ``value`` if it is an int in [0, maximum]."""
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
         msg = f"期限长度错误：{what}应为整数，收到 {value!r}"
-        raise InvalidLength(msg)
+        raise InvalidLengthError(msg)
     n = int(value)
     if n < 0:
         msg = f"期限长度错误：{what}不能为负数，收到 {n}"
-        raise InvalidLength(msg)
+        raise InvalidLengthError(msg)
     if n > maximum:
         msg = f"期限长度错误：{what} {n} 过长，最多 {maximum}"
-        raise InvalidLength(msg)
+        raise InvalidLengthError(msg)
     return n
 
 
@@ -209,7 +214,7 @@ class Calendar:
     @classmethod
     def default(cls) -> Calendar:
         """The shipped calendar plus the database's additions when Django is configured."""
-        from fazhi.workdays.loading import default_calendar  # noqa: PLC0415 (cycle)
+        from fazhi.workdays.loading import default_calendar
 
         return default_calendar()
 
@@ -327,14 +332,14 @@ class Calendar:
         arr = np.asarray(days)
         if not np.issubdtype(arr.dtype, np.datetime64):
             msg = f"日期格式错误：批量计算需要 datetime64[D] 数组，收到 {arr.dtype}"
-            raise InvalidDate(msg)
+            raise InvalidDateError(msg)
         off = arr.astype("datetime64[D]").astype(np.int64) - _EPOCH_SHIFT
         if off.size and (off.min() < 0 or off.max() > LAST_INPUT_DAY.toordinal() - _BASE):
             msg = (
                 f"日期超出可计算范围：批量日期须在 {FIRST_DAY.isoformat()} 至 "
                 f"{LAST_INPUT_DAY.isoformat()} 之间"
             )
-            raise InvalidDate(msg)
+            raise InvalidDateError(msg)
         return off
 
     @staticmethod
@@ -342,11 +347,11 @@ class Calendar:
         arr = np.asarray(n)
         if arr.dtype == np.bool_ or not np.issubdtype(arr.dtype, np.integer):
             msg = f"期限长度错误：批量计算的长度应为整数，收到 {arr.dtype}"
-            raise InvalidLength(msg)
+            raise InvalidLengthError(msg)
         arr = arr.astype(np.int64)
         if arr.size and (arr.min() < 0 or arr.max() > maximum):
             msg = f"期限长度错误：批量计算的长度须在 0 至 {maximum} 之间"
-            raise InvalidLength(msg)
+            raise InvalidLengthError(msg)
         return arr
 
     def _require_covered_bulk(self, lo: IntArray, hi: IntArray, what: str) -> None:
@@ -406,10 +411,12 @@ class Calendar:
 
     def provisional_mask(self, first: npt.ArrayLike, last: npt.ArrayLike) -> BoolArray:
         """Per element: whether any day in [first, last] lies in a year not loaded."""
-        lo = np.clip(np.asarray(first).astype("datetime64[D]").astype(np.int64) - _EPOCH_SHIFT,
-                     0, _SIZE - 1)
-        hi = np.clip(np.asarray(last).astype("datetime64[D]").astype(np.int64) - _EPOCH_SHIFT,
-                     0, _SIZE - 1)
+        lo = np.clip(
+            np.asarray(first).astype("datetime64[D]").astype(np.int64) - _EPOCH_SHIFT, 0, _SIZE - 1
+        )
+        hi = np.clip(
+            np.asarray(last).astype("datetime64[D]").astype(np.int64) - _EPOCH_SHIFT, 0, _SIZE - 1
+        )
         result: BoolArray = (self._u_np[hi + 1] - self._u_np[lo]) > 0
         return result
 

@@ -9,7 +9,7 @@ class CalendarError(ValueError):
     """Base of every calendar and time-limit error (bad input, missing calendar data)."""
 
 
-class CalendarNotPublished(CalendarError):
+class CalendarNotPublished(CalendarError):  # noqa: N818 (name fixed by the platform interface)
     """A computation reaches a year whose State Council holiday notice is not loaded."""
 
     def __init__(self, year: int, what: str = "该期限") -> None:
@@ -20,27 +20,27 @@ class CalendarNotPublished(CalendarError):
         )
 
 
-class InvalidDate(CalendarError):
+class InvalidDateError(CalendarError):
     """Not a date (or a date outside the range the calendar can compute)."""
 
 
-class InvalidLength(CalendarError):
+class InvalidLengthError(CalendarError):
     """A negative, non-integer or absurd period length or extension."""
 
 
-class UnknownUnit(CalendarError):
+class UnknownUnitError(CalendarError):
     """A unit other than natural, working or months."""
 
 
-class UnknownLimit(CalendarError):
+class UnknownLimitError(CalendarError):
     """A time-limit code that is not in the registry."""
 
 
-class ExtensionNotAllowed(CalendarError):
+class ExtensionNotAllowedError(CalendarError):
     """An extension that the rule does not allow, or longer than it allows."""
 
 
-class InvalidPause(CalendarError):
+class InvalidPauseError(CalendarError):
     """A suspension interval that is malformed (resumes before it starts, not dates)."""
 
 

@@ -21,17 +21,17 @@ def django_ready() -> bool:
     """Whether Django settings are configured and the app registry is ready."""
     if "django" not in sys.modules:
         return False
-    from django.apps import apps  # noqa: PLC0415
-    from django.conf import settings  # noqa: PLC0415
+    from django.apps import apps
+    from django.conf import settings
 
     return bool(settings.configured and apps.ready and apps.is_installed("fazhi.workdays"))
 
 
 def db_version() -> tuple[object, ...]:
     """(rows, latest change) of both override tables, in one query."""
-    from django.db import connection  # noqa: PLC0415
+    from django.db import connection
 
-    from fazhi.workdays.models import CalendarDay, CalendarYear  # noqa: PLC0415
+    from fazhi.workdays.models import CalendarDay, CalendarYear
 
     day = connection.ops.quote_name(CalendarDay._meta.db_table)
     year = connection.ops.quote_name(CalendarYear._meta.db_table)
@@ -47,7 +47,7 @@ def db_version() -> tuple[object, ...]:
 
 def build_from_db(version: object) -> Calendar:
     """The shipped calendar merged with every database row."""
-    from fazhi.workdays.models import CalendarDay, CalendarYear  # noqa: PLC0415
+    from fazhi.workdays.models import CalendarDay, CalendarYear
 
     entries = [
         CalendarEntry(day, DayKind(kind), name, source)
@@ -61,7 +61,7 @@ def build_from_db(version: object) -> Calendar:
 
 def default_calendar() -> Calendar:
     """The calendar every deadline uses; see the module docstring."""
-    global _cached  # noqa: PLW0603 (the per-process cache)
+    global _cached
     if not django_ready():
         return Calendar.shipped()
     version = db_version()
@@ -76,5 +76,5 @@ def default_calendar() -> Calendar:
 
 def clear_cache() -> None:
     """Forget the merged calendar (tests)."""
-    global _cached  # noqa: PLW0603
+    global _cached
     _cached = None

@@ -34,14 +34,14 @@ class CalendarYear(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True, help_text=_("最近修改时间。"))
 
     class Meta:
-        ordering = ["year"]
+        ordering = ("year",)
         verbose_name = _("已发布年度")
         verbose_name_plural = _("已发布年度")
-        constraints = [
+        constraints = (
             models.CheckConstraint(
                 condition=models.Q(year__gte=1990, year__lte=2079), name="workdays_year_in_range"
-            )
-        ]
+            ),
+        )
 
     def __str__(self) -> str:
         return f"{self.year}年：{self.notice}"
@@ -78,7 +78,7 @@ class CalendarDay(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True, help_text=_("最近修改时间。"))
 
     class Meta:
-        ordering = ["on"]
+        ordering = ("on",)
         verbose_name = _("日历调整")
         verbose_name_plural = _("日历调整")
 

@@ -67,9 +67,7 @@ def _check_row(
     if not name:
         errors.append((line, "缺少名称（如“国庆节”）"))
         return None
-    if year is not None and not (
-        day.year == year or (day.year == year - 1 and day.month == 12)
-    ):
+    if year is not None and not (day.year == year or (day.year == year - 1 and day.month == 12)):
         errors.append((line, f"{day.isoformat()} 不属于{year}年的安排（仅允许该年及上年12月）"))
         return None
     if not FIRST_DAY <= day <= LAST_INPUT_DAY:

@@ -32,7 +32,7 @@ from fazhi.workdays.calendar import (
     check_length,
     months_later,
 )
-from fazhi.workdays.errors import CalendarNotPublished, InvalidPause, UnknownUnit
+from fazhi.workdays.errors import CalendarNotPublished, InvalidPauseError, UnknownUnitError
 
 if TYPE_CHECKING:
     from fazhi.workdays.limits import TimeLimit
@@ -67,14 +67,14 @@ class Unit(StrEnum):
 
 
 def parse_unit(value: object) -> Unit:
-    """A ``Unit`` from a Unit or its value; ``UnknownUnit`` otherwise."""
+    """A ``Unit`` from a Unit or its value; ``UnknownUnitError`` otherwise."""
     if isinstance(value, Unit):
         return value
     try:
         return Unit(str(value))
     except ValueError:
         msg = f"未知的期限单位：{value!r}（应为 natural 自然日、working 工作日 或 months 月）"
-        raise UnknownUnit(msg) from None
+        raise UnknownUnitError(msg) from None
 
 
 Pause = tuple[date, date | None]
@@ -124,13 +124,13 @@ def _normalise_pauses(paused: Iterable[Pause], start: date) -> list[Pause]:
             begin, end = item
         except (TypeError, ValueError):
             msg = f"中止期间格式错误：应为（开始日, 恢复日或空），收到 {item!r}"
-            raise InvalidPause(msg) from None
+            raise InvalidPauseError(msg) from None
         begin = check_date(begin, "中止开始日")
         if end is not None:
             end = check_date(end, "中止恢复日")
             if end < begin:
                 msg = f"中止期间错误：恢复日 {end.isoformat()} 早于开始日 {begin.isoformat()}"
-                raise InvalidPause(msg)
+                raise InvalidPauseError(msg)
             if end <= start:
                 continue
         items.append((max(begin, start + ONE_DAY), end))

@@ -59,9 +59,9 @@ def import_notice(
         wanted = {e.day: e for e in notice.entries}
         span = (min(wanted), max(wanted)) if wanted else None
         existing = {row.on: row for row in CalendarDay.objects.filter(on__in=list(wanted))}
-        stale = CalendarDay.objects.filter(
-            on__year=notice.year, kind__in=_NOTICE_KINDS
-        ).exclude(on__in=list(wanted))
+        stale = CalendarDay.objects.filter(on__year=notice.year, kind__in=_NOTICE_KINDS).exclude(
+            on__in=list(wanted)
+        )
         affected = {d.year for d in wanted} | set(stale.values_list("on__year", flat=True))
         deleted = stale.delete()[0]
         to_create: list[CalendarDay] = []

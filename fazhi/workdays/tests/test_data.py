@@ -14,7 +14,7 @@ def test_csv_is_exactly_what_the_notices_build():
 
 
 def test_covers_2004_to_2026():
-    assert SHIPPED_YEARS == frozenset(range(2004, 2027))
+    assert frozenset(range(2004, 2027)) == SHIPPED_YEARS
     years = {e.day.year for e in read_shipped_entries()}
     assert years == set(range(2004, 2027))
 

@@ -54,8 +54,9 @@ def test_default_without_overrides_is_the_shipped_calendar():
 def test_local_rest_day_overrides_the_shipped_file(django_assert_max_num_queries):
     before = Calendar.default()
     assert before.is_working_day(date(2025, 4, 21))
-    CalendarDay.objects.create(on=date(2025, 4, 21), kind="local_rest_day", name="民族节日",
-                               source="区政府决定")
+    CalendarDay.objects.create(
+        on=date(2025, 4, 21), kind="local_rest_day", name="民族节日", source="区政府决定"
+    )
     after = Calendar.default()
     assert after is not before
     assert not after.is_working_day(date(2025, 4, 21))
@@ -130,8 +131,14 @@ def test_due_prints_date_rule_and_provisional():
 
 
 def test_due_with_pause_and_limit():
-    out = run("due", "2025-09-01", "--limit", "reconsideration.decide",
-              "--paused", "2025-09-25:2025-10-08")
+    out = run(
+        "due",
+        "2025-09-01",
+        "--limit",
+        "reconsideration.decide",
+        "--paused",
+        "2025-09-25:2025-10-08",
+    )
     assert "到期日：2025-11-14" in out
     assert "行政复议法 第六十二条" in out
 
@@ -155,20 +162,27 @@ def test_bad_input_is_a_command_error(args, message):
         run(*args)
 
 
-def test_admin_change_sends_the_signal(
-    admin_client, django_capture_on_commit_callbacks, signals
-):
+def test_admin_change_sends_the_signal(admin_client, django_capture_on_commit_callbacks, signals):
     url = reverse("admin:workdays_calendarday_add")
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(url, {
-            "on": "2025-04-21", "kind": "local_rest_day", "name": "民族节日", "source": "区政府决定",
-        })
+        response = admin_client.post(
+            url,
+            {
+                "on": "2025-04-21",
+                "kind": "local_rest_day",
+                "name": "民族节日",
+                "source": "区政府决定",
+            },
+        )
     assert response.status_code == 302
     assert signals == [{2025}]
     assert not Calendar.default().is_working_day(date(2025, 4, 21))
 
 
 def test_admin_pages_render(admin_client):
-    for name in ("workdays_calendarday_changelist", "workdays_calendaryear_changelist",
-                 "workdays_calendarday_add"):
+    for name in (
+        "workdays_calendarday_changelist",
+        "workdays_calendaryear_changelist",
+        "workdays_calendarday_add",
+    ):
         assert admin_client.get(reverse(f"admin:{name}")).status_code == 200

@@ -62,8 +62,9 @@ def test_suspension_spanning_a_holiday_working_days():
     # info request received 2025-09-22 (Mon), 20 working days; third-party consultation
     # 2025-09-26 .. 2025-10-10 (spans National Day). Counted: 23, 24, 25 = 3 days before;
     # resumes the day after 10-10: 10-11 (make-up Sat) = 4th ... 20th working day = 11-03.
-    due = due_date(date(2025, 9, 22), 20, "working", cal=CAL,
-                   paused=[(date(2025, 9, 26), date(2025, 10, 10))])
+    due = due_date(
+        date(2025, 9, 22), 20, "working", cal=CAL, paused=[(date(2025, 9, 26), date(2025, 10, 10))]
+    )
     assert due.on == date(2025, 11, 3)
     assert CAL.working_days_between(date(2025, 9, 22), date(2025, 9, 25)) == 3
     assert CAL.working_days_between(date(2025, 10, 10), date(2025, 11, 3)) == 17

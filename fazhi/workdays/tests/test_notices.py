@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from fazhi.workdays import DayKind, NoticeFileError
-from fazhi.workdays.notices import parse_csv, parse_notice_file
+from fazhi.workdays.notices import parse_csv, parse_json, parse_notice_file
 
 DATA = Path(__file__).with_name("data")
 
@@ -54,6 +54,4 @@ def test_missing_file():
 
 def test_bad_json():
     with pytest.raises(NoticeFileError, match="JSON"):
-        from fazhi.workdays.notices import parse_json
-
         parse_json("{not json")

@@ -42,12 +42,16 @@ def test_every_day_2004_2026_agrees_with_chinesecalendar_except_documented_error
 
 def test_every_day_2004_2026_agrees_with_holidays_cn():
     cn = holidays.China(years=range(2004, 2027))
-    differences = {d: CAL.is_working_day(d) for d in all_days()
-                   if CAL.is_working_day(d) != cn.is_working_day(d)}
+    differences = {
+        d: CAL.is_working_day(d)
+        for d in all_days()
+        if CAL.is_working_day(d) != cn.is_working_day(d)
+    }
     assert differences == HOLIDAYS_ERRORS
 
 
 # --- naive day-by-day oracles -------------------------------------------------------------
+
 
 def naive_add_working(start, n):
     d, k = start, 0

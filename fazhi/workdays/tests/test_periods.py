@@ -1,6 +1,6 @@
 """due_date: suspension convention, extensions, provisional results, bad input."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -10,13 +10,13 @@ from hypothesis import strategies as st
 from fazhi.workdays import (
     Calendar,
     CalendarError,
-    ExtensionNotAllowed,
-    InvalidDate,
-    InvalidLength,
-    InvalidPause,
-    UnknownLimit,
-    UnknownUnit,
+    ExtensionNotAllowedError,
+    InvalidDateError,
+    InvalidLengthError,
+    InvalidPauseError,
     Unit,
+    UnknownLimitError,
+    UnknownUnitError,
     due_date,
     get_limit,
 )
@@ -74,8 +74,13 @@ def test_open_pause_means_no_running_due_date():
 
 def test_overlapping_pauses_are_merged():
     start = date(2025, 3, 3)
-    a = due_date(start, 10, "natural", cal=CAL,
-                 paused=[(date(2025, 3, 5), date(2025, 3, 8)), (date(2025, 3, 7), date(2025, 3, 10))])
+    a = due_date(
+        start,
+        10,
+        "natural",
+        cal=CAL,
+        paused=[(date(2025, 3, 5), date(2025, 3, 8)), (date(2025, 3, 7), date(2025, 3, 10))],
+    )
     b = due_date(start, 10, "natural", cal=CAL, paused=[(date(2025, 3, 5), date(2025, 3, 10))])
     assert a.on == b.on == date(2025, 3, 19)
 
@@ -116,7 +121,9 @@ pause = st.tuples(st.integers(0, 80), st.integers(0, 30))
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.dates(date(2005, 1, 1), date(2025, 12, 31)), st.integers(1, 60), st.lists(pause, max_size=3))
+@given(
+    st.dates(date(2005, 1, 1), date(2025, 12, 31)), st.integers(1, 60), st.lists(pause, max_size=3)
+)
 def test_suspension_matches_a_day_by_day_count(start, n, raw):
     pauses = [(start + timedelta(days=a), start + timedelta(days=a + b)) for a, b in raw]
     got_w = due_date(start, n, "working", cal=CAL, paused=pauses, provisional=True).on
@@ -134,9 +141,9 @@ def test_extension_within_the_rule():
 
 
 def test_extension_beyond_the_rule_is_refused():
-    with pytest.raises(ExtensionNotAllowed, match="最多延长30日"):
+    with pytest.raises(ExtensionNotAllowedError, match="最多延长30日"):
         get_limit("reconsideration.decide").due(date(2025, 3, 3), CAL, extension=31)
-    with pytest.raises(ExtensionNotAllowed, match="不允许延长"):
+    with pytest.raises(ExtensionNotAllowedError, match="不允许延长"):
         get_limit("litigation.defend").due(date(2025, 3, 3), CAL, extension=1)
 
 
@@ -147,47 +154,49 @@ def test_months_with_extension():
 
 @pytest.mark.parametrize(
     "bad",
-    ["2025-03-03", 20250303, None, datetime(2025, 3, 3, tzinfo=timezone.utc), np.datetime64("2025-03-03")],
+    ["2025-03-03", 20250303, None, datetime(2025, 3, 3, tzinfo=UTC), np.datetime64("2025-03-03")],
 )
 def test_non_date_is_a_clear_error(bad):
-    with pytest.raises(InvalidDate, match="日期格式错误"):
+    with pytest.raises(InvalidDateError, match="日期格式错误"):
         CAL.add_working_days(bad, 5)
-    with pytest.raises(InvalidDate, match="日期格式错误"):
+    with pytest.raises(InvalidDateError, match="日期格式错误"):
         due_date(bad, 5, "working", cal=CAL)
 
 
 def test_date_outside_the_computable_range():
-    with pytest.raises(InvalidDate, match="超出可计算范围"):
+    with pytest.raises(InvalidDateError, match="超出可计算范围"):
         CAL.add_days(date(1900, 1, 1), 5)
 
 
 @pytest.mark.parametrize("n", [-1, 5000, 2.5, "5", True])
 def test_negative_or_absurd_length_is_a_clear_error(n):
-    with pytest.raises(InvalidLength, match="期限长度错误"):
+    with pytest.raises(InvalidLengthError, match="期限长度错误"):
         CAL.add_working_days(date(2025, 3, 3), n)
-    with pytest.raises(InvalidLength, match="期限长度错误"):
+    with pytest.raises(InvalidLengthError, match="期限长度错误"):
         due_date(date(2025, 3, 3), n, "natural", cal=CAL)
 
 
 def test_absurd_months():
-    with pytest.raises(InvalidLength):
+    with pytest.raises(InvalidLengthError):
         CAL.add_months(date(2025, 3, 3), 121)
 
 
 def test_unknown_unit():
-    with pytest.raises(UnknownUnit, match="未知的期限单位"):
+    with pytest.raises(UnknownUnitError, match="未知的期限单位"):
         due_date(date(2025, 3, 3), 5, "fortnights", cal=CAL)
 
 
 def test_unknown_limit_code():
-    with pytest.raises(UnknownLimit, match="未登记的期限规则"):
+    with pytest.raises(UnknownLimitError, match="未登记的期限规则"):
         get_limit("reconsideration.nope")
 
 
 def test_bad_pause():
-    with pytest.raises(InvalidPause, match="早于开始日"):
-        due_date(date(2025, 3, 3), 5, "working", cal=CAL, paused=[(date(2025, 3, 9), date(2025, 3, 5))])
-    with pytest.raises(InvalidPause):
+    with pytest.raises(InvalidPauseError, match="早于开始日"):
+        due_date(
+            date(2025, 3, 3), 5, "working", cal=CAL, paused=[(date(2025, 3, 9), date(2025, 3, 5))]
+        )
+    with pytest.raises(InvalidPauseError):
         due_date(date(2025, 3, 3), 5, "working", cal=CAL, paused=[date(2025, 3, 9)])
 
 
@@ -196,9 +205,9 @@ def test_every_error_is_a_value_error():
 
 
 def test_bulk_rejects_bad_input():
-    with pytest.raises(InvalidDate):
+    with pytest.raises(InvalidDateError):
         CAL.add_working_days_bulk(np.array([1, 2]), 5)
-    with pytest.raises(InvalidLength):
+    with pytest.raises(InvalidLengthError):
         CAL.add_days_bulk(np.array(["2025-01-01"], dtype="datetime64[D]"), -1)
 
 

@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fazhi.workdays.calendar import Calendar, parse_date
 from fazhi.workdays.display import describe_due, month_grid
-from fazhi.workdays.errors import CalendarError, InvalidPause
+from fazhi.workdays.errors import CalendarError, InvalidPauseError
 from fazhi.workdays.limits import get_limit
 from fazhi.workdays.notices import parse_notice_file
 from fazhi.workdays.periods import Pause, Unit, due_date
@@ -29,7 +29,7 @@ def _pause(text: str) -> Pause:
     begin, sep, end = text.partition(":")
     if not sep:
         msg = f"中止期间格式错误：{text!r}（应为 开始日:恢复日，尚未恢复则写 开始日:）"
-        raise InvalidPause(msg)
+        raise InvalidPauseError(msg)
     return parse_date(begin, "中止开始日"), (parse_date(end, "中止恢复日") if end.strip() else None)
 
 
@@ -71,7 +71,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
 
     def _import(self, path: str) -> None:
-        from fazhi.workdays.services import import_notice  # noqa: PLC0415 (needs the ORM)
+        from fazhi.workdays.services import import_notice
 
         notice = parse_notice_file(path)
         result = import_notice(notice)
@@ -105,7 +105,11 @@ class Command(BaseCommand):
         else:
             unit, text = next(
                 (u, options[k])
-                for k, u in (("working", Unit.WORKING), ("days", Unit.NATURAL), ("months", Unit.MONTHS))
+                for k, u in (
+                    ("working", Unit.WORKING),
+                    ("days", Unit.NATURAL),
+                    ("months", Unit.MONTHS),
+                )
                 if options[k] is not None
             )
             due = due_date(
@@ -124,7 +128,7 @@ def _int(text: str, what: str) -> int:
     try:
         return int(str(text).strip())
     except ValueError:
-        from fazhi.workdays.errors import InvalidLength  # noqa: PLC0415
+        from fazhi.workdays.errors import InvalidLengthError
 
         msg = f"期限长度错误：{what}应为整数，收到 {text!r}"
-        raise InvalidLength(msg) from None
+        raise InvalidLengthError(msg) from None
