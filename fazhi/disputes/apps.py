@@ -5,3 +5,6 @@ class DisputesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "fazhi.disputes"
     verbose_name = "矛盾纠纷化解"
+
+    def ready(self) -> None:
+        from fazhi.disputes import procedures  # noqa: F401  registers the declarations

@@ -5,3 +5,6 @@ class OversightConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "fazhi.oversight"
     verbose_name = "制约监督"
+
+    def ready(self) -> None:
+        from fazhi.oversight import procedures  # noqa: F401  registers the declarations

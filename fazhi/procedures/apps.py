@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,15 @@ class ProceduresConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "fazhi.procedures"
     verbose_name = "程序引擎"
+
+    def ready(self) -> None:
+        from fazhi.workdays.signals import calendar_changed
+
+        calendar_changed.connect(_recompute, dispatch_uid="fazhi.procedures.recompute")
+
+
+def _recompute(sender: Any, years: set[int] | None = None, **kwargs: Any) -> None:
+    """The calendar changed: recompute every open deadline in one bulk pass."""
+    from fazhi.procedures.services import recompute_open_deadlines
+
+    recompute_open_deadlines()

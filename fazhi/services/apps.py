@@ -5,3 +5,6 @@ class ServicesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "fazhi.services"
     verbose_name = "政务服务与营商环境"
+
+    def ready(self) -> None:
+        from fazhi.services import procedures  # noqa: F401  registers the declarations

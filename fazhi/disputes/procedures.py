@@ -1,0 +1,168 @@
+"""Procedures of report part (六): administrative reconsideration 行政复议 (行政复议法 2023)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from fazhi.procedures.declarations import (
+    Action,
+    Deadline,
+    Field,
+    FieldType,
+    Procedure,
+    register,
+)
+from fazhi.procedures.rules import MatterSnapshot
+from fazhi.workdays import get_limit
+
+DECISION_OUTCOMES = (
+    ("upheld", "维持"),
+    ("revoked", "撤销"),
+    ("altered", "变更"),
+    ("confirmed_unlawful", "确认违法"),
+    ("ordered_to_act", "责令履行"),
+    ("dismissed", "驳回"),
+    ("compensation", "赔偿"),
+)
+
+
+def _correction_period_passed(
+    snap: MatterSnapshot, on: dt.date, data: Mapping[str, Any]
+) -> str | None:
+    """行政复议法 §31: deemed abandoned only once the 10 working days for corrections passed."""
+    notice = snap.latest("request_correction")
+    if notice is None:
+        return "尚未通知补正。"
+    due = get_limit("reconsideration.correction_supply").due(notice.on, provisional=True)
+    if due.on is not None and on <= due.on:
+        return f"补正期限至 {due.on.isoformat()} 届满，届满后才能认定逾期未补正。"
+    return None
+
+
+RECONSIDERATION = register(
+    Procedure(
+        code="reconsideration",
+        label="行政复议",
+        states={
+            "received": "待审查",
+            "correction_requested": "待补正",
+            "accepted": "已受理",
+            "rejected": "不予受理",
+            "not_corrected": "逾期未补正",
+            "decided": "已决定",
+            "terminated": "已终止",
+            "settled": "调解/和解结案",
+        },
+        closed_states=frozenset({"rejected", "not_corrected", "decided", "terminated", "settled"}),
+        actions=(
+            Action(
+                "accept",
+                "受理",
+                frozenset({"received"}),
+                "accepted",
+                fields=(Field("simplified", "适用简易程序", FieldType.BOOL, required=False),),
+                sets_details=("simplified",),
+            ),
+            Action(
+                "refuse",
+                "不予受理",
+                frozenset({"received"}),
+                "rejected",
+                fields=(Field("reason", "不予受理理由", FieldType.TEXT, max_length=5000),),
+                outcome="rejected",
+            ),
+            Action(
+                "request_correction",
+                "通知补正",
+                frozenset({"received"}),
+                "correction_requested",
+                fields=(Field("items", "补正事项", FieldType.TEXT, max_length=5000),),
+            ),
+            Action("supply_correction", "补正", frozenset({"correction_requested"}), "received"),
+            Action(
+                "lapse",
+                "逾期未补正",
+                frozenset({"correction_requested"}),
+                "not_corrected",
+                guard=_correction_period_passed,
+                outcome="not_corrected",
+            ),
+            Action(
+                "decide",
+                "作出决定",
+                frozenset({"accepted"}),
+                "decided",
+                fields=(
+                    Field("outcome", "决定类型", FieldType.CHOICE, choices=DECISION_OUTCOMES),
+                    Field(
+                        "document_number",
+                        "决定书文号",
+                        FieldType.STR,
+                        required=False,
+                        max_length=100,
+                    ),
+                ),
+                outcome="=outcome",
+            ),
+            Action(
+                "terminate",
+                "终止",
+                frozenset({"accepted"}),
+                "terminated",
+                fields=(
+                    Field("reason", "终止理由（如申请人撤回）", FieldType.TEXT, max_length=5000),
+                ),
+                outcome="terminated",
+            ),
+            Action("settle", "调解/和解", frozenset({"accepted"}), "settled", outcome="settled"),
+            Action(
+                "issue_opinion",
+                "制发意见书/建议书",
+                frozenset({"decided"}),
+                None,
+                fields=(
+                    Field(
+                        "kind",
+                        "文书类型",
+                        FieldType.CHOICE,
+                        choices=(("opinion", "意见书"), ("suggestion", "建议书")),
+                    ),
+                    Field("to_org", "送达机关", FieldType.STR, max_length=200),
+                ),
+            ),
+        ),
+        deadlines=(
+            Deadline(
+                "reconsideration.review",
+                frozenset({"received"}),
+                ("register", "supply_correction"),
+                "受理审查",
+            ),
+            Deadline(
+                "reconsideration.correction_supply",
+                frozenset({"correction_requested"}),
+                ("request_correction",),
+                "申请人补正",
+            ),
+            Deadline(
+                "reconsideration.decide_simplified",
+                frozenset({"accepted"}),
+                ("accept",),
+                "作出决定（简易程序）",
+                when=lambda snap: bool(snap.details.get("simplified")),
+            ),
+            Deadline("reconsideration.decide", frozenset({"accepted"}), ("accept",), "作出决定"),
+        ),
+        details=(
+            Field("respondent", "被申请人", FieldType.STR, max_length=200),
+            Field("contested_act", "被申请复议的行政行为", FieldType.TEXT, max_length=5000),
+            Field("third_parties", "第三人", FieldType.STR, required=False, max_length=500),
+            Field("simplified", "简易程序", FieldType.BOOL, required=False),
+        ),
+        party_required=True,
+        reference_prefix="FY",
+        description="行政复议申请的审查、补正、受理和决定（行政复议法第三十条、第三十一条、第六十二条）。",
+    )
+)

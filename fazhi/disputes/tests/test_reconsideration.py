@@ -1,0 +1,178 @@
+"""Every transition of reconsideration (行政复议), refusals included, and its deadlines."""
+
+import datetime as dt
+
+import pytest
+
+from fazhi.procedures.errors import InvalidDate, InvalidTransition, MissingData, NotAllowed
+from fazhi.procedures.models import Matter, Step
+from fazhi.procedures.services import act
+from fazhi.procedures.tests.factories import make_matter
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date
+TODAY = D(2025, 12, 31)
+
+
+@pytest.fixture
+def matter(district, users):
+    # Received Friday 2025-03-07: review within 5 working days → Friday 2025-03-14.
+    return make_matter("reconsideration", district["a"], users["staff_a"], D(2025, 3, 7))
+
+
+def do(matter, action, user, on, **data):
+    return act(matter, action, user, on, today=TODAY, **data)
+
+
+def test_register_sets_review_deadline(matter):
+    assert matter.state == "received"
+    assert matter.due_on == D(2025, 3, 14)
+    assert matter.due_rule == "reconsideration.review"
+    assert "第三十条" in matter.due_basis or "§30" in matter.due_basis or "30" in matter.due_basis
+    assert matter.reference.startswith("FY-2025-")
+    assert len(matter.verification_code) == 6
+
+
+def test_accept_then_decide(matter, users):
+    do(matter, "accept", users["staff_a"], D(2025, 3, 10))
+    assert matter.state == "accepted"
+    assert matter.due_on == D(2025, 5, 9)  # 60 natural days from 03-10
+    do(matter, "decide", users["staff_a"], D(2025, 4, 30), outcome="revoked")
+    assert matter.state == "decided"
+    assert matter.outcome == "revoked"
+    assert matter.closed_on == D(2025, 4, 30)
+    assert matter.due_on is None
+
+
+def test_simplified_procedure_has_30_days(matter, users):
+    do(matter, "accept", users["staff_a"], D(2025, 3, 10), simplified=True)
+    assert matter.details["simplified"] is True
+    assert matter.due_on == D(2025, 4, 9)
+    assert matter.due_rule == "reconsideration.decide_simplified"
+
+
+def test_refuse_requires_reason(matter, users):
+    with pytest.raises(MissingData):
+        do(matter, "refuse", users["staff_a"], D(2025, 3, 10))
+    do(matter, "refuse", users["staff_a"], D(2025, 3, 10), reason="超过申请期限")
+    assert matter.state == "rejected"
+    assert matter.closed_on == D(2025, 3, 10)
+
+
+def test_correction_restarts_review(matter, users):
+    do(matter, "request_correction", users["staff_a"], D(2025, 3, 10), items="补交身份证明")
+    assert matter.state == "correction_requested"
+    assert matter.due_on == D(2025, 3, 24)  # 10 working days from Monday 03-10
+    do(matter, "supply_correction", users["staff_a"], D(2025, 3, 20))
+    assert matter.state == "received"
+    assert matter.due_on == D(2025, 3, 27)  # review restarts: 5 working days from 03-20
+
+
+def test_lapse_only_after_the_correction_period(matter, users):
+    do(matter, "request_correction", users["staff_a"], D(2025, 3, 10), items="补交材料")
+    with pytest.raises(InvalidTransition, match="届满"):
+        do(matter, "lapse", users["staff_a"], D(2025, 3, 24))
+    do(matter, "lapse", users["staff_a"], D(2025, 3, 25))
+    assert matter.state == "not_corrected"
+    assert matter.closed_on == D(2025, 3, 25)
+
+
+@pytest.mark.parametrize(
+    ("action", "data"), [("terminate", {"reason": "申请人撤回"}), ("settle", {})]
+)
+def test_terminate_and_settle_close(matter, users, action, data):
+    do(matter, "accept", users["staff_a"], D(2025, 3, 10))
+    do(matter, action, users["staff_a"], D(2025, 3, 20), **data)
+    assert matter.closed_on == D(2025, 3, 20)
+
+
+def test_issue_opinion_after_decision(matter, users):
+    do(matter, "accept", users["staff_a"], D(2025, 3, 10))
+    with pytest.raises(InvalidTransition):
+        do(matter, "issue_opinion", users["staff_a"], D(2025, 3, 11), kind="opinion", to_org="某局")
+    do(matter, "decide", users["staff_a"], D(2025, 4, 1), outcome="upheld")
+    do(matter, "issue_opinion", users["staff_a"], D(2025, 4, 2), kind="suggestion", to_org="某局")
+    assert matter.state == "decided"
+
+
+def test_refused_transitions(matter, users):
+    with pytest.raises(InvalidTransition):
+        do(matter, "decide", users["staff_a"], D(2025, 3, 10), outcome="upheld")
+    do(matter, "accept", users["staff_a"], D(2025, 3, 10))
+    with pytest.raises(InvalidTransition):
+        do(matter, "accept", users["staff_a"], D(2025, 3, 11))
+    with pytest.raises(MissingData):
+        do(matter, "decide", users["staff_a"], D(2025, 3, 11))
+
+
+def test_dates_must_not_go_back_or_into_the_future(matter, users):
+    with pytest.raises(InvalidDate, match="早于"):
+        do(matter, "accept", users["staff_a"], D(2025, 3, 6))
+    with pytest.raises(InvalidDate, match="晚于今天"):
+        do(matter, "accept", users["staff_a"], D(2026, 1, 5))
+
+
+def test_extension_needs_an_approver_and_respects_the_cap(matter, users):
+    do(matter, "accept", users["staff_a"], D(2025, 3, 10))
+    with pytest.raises(NotAllowed):
+        do(matter, "extend", users["staff_a"], D(2025, 4, 1), days=30, reason="案情复杂")
+    do(matter, "extend", users["head_a"], D(2025, 4, 1), days=20, reason="案情复杂")
+    assert matter.due_on == D(2025, 5, 29)  # 60 + 20 natural days from 03-10
+    with pytest.raises(InvalidTransition, match="上限"):
+        do(matter, "extend", users["head_a"], D(2025, 4, 2), days=11, reason="再延")
+    do(matter, "extend", users["head_a"], D(2025, 4, 2), days=10, reason="再延")
+    assert matter.due_on == D(2025, 6, 9)  # 03-10 + 90 = 06-08 (Sunday) → Monday 06-09
+
+
+def test_suspension_stops_the_clock(matter, users):
+    do(matter, "accept", users["staff_a"], D(2025, 3, 10))
+    do(matter, "suspend", users["staff_a"], D(2025, 3, 20), reason="等待鉴定")
+    assert matter.due_on is None
+    assert matter.due_paused is False or matter.due_on is None
+    with pytest.raises(InvalidTransition):
+        do(matter, "suspend", users["staff_a"], D(2025, 3, 21), reason="重复")
+    do(matter, "resume", users["staff_a"], D(2025, 3, 29))
+    # paused 03-20..03-29 inclusive = 10 days; 05-09 + 10 = 05-19
+    assert matter.due_on == D(2025, 5, 19)
+
+
+def test_another_department_cannot_act(matter, users):
+    with pytest.raises(NotAllowed):
+        do(matter, "accept", users["staff_b"], D(2025, 3, 10))
+    with pytest.raises(NotAllowed):
+        do(matter, "accept", users["leader"], D(2025, 3, 10))
+
+
+def test_transfer_and_return(matter, district, users):
+    do(matter, "transfer", users["staff_a"], D(2025, 3, 10), to_org=district["b"].pk, reason="职责")
+    assert matter.org == district["b"]
+    with pytest.raises(NotAllowed):
+        do(matter, "accept", users["staff_a"], D(2025, 3, 10))
+    do(matter, "return", users["staff_b"], D(2025, 3, 11), reason="不属本单位职责")
+    assert matter.org == district["a"]
+
+
+def test_steps_are_history(matter, users):
+    do(matter, "accept", users["staff_a"], D(2025, 3, 10))
+    step = Step.objects.get(matter=matter, action="accept")
+    step.action = "refuse"
+    with pytest.raises(RuntimeError):
+        step.save()
+    assert list(matter.steps.values_list("action", flat=True)) == ["register", "accept"]
+
+
+def test_failed_action_writes_nothing(matter, users):
+    do(matter, "accept", users["staff_a"], D(2025, 3, 10))
+    before = (Step.objects.count(), Matter.objects.get(pk=matter.pk).state)
+    with pytest.raises(MissingData):
+        do(matter, "decide", users["staff_a"], D(2025, 3, 10))
+    assert (Step.objects.count(), Matter.objects.get(pk=matter.pk).state) == before
+
+
+def test_every_action_is_audited(matter, users):
+    from fazhi.core.models import AuditEvent
+
+    do(matter, "accept", users["staff_a"], D(2025, 3, 10))
+    actions = list(AuditEvent.objects.for_object(matter).values_list("action", flat=True))
+    assert actions == ["matter.accept", "matter.register"]

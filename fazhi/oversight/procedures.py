@@ -1,0 +1,62 @@
+"""Procedures of report part (七) that the public reaches: the mayor's mailbox 区长信箱."""
+
+from __future__ import annotations
+
+from fazhi.procedures.declarations import (
+    PUBLIC,
+    STAFF_ROLES,
+    Action,
+    Deadline,
+    Field,
+    FieldType,
+    Procedure,
+    register,
+)
+
+SATISFACTION = (
+    ("satisfied", "满意"),
+    ("basically_satisfied", "基本满意"),
+    ("dissatisfied", "不满意"),
+)
+
+MAILBOX_LETTER = register(
+    Procedure(
+        code="mailbox_letter",
+        label="区长信箱来信",
+        states={"received": "待回复", "replied": "已回复办结"},
+        closed_states=frozenset({"replied"}),
+        actions=(
+            Action(
+                "reply",
+                "回复",
+                frozenset({"received"}),
+                "replied",
+                fields=(Field("reply", "回复内容", FieldType.TEXT, max_length=10000),),
+                outcome="replied",
+            ),
+            Action(
+                "rate",
+                "评价",
+                frozenset({"replied"}),
+                None,
+                fields=(
+                    Field("satisfaction", "满意度", FieldType.CHOICE, choices=SATISFACTION),
+                    Field("comment", "评价意见", FieldType.TEXT, required=False, max_length=1000),
+                ),
+                roles=STAFF_ROLES | {PUBLIC},
+                satisfaction="satisfaction",
+            ),
+        ),
+        deadlines=(
+            Deadline("mailbox_letter.reply", frozenset({"received"}), ("register",), "回复"),
+        ),
+        details=(
+            Field("content", "来信内容", FieldType.TEXT, required=False, max_length=10000),
+            Field("consent_publish", "同意公开", FieldType.BOOL, required=False),
+        ),
+        public_trackable=True,
+        public_submission=True,
+        reference_prefix="XX",
+        description="群众通过区长信箱的来信：15个工作日内回复办结；来信人同意的，答复脱敏后公开。",
+    )
+)

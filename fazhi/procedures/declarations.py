@@ -1,0 +1,274 @@
+"""Procedure declarations: the data that describes a statutory procedure (DESIGN.md, "The engine").
+
+A domain app declares its procedures with these dataclasses and registers them in its
+``AppConfig.ready()``; the engine (rules.py, services.py) and every face read them. Nothing
+here touches the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from fazhi.procedures.errors import InvalidData, MissingData, UnknownAction, UnknownProcedure
+
+if TYPE_CHECKING:
+    from fazhi.procedures.rules import MatterSnapshot
+
+
+class FieldType(StrEnum):
+    STR = "str"  # one line
+    TEXT = "text"  # several lines
+    BOOL = "bool"
+    INT = "int"
+    DECIMAL = "decimal"
+    DATE = "date"
+    CHOICE = "choice"
+    ORG = "org"  # an org unit: division code, id or full name (resolved by the service layer)
+
+
+STAFF_ROLES = frozenset({"admin", "law_office", "staff", "head"})
+APPROVER_ROLES = frozenset({"admin", "law_office", "head", "leader"})
+PUBLIC = "public"  # pseudo-role: the submitter, through the tracking page or the API
+
+
+@dataclass(frozen=True)
+class Field:
+    """One item of data an action (or a matter's ``details``) carries."""
+
+    name: str
+    label: str
+    type: FieldType = FieldType.STR
+    required: bool = True
+    choices: tuple[tuple[str, str], ...] = ()
+    max_length: int = 5000
+    min_value: int | None = None
+    max_value: int | None = None
+    help: str = ""
+    validator: Callable[[Any], str | None] | None = None
+
+    def choice_label(self, value: object) -> str:
+        return dict(self.choices).get(str(value), str(value))
+
+    def clean(self, value: object) -> object:
+        """The value converted to its type; raises ``InvalidData`` naming the field."""
+        where = f"“{self.label}”（{self.name}）"
+        if value is None or value == "":
+            if self.required:
+                raise MissingData(f"缺少{where}。", field=self.name)
+            return False if self.type == FieldType.BOOL else None
+        try:
+            cleaned = self._convert(value)
+        except (ValueError, TypeError, decimal.InvalidOperation):
+            raise InvalidData(
+                f"{where}格式错误：{value!r} 不是有效的{_TYPE_NAMES[self.type]}。", field=self.name
+            ) from None
+        if self.type == FieldType.CHOICE and cleaned not in dict(self.choices):
+            allowed = "、".join(f"{k}（{v}）" for k, v in self.choices)
+            raise InvalidData(f"{where}的值 {value!r} 不在可选范围内：{allowed}。", field=self.name)
+        if isinstance(cleaned, str) and len(cleaned) > self.max_length:
+            raise InvalidData(
+                f"{where}过长：最多 {self.max_length} 字，实际 {len(cleaned)} 字。", field=self.name
+            )
+        if isinstance(cleaned, int | decimal.Decimal) and not isinstance(cleaned, bool):
+            if self.min_value is not None and cleaned < self.min_value:
+                raise InvalidData(f"{where}不能小于 {self.min_value}。", field=self.name)
+            if self.max_value is not None and cleaned > self.max_value:
+                raise InvalidData(f"{where}不能大于 {self.max_value}。", field=self.name)
+        if self.validator is not None:
+            problem = self.validator(cleaned)
+            if problem:
+                raise InvalidData(f"{where}：{problem}", field=self.name)
+        return cleaned
+
+    def _convert(self, value: object) -> object:
+        if self.type in (FieldType.STR, FieldType.TEXT, FieldType.CHOICE, FieldType.ORG):
+            if isinstance(value, bool | dict | list):
+                raise TypeError
+            text = str(value).strip()
+            if self.type == FieldType.STR and "\n" in text:
+                raise ValueError
+            return text
+        if self.type == FieldType.BOOL:
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text in {"1", "true", "yes", "on", "是", "y"}:
+                return True
+            if text in {"0", "false", "no", "off", "否", "n"}:
+                return False
+            raise ValueError
+        if self.type == FieldType.INT:
+            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+                raise ValueError
+            return int(str(value).strip()) if not isinstance(value, int | float) else int(value)
+        if self.type == FieldType.DECIMAL:
+            if isinstance(value, bool):
+                raise ValueError
+            return decimal.Decimal(str(value).strip())
+        if self.type == FieldType.DATE:
+            if isinstance(value, dt.datetime):
+                raise ValueError
+            if isinstance(value, dt.date):
+                return value
+            return dt.date.fromisoformat(str(value).strip())
+        raise ValueError
+
+    def to_json(self, value: object) -> object:
+        """The JSON-storable form of a cleaned value."""
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, decimal.Decimal):
+            return str(value)
+        return value
+
+
+_TYPE_NAMES = {
+    FieldType.STR: "文字",
+    FieldType.TEXT: "文字",
+    FieldType.BOOL: "是/否",
+    FieldType.INT: "整数",
+    FieldType.DECIMAL: "数字",
+    FieldType.DATE: "日期（YYYY-MM-DD）",
+    FieldType.CHOICE: "选项",
+    FieldType.ORG: "机构",
+}
+
+Guard = Callable[["MatterSnapshot", dt.date, Mapping[str, Any]], str | None]
+
+
+@dataclass(frozen=True)
+class Action:
+    """One action of a procedure: from which states, to which state, by whom, with what data.
+
+    ``target=None`` keeps the state. ``outcome`` records the matter's outcome: a constant, or
+    ``"=field"`` to take it from the data. ``closes``/``reopens`` default from whether the
+    target state is closed. ``sets_details`` copies data fields into the matter's details.
+    ``satisfaction`` names the data field that records the submitter's rating.
+    """
+
+    name: str
+    label: str
+    sources: frozenset[str]
+    target: str | None = None
+    fields: tuple[Field, ...] = ()
+    roles: frozenset[str] = STAFF_ROLES
+    outcome: str | None = None
+    sets_details: tuple[str, ...] = ()
+    satisfaction: str | None = None
+    guard: Guard | None = None
+    generic: bool = False
+    needs_approval: bool = False
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A time limit that runs while the matter is in ``states``.
+
+    It runs from the latest step of any action in ``runs_from`` (``register`` = received_on).
+    ``when`` picks this deadline over the next one for the same states (e.g. the simplified
+    procedure's 30 days). ``limit`` is a code of ``fazhi.workdays.LIMITS``.
+    """
+
+    limit: str
+    states: frozenset[str]
+    runs_from: tuple[str, ...] = ("register",)
+    label: str = ""
+    when: Callable[[MatterSnapshot], bool] | None = None
+
+
+@dataclass(frozen=True)
+class Procedure:
+    code: str
+    label: str
+    states: Mapping[str, str]
+    closed_states: frozenset[str]
+    actions: tuple[Action, ...]
+    deadlines: tuple[Deadline, ...] = ()
+    details: tuple[Field, ...] = ()
+    generic_actions: frozenset[str] = frozenset(
+        {"assign", "add_assistant", "transfer", "return", "extend", "suspend", "resume", "note"}
+    )
+    initial_state: str = "received"
+    confidential: bool = False
+    public_trackable: bool = False
+    public_submission: bool = False
+    reference_prefix: str = ""
+    party_required: bool = False
+    description: str = ""
+    _actions: dict[str, Action] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        from fazhi.procedures.generic import generic_actions  # imported here: a cycle
+
+        table: dict[str, Action] = {}
+        for action in (*self.actions, *generic_actions(self)):
+            if action.name in table:
+                raise ValueError(f"{self.code}: action {action.name} declared twice")
+            for state in (*action.sources, action.target):
+                if state is not None and state not in ("*", "**") and state not in self.states:
+                    raise ValueError(f"{self.code}.{action.name}: unknown state {state}")
+            table[action.name] = action
+        self._actions.update(table)
+        if self.initial_state not in self.states:
+            raise ValueError(f"{self.code}: unknown initial state {self.initial_state}")
+
+    def action(self, name: str) -> Action:
+        try:
+            return self._actions[name]
+        except KeyError:
+            known = "、".join(self._actions)
+            raise UnknownAction(
+                f"{self.label}没有“{name}”这一操作。可用的操作：{known}。", field="action"
+            ) from None
+
+    def all_actions(self) -> Iterable[Action]:
+        return self._actions.values()
+
+    def is_closed(self, state: str) -> bool:
+        return state in self.closed_states
+
+    def state_label(self, state: str) -> str:
+        return self.states.get(state, state)
+
+    def detail_field(self, name: str) -> Field | None:
+        for f in self.details:
+            if f.name == name:
+                return f
+        return None
+
+
+_REGISTRY: dict[str, Procedure] = {}
+
+
+def register(procedure: Procedure) -> Procedure:
+    """Register a declaration (called from a domain app's ``ready()``); idempotent per code."""
+    existing = _REGISTRY.get(procedure.code)
+    if existing is not None and existing is not procedure and existing != procedure:
+        raise ValueError(f"procedure {procedure.code} registered twice with different contents")
+    _REGISTRY[procedure.code] = procedure
+    return procedure
+
+
+def get_procedure(code: str) -> Procedure:
+    try:
+        return _REGISTRY[code]
+    except KeyError:
+        known = "、".join(sorted(_REGISTRY))
+        raise UnknownProcedure(
+            f"未知的程序“{code}”。已有的程序：{known}。", field="procedure"
+        ) from None
+
+
+def all_procedures() -> list[Procedure]:
+    return sorted(_REGISTRY.values(), key=lambda p: p.code)

@@ -1,0 +1,129 @@
+"""The generic actions the engine gives every procedure that allows them (spec/procedures.md).
+
+assign 主办, add_assistant 协办, transfer 转办, return 退回, extend 延期 (approvers only),
+suspend/resume 中止/恢复 (time in between does not count), note 备注. They apply in any open
+state (``"*"``) and keep the state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from fazhi.procedures.declarations import (
+    APPROVER_ROLES,
+    STAFF_ROLES,
+    Action,
+    Field,
+    FieldType,
+)
+
+if TYPE_CHECKING:
+    from fazhi.procedures.declarations import Procedure
+    from fazhi.procedures.rules import MatterSnapshot
+
+ANY_OPEN = frozenset({"*"})
+
+_REASON = Field("reason", "理由", FieldType.TEXT, max_length=2000)
+
+
+def _not_suspended(snap: MatterSnapshot, on: dt.date, data: Mapping[str, Any]) -> str | None:
+    return "该事项已中止，请先恢复计算期限。" if snap.suspended else None
+
+
+def _suspended(snap: MatterSnapshot, on: dt.date, data: Mapping[str, Any]) -> str | None:
+    return None if snap.suspended else "该事项未中止，无需恢复。"
+
+
+def _has_transfer(snap: MatterSnapshot, on: dt.date, data: Mapping[str, Any]) -> str | None:
+    for step in reversed(snap.steps):
+        if step.action == "transfer":
+            return None
+    return "该事项未经转办，无处退回。"
+
+
+def _extension_allowed(snap: MatterSnapshot, on: dt.date, data: Mapping[str, Any]) -> str | None:
+    from fazhi.procedures.rules import current_deadline, extension_used  # imported here: a cycle
+
+    found = current_deadline(snap)
+    if found is None:
+        return "该事项当前没有可延长的期限。"
+    deadline, limit = found
+    if limit.extension_max is None:
+        return f"“{limit.label}”的期限依法不能延长。"
+    used = extension_used(snap, deadline)
+    days = int(data.get("days") or 0)
+    if used + days > limit.extension_max:
+        left = limit.extension_max - used
+        return (
+            f"延长后超过法定上限：最多可延长{limit.unit.describe(limit.extension_max)}，"
+            f"已延长{used}，还可延长{left}。"
+        )
+    return None
+
+
+GENERIC: dict[str, Action] = {
+    "assign": Action(
+        "assign",
+        "指定主办",
+        ANY_OPEN,
+        fields=(Field("to_org", "主办单位", FieldType.ORG),),
+        generic=True,
+    ),
+    "add_assistant": Action(
+        "add_assistant",
+        "增加协办",
+        ANY_OPEN,
+        fields=(Field("org", "协办单位", FieldType.ORG),),
+        generic=True,
+    ),
+    "transfer": Action(
+        "transfer",
+        "转办",
+        ANY_OPEN,
+        fields=(Field("to_org", "转往单位", FieldType.ORG), _REASON),
+        generic=True,
+    ),
+    "return": Action(
+        "return", "退回", ANY_OPEN, fields=(_REASON,), guard=_has_transfer, generic=True
+    ),
+    "extend": Action(
+        "extend",
+        "延期",
+        ANY_OPEN,
+        fields=(
+            Field(
+                "days",
+                "延长期限",
+                FieldType.INT,
+                min_value=1,
+                max_value=365,
+                help="单位与原期限相同",
+            ),
+            _REASON,
+        ),
+        roles=APPROVER_ROLES,
+        guard=_extension_allowed,
+        generic=True,
+        needs_approval=True,
+    ),
+    "suspend": Action(
+        "suspend", "中止", ANY_OPEN, fields=(_REASON,), guard=_not_suspended, generic=True
+    ),
+    "resume": Action("resume", "恢复", ANY_OPEN, fields=(), guard=_suspended, generic=True),
+    "note": Action(
+        "note",
+        "备注",
+        ANY_OPEN | {"**"},
+        fields=(Field("text", "备注内容", FieldType.TEXT, max_length=5000),),
+        roles=STAFF_ROLES | {"leader"},
+        generic=True,
+    ),
+}
+
+
+def generic_actions(procedure: Procedure) -> list[Action]:
+    """The generic actions ``procedure`` allows and does not declare itself."""
+    own = {a.name for a in procedure.actions}
+    return [GENERIC[name] for name in sorted(procedure.generic_actions) if name not in own]

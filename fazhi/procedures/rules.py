@@ -1,0 +1,301 @@
+"""The rules of the engine as a pure function of the declaration (DESIGN.md, "The engine").
+
+``apply`` answers: may this action follow that state, by this role, on this date, with this
+data; and if so, what is the matter's new state, outcome, details and due date. ``act()``
+(services.py) applies it to one matter inside a transaction; the bulk import applies it to
+thousands of matters in memory before writing them in batches. One set of rules, two ways
+to persist; no database access here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from fazhi.procedures.declarations import (
+    PUBLIC,
+    Action,
+    Deadline,
+    FieldType,
+    Procedure,
+)
+from fazhi.procedures.errors import InvalidData, InvalidDate, InvalidTransition, NotAllowed
+from fazhi.workdays import Calendar, Due, TimeLimit, get_limit
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """What the rules need of a step: the action, its date of effect and its data."""
+
+    action: str
+    on: dt.date
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MatterSnapshot:
+    """What the rules need of a matter. ``steps`` starts with the ``register`` step."""
+
+    procedure: Procedure
+    state: str
+    received_on: dt.date
+    details: Mapping[str, Any] = field(default_factory=dict)
+    steps: tuple[StepRecord, ...] = ()
+    outcome: str = ""
+    satisfaction: str = ""
+    closed_on: dt.date | None = None
+
+    @property
+    def suspended(self) -> bool:
+        """True while a ``suspend`` step has no later ``resume``."""
+        for step in reversed(self.steps):
+            if step.action == "resume":
+                return False
+            if step.action == "suspend":
+                return True
+        return False
+
+    @property
+    def last_on(self) -> dt.date:
+        return self.steps[-1].on if self.steps else self.received_on
+
+    def latest(self, *actions: str) -> StepRecord | None:
+        for step in reversed(self.steps):
+            if step.action in actions:
+                return step
+        return None
+
+    @property
+    def is_closed(self) -> bool:
+        return self.procedure.is_closed(self.state)
+
+
+@dataclass(frozen=True)
+class Transition:
+    """The result of a permitted action."""
+
+    snapshot: MatterSnapshot
+    step: StepRecord
+    action: Action
+    due: Due | None
+    state_before: str
+
+
+def new_snapshot(
+    procedure: Procedure, received_on: dt.date, details: Mapping[str, Any] | None = None
+) -> MatterSnapshot:
+    """The snapshot of a matter just registered (its first step is ``register``)."""
+    return MatterSnapshot(
+        procedure=procedure,
+        state=procedure.initial_state,
+        received_on=received_on,
+        details=dict(details or {}),
+        steps=(StepRecord("register", received_on, {}),),
+    )
+
+
+def clean_details(procedure: Procedure, details: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Validate a matter's ``details`` against the declaration; unknown keys are refused."""
+    details = dict(details or {})
+    unknown = sorted(set(details) - {f.name for f in procedure.details})
+    if unknown:
+        raise InvalidData(
+            f"{procedure.label}没有字段 {'、'.join(unknown)}。", field=f"details.{unknown[0]}"
+        )
+    cleaned: dict[str, Any] = {}
+    for f in procedure.details:
+        try:
+            value = f.clean(details.get(f.name))
+        except InvalidData as exc:
+            exc.field = f"details.{f.name}"
+            raise
+        if value is not None:
+            cleaned[f.name] = f.to_json(value)
+    return cleaned
+
+
+def clean_data(action: Action, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate an action's data; unknown keys are refused, so a typo is never lost silently."""
+    unknown = sorted(set(data) - {f.name for f in action.fields})
+    if unknown:
+        raise InvalidData(
+            f"操作“{action.label}”不接受字段 {'、'.join(unknown)}。", field=unknown[0]
+        )
+    cleaned: dict[str, Any] = {}
+    for f in action.fields:
+        value = f.clean(data.get(f.name))
+        if value is not None:
+            cleaned[f.name] = f.to_json(value)
+    return cleaned
+
+
+def is_allowed_from(action: Action, snap: MatterSnapshot) -> bool:
+    if snap.state in action.sources:
+        return True
+    if "*" in action.sources and not snap.is_closed:
+        return True
+    return "**" in action.sources  # any state, closed included (notes)
+
+
+def available_actions(
+    snap: MatterSnapshot, role: str | None, on: dt.date | None = None
+) -> list[Action]:
+    """The actions ``role`` may take on ``on`` (default: the last step's date), in order."""
+    when = on or snap.last_on
+    return [
+        a
+        for a in snap.procedure.all_actions()
+        if is_allowed_from(a, snap)
+        and role in a.roles
+        and (a.guard is None or a.guard(snap, when, {}) is None)
+    ]
+
+
+def apply(
+    snap: MatterSnapshot,
+    action_name: str,
+    *,
+    role: str | None,
+    on: dt.date,
+    data: Mapping[str, Any] | None = None,
+    today: dt.date,
+    cal: Calendar | None = None,
+) -> Transition:
+    """Check and apply one action; raise a ``ProcedureError`` with a Chinese message if refused."""
+    procedure = snap.procedure
+    action = procedure.action(action_name)
+    if role not in action.roles:
+        who = "公众" if role == PUBLIC else "您的角色"
+        raise NotAllowed(f"{who}不能对{procedure.label}执行“{action.label}”。", field="action")
+    if not is_allowed_from(action, snap):
+        raise InvalidTransition(
+            f"{procedure.label}当前状态为“{procedure.state_label(snap.state)}”，"
+            f"不能执行“{action.label}”。",
+            field="action",
+        )
+    if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
+        raise InvalidDate(f"日期格式错误：{on!r}，应为 YYYY-MM-DD。", field="on")
+    if on > today:
+        raise InvalidDate(
+            f"“{action.label}”的日期 {on.isoformat()} 晚于今天，不能预先登记。", field="on"
+        )
+    if on < snap.last_on:
+        raise InvalidDate(
+            f"“{action.label}”的日期 {on.isoformat()} 早于上一步骤的日期 "
+            f"{snap.last_on.isoformat()}：步骤须按时间顺序登记。",
+            field="on",
+        )
+    cleaned = clean_data(action, data or {})
+    if action.guard is not None:
+        problem = action.guard(snap, on, cleaned)
+        if problem:
+            raise InvalidTransition(f"不能执行“{action.label}”：{problem}", field="action")
+
+    step = StepRecord(action.name, on, cleaned)
+    state = action.target or snap.state
+    details = dict(snap.details)
+    for name in action.sets_details:
+        if name in cleaned:
+            details[name] = cleaned[name]
+    outcome = snap.outcome
+    if action.outcome:
+        outcome = (
+            str(cleaned.get(action.outcome[1:], ""))
+            if action.outcome.startswith("=")
+            else action.outcome
+        )
+    satisfaction = snap.satisfaction
+    if action.satisfaction and action.satisfaction in cleaned:
+        satisfaction = str(cleaned[action.satisfaction])
+    closed_on = snap.closed_on
+    if procedure.is_closed(state) and not procedure.is_closed(snap.state):
+        closed_on = on
+    elif not procedure.is_closed(state):
+        closed_on = None
+        if procedure.is_closed(snap.state):  # reopened: the old outcome no longer stands
+            outcome = ""
+    new = replace(
+        snap,
+        state=state,
+        details=details,
+        steps=(*snap.steps, step),
+        outcome=outcome,
+        satisfaction=satisfaction,
+        closed_on=closed_on,
+    )
+    return Transition(
+        snapshot=new,
+        step=step,
+        action=action,
+        due=compute_due(new, cal),
+        state_before=snap.state,
+    )
+
+
+# --- deadlines --------------------------------------------------------------------------
+
+
+def current_deadline(snap: MatterSnapshot) -> tuple[Deadline, TimeLimit] | None:
+    """The deadline that runs in the matter's state, with its (configured) limit."""
+    if snap.is_closed:
+        return None
+    for deadline in snap.procedure.deadlines:
+        if snap.state in deadline.states and (deadline.when is None or deadline.when(snap)):
+            return deadline, get_limit(deadline.limit)
+    return None
+
+
+def _start_index(snap: MatterSnapshot, deadline: Deadline) -> int:
+    for i in range(len(snap.steps) - 1, -1, -1):
+        if snap.steps[i].action in deadline.runs_from:
+            return i
+    return 0
+
+
+def extension_used(snap: MatterSnapshot, deadline: Deadline) -> int:
+    """Days (in the limit's unit) of approved extensions since the deadline started."""
+    start = _start_index(snap, deadline)
+    return sum(int(s.data.get("days", 0)) for s in snap.steps[start + 1 :] if s.action == "extend")
+
+
+def pauses(snap: MatterSnapshot, deadline: Deadline) -> list[tuple[dt.date, dt.date | None]]:
+    """Suspensions since the deadline started, as (suspended on, resumed on or None)."""
+    start = _start_index(snap, deadline)
+    result: list[tuple[dt.date, dt.date | None]] = []
+    opened: dt.date | None = None
+    for step in snap.steps[start + 1 :]:
+        if step.action == "suspend" and opened is None:
+            opened = step.on
+        elif step.action == "resume" and opened is not None:
+            result.append((opened, step.on))
+            opened = None
+    if opened is not None:
+        result.append((opened, None))
+    return result
+
+
+def compute_due(snap: MatterSnapshot, cal: Calendar | None = None) -> Due | None:
+    """The matter's current due date (None when closed or when no limit runs in its state).
+
+    Always computed with ``provisional=True``: a period reaching a year whose holiday notice
+    is not loaded is marked 暂估 and recomputed when the notice arrives, never refused.
+    """
+    found = current_deadline(snap)
+    if found is None:
+        return None
+    deadline, limit = found
+    start = snap.steps[_start_index(snap, deadline)].on
+    return limit.due(
+        start,
+        cal,
+        paused=pauses(snap, deadline),
+        extension=extension_used(snap, deadline),
+        provisional=True,
+    )
+
+
+def org_fields(action: Action) -> list[str]:
+    """Names of the action's fields that name an org unit (resolved by the service layer)."""
+    return [f.name for f in action.fields if f.type == FieldType.ORG]

@@ -1,0 +1,506 @@
+"""Every change to a matter: ``register_matter`` and ``act`` (DESIGN.md, "The engine").
+
+Both guard first (rules.apply), write in one transaction (the Step, the matter's new state
+and deadline, the audit event) and never edit history. Views, the API, commands and the
+import only parse input, call these and render.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import secrets
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+
+from fazhi.core import audit, clock
+from fazhi.core.audit import actor_label
+from fazhi.core.models import OrgUnit, Role, StaffProfile
+from fazhi.core.pii import (
+    credit_code_error,
+    normalize_credit_code,
+    normalize_resident_id,
+    phone_error,
+    resident_id_error,
+)
+from fazhi.core.scope import AnyUser, can_act_on, can_approve, role_of
+from fazhi.procedures import rules
+from fazhi.procedures.declarations import PUBLIC, Procedure, get_procedure
+from fazhi.procedures.errors import (
+    DuplicateMatter,
+    InvalidData,
+    InvalidDate,
+    MissingData,
+    NotAllowed,
+)
+from fazhi.procedures.models import (
+    Channel,
+    Matter,
+    Notification,
+    NotificationKind,
+    PartyKind,
+    ReferenceCounter,
+    Step,
+)
+from fazhi.workdays import Calendar, Due
+
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud over the phone
+WARNING_WORKING_DAYS = 3
+
+
+# --- org units named in input -------------------------------------------------------------
+
+
+def resolve_org(value: object, *, field: str = "org") -> OrgUnit:
+    """An org unit from its division code, id or full name (imports and action data)."""
+    if isinstance(value, OrgUnit):
+        return value
+    text = str(value or "").strip()
+    if not text:
+        raise MissingData("缺少机构。", field=field)
+    unit = None
+    if text.isdigit():
+        unit = OrgUnit.objects.filter(division_code=text).first()
+        if unit is None and len(text) < 6:
+            unit = OrgUnit.objects.filter(pk=int(text)).first()
+    if unit is None:
+        matches = list(OrgUnit.objects.filter(name=text)[:2])
+        if len(matches) > 1:
+            raise InvalidData(f"机构名称“{text}”对应多个机构，请改用机构编号。", field=field)
+        unit = matches[0] if matches else None
+    if unit is None:
+        raise InvalidData(
+            f"找不到机构“{text}”（可填行政区划代码、机构编号或机构全称）。", field=field
+        )
+    return unit
+
+
+# --- party ----------------------------------------------------------------------------------
+
+
+def clean_party(party: Mapping[str, Any] | None, *, required: bool) -> dict[str, str]:
+    """Validate the party (当事人): name, kind, ID number or credit code, phone, address."""
+    party = dict(party or {})
+    unknown = sorted(set(party) - {"name", "kind", "id_number", "phone", "address"})
+    if unknown:
+        raise InvalidData(f"当事人没有字段 {'、'.join(unknown)}。", field=f"party.{unknown[0]}")
+    name = str(party.get("name") or "").strip()
+    if required and not name:
+        raise MissingData("缺少当事人姓名或名称。", field="party.name")
+    if len(name) > 200:
+        raise InvalidData("当事人姓名或名称过长（最多200字）。", field="party.name")
+    kind = str(party.get("kind") or "").strip()
+    id_number = str(party.get("id_number") or "").strip()
+    if kind and kind not in PartyKind.values:
+        raise InvalidData(
+            f"当事人类别“{kind}”无效，应为 person（自然人）或 organisation（组织）。",
+            field="party.kind",
+        )
+    if id_number:
+        if not kind:
+            kind = (
+                PartyKind.PERSON
+                if len(id_number) == 18 and id_number[:17].isdigit()
+                else PartyKind.ORGANISATION
+            )
+        if kind == PartyKind.PERSON:
+            problem = resident_id_error(id_number)
+            id_number = normalize_resident_id(id_number)
+        else:
+            problem = credit_code_error(id_number)
+            id_number = normalize_credit_code(id_number)
+        if problem:
+            raise InvalidData(problem, field="party.id_number")
+    phone = str(party.get("phone") or "").strip()
+    if phone:
+        problem = phone_error(phone)
+        if problem:
+            raise InvalidData(problem, field="party.phone")
+    address = str(party.get("address") or "").strip()
+    if len(address) > 300:
+        raise InvalidData("地址过长（最多300字）。", field="party.address")
+    return {"name": name, "kind": kind, "id_number": id_number, "phone": phone, "address": address}
+
+
+# --- references -----------------------------------------------------------------------------
+
+
+def reference_prefix(procedure: Procedure) -> str:
+    return procedure.reference_prefix or procedure.code.upper()[:6]
+
+
+def next_reference(procedure: Procedure, year: int) -> str:
+    """``FY-2024-000017``: the next sequential number of the procedure's prefix and year.
+
+    The counter row is incremented with an UPDATE … SET last = last + 1 inside the caller's
+    transaction, so concurrent registrations on several app servers never share a number.
+    """
+    prefix = reference_prefix(procedure)
+    ReferenceCounter.objects.get_or_create(prefix=prefix, year=year)
+    ReferenceCounter.objects.filter(prefix=prefix, year=year).update(last=F("last") + 1)
+    last = ReferenceCounter.objects.filter(prefix=prefix, year=year).values_list("last", flat=True)[
+        0
+    ]
+    return f"{prefix}-{year}-{last:06d}"
+
+
+def new_verification_code(length: int = 6) -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def find_for_tracking(reference: str, code: str) -> Matter | None:
+    """The public matter with this reference and verification code; None for any mismatch.
+
+    Confidential procedures (petitions) are never found. The code comparison is constant-time.
+    """
+    reference = (reference or "").strip().upper()
+    code = (code or "").strip().upper()
+    if not reference or not code:
+        return None
+    for matter in Matter.objects.public().filter(reference=reference)[:5]:
+        if hmac.compare_digest(matter.verification_code.upper(), code):
+            return matter
+    return None
+
+
+# --- snapshots ------------------------------------------------------------------------------
+
+
+def snapshot_of(matter: Matter, steps: Iterable[Step] | None = None) -> rules.MatterSnapshot:
+    """The rules' view of a matter, from its steps (one query unless ``steps`` is given)."""
+    rows = list(steps) if steps is not None else list(matter.steps.order_by("seq"))
+    return rules.MatterSnapshot(
+        procedure=matter.declaration,
+        state=matter.state,
+        received_on=matter.received_on,
+        details=dict(matter.details),
+        steps=tuple(rules.StepRecord(s.action, s.on, s.data) for s in rows),
+        outcome=matter.outcome,
+        satisfaction=matter.satisfaction,
+        closed_on=matter.closed_on,
+    )
+
+
+def _apply_due(matter: Matter, due: Due | None) -> None:
+    before = matter.due_on
+    if due is None:
+        matter.due_on, matter.due_rule, matter.due_basis = None, "", ""
+        matter.due_provisional = matter.due_paused = False
+    else:
+        matter.due_on = due.on
+        matter.due_rule = due.code or ""
+        matter.due_basis = due.description[:300]
+        matter.due_provisional = due.provisional
+        matter.due_paused = due.paused
+    if matter.due_on != before:
+        matter.warned_on = matter.overdue_on = None
+
+
+def _role_for(by: AnyUser | None, *, public: bool) -> str | None:
+    if public:
+        return PUBLIC
+    return role_of(by)
+
+
+# --- register and act -----------------------------------------------------------------------
+
+
+def register_matter(
+    procedure: str,
+    *,
+    org: OrgUnit | str | int,
+    received_on: dt.date,
+    subject: str,
+    by: AnyUser | None = None,
+    public: bool = False,
+    channel: str = Channel.WINDOW,
+    party: Mapping[str, Any] | None = None,
+    details: Mapping[str, Any] | None = None,
+    reference: str | None = None,
+    mailed_on: dt.date | None = None,
+    cal: Calendar | None = None,
+    today: dt.date | None = None,
+) -> Matter:
+    """Create a matter with its ``register`` step (its date is ``received_on``)."""
+    declaration = get_procedure(procedure)
+    unit = resolve_org(org)
+    today = today or clock.today()
+    role = _role_for(by, public=public)
+    if public:
+        if not declaration.public_submission:
+            raise NotAllowed(f"{declaration.label}不接受公众直接提交。", field="procedure")
+    elif role is None or not can_act_on(by, unit):
+        raise NotAllowed(f"您不能为“{unit.label}”登记{declaration.label}。", field="org")
+    if not isinstance(received_on, dt.date) or isinstance(received_on, dt.datetime):
+        raise InvalidDate(f"收到日期格式错误：{received_on!r}。", field="received_on")
+    if received_on > today:
+        raise InvalidDate(f"收到日期 {received_on.isoformat()} 晚于今天。", field="received_on")
+    subject = (subject or "").strip()
+    if not subject:
+        raise MissingData("缺少事由。", field="subject")
+    if len(subject) > 300:
+        raise InvalidData(f"事由过长：最多300字，实际{len(subject)}字。", field="subject")
+    if channel not in Channel.values:
+        raise InvalidData(f"渠道“{channel}”无效。", field="channel")
+    cleaned_party = clean_party(party, required=declaration.party_required)
+    cleaned_details = rules.clean_details(declaration, details)
+    snap = rules.new_snapshot(declaration, received_on, cleaned_details)
+    due = rules.compute_due(snap, cal)
+    with transaction.atomic():
+        if reference:
+            reference = reference.strip()
+            if Matter.objects.filter(procedure=procedure, reference=reference).exists():
+                raise DuplicateMatter(
+                    f"{declaration.label}编号“{reference}”已存在。", field="reference"
+                )
+        else:
+            reference = next_reference(declaration, received_on.year)
+        now = clock.now()
+        matter = Matter(
+            procedure=procedure,
+            reference=reference,
+            verification_code=new_verification_code(),
+            org=unit,
+            received_on=received_on,
+            subject=subject,
+            channel=channel,
+            party_name=cleaned_party["name"],
+            party_kind=cleaned_party["kind"],
+            party_id_number=cleaned_party["id_number"],
+            party_phone=cleaned_party["phone"],
+            party_address=cleaned_party["address"],
+            state=snap.state,
+            details=cleaned_details,
+            created_at=now,
+            updated_at=now,
+        )
+        _apply_due(matter, due)
+        matter.save()
+        Step.objects.create(
+            matter=matter,
+            seq=1,
+            action="register",
+            on=received_on,
+            mailed_on=mailed_on,
+            actor=by if by is not None and by.is_authenticated else None,  # type: ignore[misc]
+            actor_label="公众" if public else actor_label(by),
+            org=unit,
+            state_before="",
+            state_after=matter.state,
+            data={},
+        )
+        audit.record(
+            "matter.register",
+            matter,
+            actor=by,
+            label="公众" if public else None,
+            data={"procedure": procedure, "reference": reference, "subject": subject},
+        )
+        _notify_unit(matter, NotificationKind.ASSIGNED, exclude=by)
+    return matter
+
+
+def act(
+    matter: Matter,
+    action: str,
+    by: AnyUser | None,
+    on: dt.date | None = None,
+    *,
+    public: bool = False,
+    mailed_on: dt.date | None = None,
+    cal: Calendar | None = None,
+    today: dt.date | None = None,
+    **data: Any,
+) -> Step:
+    """Take ``action`` on ``matter``: the only way a matter changes.
+
+    Checks the action against the state, the actor's role and scope, validates the data,
+    writes the Step, moves the state, recomputes the deadline (suspensions and approved
+    extensions included) and records the audit event, in one transaction.
+    """
+    today = today or clock.today()
+    on = on or today
+    with transaction.atomic():
+        locked = Matter.objects.select_for_update().get(pk=matter.pk)
+        declaration = locked.declaration
+        spec = declaration.action(action)
+        role = _role_for(by, public=public)
+        if not public:
+            allowed = (
+                can_approve(by, locked.org) if spec.needs_approval else can_act_on(by, locked.org)
+            )
+            if role is None or not allowed:
+                raise NotAllowed(
+                    f"您不能对“{locked.org.label}”的事项执行“{spec.label}”。", field="action"
+                )
+        resolved: dict[str, OrgUnit] = {}
+        for name in rules.org_fields(spec):
+            if data.get(name) not in (None, ""):
+                resolved[name] = resolve_org(data[name], field=name)
+                data[name] = str(resolved[name].pk)
+        steps = list(locked.steps.order_by("seq"))
+        snap = snapshot_of(locked, steps)
+        transition = rules.apply(snap, action, role=role, on=on, data=data, today=today, cal=cal)
+        step_data = dict(transition.step.data)
+        new_org = locked.org
+        if action in ("transfer", "assign"):
+            new_org = resolved["to_org"]
+            step_data["from_org"] = locked.org_id
+            step_data["to_org_name"] = new_org.name
+        elif action == "add_assistant":
+            step_data["org_name"] = resolved["org"].name
+        elif action == "return":
+            last_transfer = next(s for s in reversed(steps) if s.action in ("transfer", "assign"))
+            new_org = OrgUnit.objects.get(pk=last_transfer.data["from_org"])
+            step_data["to_org"] = new_org.pk
+            step_data["to_org_name"] = new_org.name
+        new = transition.snapshot
+        step = Step.objects.create(
+            matter=locked,
+            seq=len(steps) + 1,
+            action=action,
+            on=on,
+            mailed_on=mailed_on,
+            actor=by if by is not None and by.is_authenticated else None,  # type: ignore[misc]
+            actor_label="公众" if public else actor_label(by),
+            org=locked.org,
+            state_before=transition.state_before,
+            state_after=new.state,
+            data=step_data,
+        )
+        locked.state = new.state
+        locked.outcome = new.outcome
+        locked.satisfaction = new.satisfaction
+        locked.closed_on = new.closed_on
+        locked.details = dict(new.details)
+        if action == "add_assistant":
+            assistants = list(locked.details.get("_assistants", []))
+            if resolved["org"].pk not in assistants:
+                assistants.append(resolved["org"].pk)
+            locked.details["_assistants"] = assistants
+        org_changed = new_org.pk != locked.org_id
+        locked.org = new_org
+        locked.updated_at = clock.now()
+        _apply_due(locked, transition.due)
+        locked.save()
+        audit.record(
+            f"matter.{action}",
+            locked,
+            actor=by,
+            label="公众" if public else None,
+            data={"on": on.isoformat(), "state": new.state, **step_data},
+        )
+        if org_changed:
+            _notify_unit(locked, NotificationKind.ASSIGNED, exclude=by)
+    matter.refresh_from_db()
+    return step
+
+
+# --- reminders ------------------------------------------------------------------------------
+
+
+def _handlers(org_ids: Iterable[int]) -> dict[int, list[int]]:
+    """User ids of the staff and heads of each org unit."""
+    result: dict[int, list[int]] = {}
+    for org_id, user_id in StaffProfile.objects.filter(
+        org_id__in=list(org_ids), role__in=[Role.STAFF, Role.HEAD], user__is_active=True
+    ).values_list("org_id", "user_id"):
+        result.setdefault(org_id, []).append(user_id)
+    return result
+
+
+def _notify_unit(matter: Matter, kind: str, *, exclude: AnyUser | None = None) -> None:
+    skip = exclude.pk if exclude is not None and exclude.is_authenticated else None
+    users = [u for u in _handlers([matter.org_id]).get(matter.org_id, []) if u != skip]
+    Notification.objects.bulk_create(
+        [
+            Notification(recipient_id=u, matter=matter, kind=kind, due_on=matter.due_on)
+            for u in users
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def sweep(today: dt.date | None = None, cal: Calendar | None = None) -> dict[str, int]:
+    """Record each open matter's crossing into warning and into overdue once, and notify.
+
+    Warning: due within ``WARNING_WORKING_DAYS`` working days. Runs in one pass of a few
+    bulk statements (cron: ``fazhi sweep``); running it twice the same day changes nothing.
+    """
+    today = today or clock.today()
+    cal = cal or Calendar.default()
+    horizon = cal.add_working_days(today, WARNING_WORKING_DAYS, provisional=True)
+    counts = {"warning": 0, "overdue": 0, "notifications": 0}
+    with transaction.atomic():
+        batches = (
+            ("overdue", Matter.objects.open().filter(due_on__lt=today, overdue_on__isnull=True)),
+            (
+                "warning",
+                Matter.objects.open().filter(
+                    due_on__gte=today, due_on__lte=horizon, warned_on__isnull=True
+                ),
+            ),
+        )
+        for kind, qs in batches:
+            rows = list(qs.values_list("pk", "org_id", "due_on"))
+            if not rows:
+                continue
+            ids = [r[0] for r in rows]
+            field = "overdue_on" if kind == "overdue" else "warned_on"
+            for start in range(0, len(ids), 900):
+                Matter.objects.filter(pk__in=ids[start : start + 900]).update(**{field: today})
+            handlers = _handlers({r[1] for r in rows})
+            notes = [
+                Notification(recipient_id=u, matter_id=pk, kind=kind, due_on=due)
+                for pk, org_id, due in rows
+                for u in handlers.get(org_id, [])
+            ]
+            Notification.objects.bulk_create(notes, batch_size=1000, ignore_conflicts=True)
+            counts[kind] = len(rows)
+            counts["notifications"] += len(notes)
+    return counts
+
+
+def recompute_open_deadlines(cal: Calendar | None = None, chunk: int = 2000) -> int:
+    """Recompute every open matter's due date (after the calendar changed). Returns changes.
+
+    One pass over open matters in chunks: their steps are fetched per chunk (one query) and
+    the pure rules compute the new due date; only changed rows are written (bulk_update).
+    """
+    cal = cal or Calendar.default()
+    changed = 0
+    last_pk = 0
+    fields = [
+        "due_on",
+        "due_rule",
+        "due_basis",
+        "due_provisional",
+        "due_paused",
+        "warned_on",
+        "overdue_on",
+    ]
+    while True:
+        matters = list(Matter.objects.open().filter(pk__gt=last_pk).order_by("pk")[:chunk])
+        if not matters:
+            break
+        last_pk = matters[-1].pk
+        by_matter: dict[int, list[Step]] = {}
+        for s in Step.objects.filter(matter_id__in=[m.pk for m in matters]).order_by(
+            "matter_id", "seq"
+        ):
+            by_matter.setdefault(s.matter_id, []).append(s)
+        dirty = []
+        for m in matters:
+            due = rules.compute_due(snapshot_of(m, by_matter.get(m.pk, [])), cal)
+            before = (m.due_on, m.due_provisional, m.due_paused, m.due_basis)
+            _apply_due(m, due)
+            if (m.due_on, m.due_provisional, m.due_paused, m.due_basis) != before:
+                dirty.append(m)
+        if dirty:
+            with transaction.atomic():
+                Matter.objects.bulk_update(dirty, fields, batch_size=500)
+            changed += len(dirty)
+    return changed

@@ -1,0 +1,157 @@
+"""Procedures of report part (一): business-environment complaints and the help window.
+
+``business_complaint`` 营商环境投诉举报 and ``help_request`` 办不成事请找我 share one shape
+(spec/procedures.md): triage (accept or refuse) within 3 working days, conclude within 15
+working days of acceptance, then the submitter rates it; a dissatisfied rating may reopen it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from fazhi.procedures.declarations import (
+    PUBLIC,
+    STAFF_ROLES,
+    Action,
+    Deadline,
+    Field,
+    FieldType,
+    Procedure,
+    register,
+)
+from fazhi.procedures.rules import MatterSnapshot
+
+SATISFACTION = (
+    ("satisfied", "满意"),
+    ("basically_satisfied", "基本满意"),
+    ("dissatisfied", "不满意"),
+)
+
+STATES = {
+    "received": "待受理",
+    "in_scope": "办理中",
+    "out_of_scope": "不予受理",
+    "concluded": "已办结",
+}
+
+
+def _last_rating_dissatisfied(
+    snap: MatterSnapshot, on: dt.date, data: Mapping[str, Any]
+) -> str | None:
+    """The public may reopen only after a dissatisfied rating; staff may reopen any time."""
+    rating = snap.latest("rate")
+    if rating is None or rating.data.get("satisfaction") != "dissatisfied":
+        return "只有评价为“不满意”的事项才能申请重办。"
+    return None
+
+
+def _shared_actions(code: str) -> tuple[Action, ...]:
+    return (
+        Action("accept", "受理", frozenset({"received"}), "in_scope"),
+        Action(
+            "refuse",
+            "不予受理",
+            frozenset({"received"}),
+            "out_of_scope",
+            fields=(Field("reason", "不予受理理由", FieldType.TEXT, max_length=2000),),
+            outcome="out_of_scope",
+        ),
+        Action(
+            "conclude",
+            "办结",
+            frozenset({"in_scope"}),
+            "concluded",
+            fields=(Field("result", "办理结果", FieldType.TEXT, max_length=5000),),
+            outcome="concluded",
+        ),
+        Action(
+            "rate",
+            "评价",
+            frozenset({"concluded"}),
+            None,
+            fields=(
+                Field("satisfaction", "满意度", FieldType.CHOICE, choices=SATISFACTION),
+                Field("comment", "评价意见", FieldType.TEXT, required=False, max_length=1000),
+            ),
+            roles=STAFF_ROLES | {PUBLIC},
+            satisfaction="satisfaction",
+        ),
+        Action(
+            "reopen",
+            "重办",
+            frozenset({"concluded"}),
+            "in_scope",
+            fields=(Field("reason", "重办理由", FieldType.TEXT, max_length=2000),),
+            roles=STAFF_ROLES,
+        ),
+        Action(
+            "request_reopen",
+            "申请重办",
+            frozenset({"concluded"}),
+            "in_scope",
+            fields=(Field("reason", "重办理由", FieldType.TEXT, max_length=2000),),
+            roles=frozenset({PUBLIC}),
+            guard=_last_rating_dissatisfied,
+        ),
+    )
+
+
+def _deadlines(code: str) -> tuple[Deadline, ...]:
+    return (
+        Deadline(f"{code}.triage", frozenset({"received"}), ("register",), "受理审查"),
+        Deadline(
+            f"{code}.conclude",
+            frozenset({"in_scope"}),
+            ("accept", "reopen", "request_reopen"),
+            "办结",
+        ),
+    )
+
+
+BUSINESS_COMPLAINT = register(
+    Procedure(
+        code="business_complaint",
+        label="营商环境投诉举报",
+        states=STATES,
+        closed_states=frozenset({"out_of_scope", "concluded"}),
+        actions=_shared_actions("business_complaint"),
+        deadlines=_deadlines("business_complaint"),
+        details=(
+            Field("enterprise", "涉及企业", FieldType.STR, required=False, max_length=200),
+            Field("respondent", "被投诉单位", FieldType.STR, required=False, max_length=200),
+            Field("content", "投诉举报内容", FieldType.TEXT, required=False, max_length=10000),
+        ),
+        public_trackable=True,
+        public_submission=True,
+        reference_prefix="YS",
+        description="企业和群众对营商环境问题的投诉举报：3个工作日内受理审查，受理后15个工作日内办结。",
+    )
+)
+
+HELP_KINDS = (
+    ("help", "求助"),
+    ("complaint", "投诉"),
+    ("report", "举报"),
+    ("consultation", "咨询"),
+)
+
+HELP_REQUEST = register(
+    Procedure(
+        code="help_request",
+        label="办不成事请找我",
+        states=STATES,
+        closed_states=frozenset({"out_of_scope", "concluded"}),
+        actions=_shared_actions("help_request"),
+        deadlines=_deadlines("help_request"),
+        details=(
+            Field("kind", "诉求类别", FieldType.CHOICE, choices=HELP_KINDS),
+            Field("content", "诉求内容", FieldType.TEXT, required=False, max_length=10000),
+        ),
+        public_trackable=True,
+        public_submission=True,
+        reference_prefix="BC",
+        description="“办不成事请找我”窗口受理的求助、投诉、举报和咨询。",
+    )
+)
