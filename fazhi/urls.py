@@ -10,6 +10,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("workbench/", include("fazhi.workbench.urls")),
     path("workbench/", include("fazhi.core.urls")),
+    path("workbench/indicators/", include("fazhi.indicators.urls")),
+    path("api/v1/", include("fazhi.api.urls")),
+    path("open311/v2/", include("fazhi.api.open311_urls")),
     path("", include("fazhi.portal.urls")),
 ]
 
