@@ -141,6 +141,9 @@ def _database() -> dict[str, object]:
 
 
 DATABASES = {"default": _database()}
+if env.str("FAZHI_TEST_DB_NAME", default=""):
+    # Several suites may share one PostgreSQL server: give each its own test database.
+    DATABASES["default"]["TEST"] = {"NAME": env.str("FAZHI_TEST_DB_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set, the database otherwise (rate limits need a shared cache).
@@ -227,6 +230,9 @@ SPECTACULAR_SETTINGS = {
 }
 
 # The site's own settings.
+FAZHI_MAX_ATTACHMENT_BYTES = env.int("FAZHI_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
+# Public POSTs allowed per client address per minute (portal forms, Open311, public API).
+FAZHI_PUBLIC_RATE_PER_MINUTE = env.int("FAZHI_PUBLIC_RATE_PER_MINUTE", default=30)
 FAZHI_SITE_NAME = env.str("FAZHI_SITE_NAME", default="法治政府建设工作平台")
 FAZHI_ROOT_DIVISION_CODE = env.str("FAZHI_ROOT_DIVISION_CODE", default="220302")
 
