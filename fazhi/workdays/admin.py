@@ -15,7 +15,7 @@ from fazhi.workdays.models import CalendarDay, CalendarYear
 from fazhi.workdays.signals import send_calendar_changed_on_commit
 
 
-class _NotifyingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class _NotifyingAdmin(admin.ModelAdmin):  # type: ignore[type-arg, unused-ignore]
     """Audits each change and announces the affected years once the transaction commits."""
 
     @staticmethod
@@ -24,7 +24,7 @@ class _NotifyingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             return {obj.on.year}
         return {int(obj.year)}
 
-    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:  # type: ignore[type-arg]
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:  # type: ignore[type-arg, unused-ignore]
         years = self._years(obj)
         if change and obj.pk:
             years |= self._years(type(obj).objects.get(pk=obj.pk))
