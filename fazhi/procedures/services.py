@@ -38,6 +38,7 @@ from fazhi.procedures.errors import (
 )
 from fazhi.procedures.models import (
     Channel,
+    IntakeRoute,
     Matter,
     Notification,
     NotificationKind,
@@ -45,6 +46,7 @@ from fazhi.procedures.models import (
     ReferenceCounter,
     Step,
 )
+from fazhi.procedures.signals import step_recorded
 from fazhi.workdays import Calendar, Due
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud over the phone
@@ -76,6 +78,23 @@ def resolve_org(value: object, *, field: str = "org") -> OrgUnit:
             f"找不到机构“{text}”（可填行政区划代码、机构编号或机构全称）。", field=field
         )
     return unit
+
+
+def intake_org(procedure: str) -> OrgUnit:
+    """The unit that receives new public submissions of ``procedure`` (IntakeRoute, admin-edited).
+
+    Without a route, the deployment's root unit (FAZHI_ROOT_DIVISION_CODE) receives them.
+    """
+    route = IntakeRoute.objects.select_related("org").filter(procedure=procedure).first()
+    if route is not None:
+        return route.org
+    from django.conf import settings
+
+    root = OrgUnit.objects.filter(division_code=settings.FAZHI_ROOT_DIVISION_CODE).first()
+    root = root or OrgUnit.objects.roots().order_by("pk").first()
+    if root is None:
+        raise InvalidData("尚未建立机构，无法受理。请管理员先建立机构和受理分派。", field="org")
+    return root
 
 
 # --- party ----------------------------------------------------------------------------------
@@ -279,7 +298,7 @@ def register_matter(
         )
         _apply_due(matter, due)
         matter.save()
-        Step.objects.create(
+        first = Step.objects.create(
             matter=matter,
             seq=1,
             action="register",
@@ -300,6 +319,7 @@ def register_matter(
             data={"procedure": procedure, "reference": reference, "subject": subject},
         )
         _notify_unit(matter, NotificationKind.ASSIGNED, exclude=by)
+        step_recorded.send(sender=procedure, matter=matter, step=first)
     return matter
 
 
@@ -395,6 +415,7 @@ def act(
         )
         if org_changed:
             _notify_unit(locked, NotificationKind.ASSIGNED, exclude=by)
+        step_recorded.send(sender=locked.procedure, matter=locked, step=step)
     matter.refresh_from_db()
     return step
 
