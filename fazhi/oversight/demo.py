@@ -1,0 +1,58 @@
+"""Demo records of report part (七): the mayor's mailbox (16 letters in 2024, all replied)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from fazhi.core.models import OrgUnit
+from fazhi.procedures.demodata import (
+    act,
+    already_built,
+    demo_user,
+    later,
+    register_matter,
+    route,
+    spread,
+    unit,
+)
+
+LETTERS = [
+    ("小区供暖温度不达标", "经核查，热力公司已对该小区管网进行调压，室温已达标。"),
+    ("建议增设公交线路", "您的建议已转交交通部门研究，纳入明年线网优化方案。"),
+    ("老旧小区改造进度", "该小区已列入明年改造计划，预计二季度开工。"),
+    ("路灯损坏无人维修", "城管部门已于三日内完成维修。"),
+    ("占道经营影响通行", "执法部门已加强巡查并规范摊点设置。"),
+    ("学校周边交通拥堵", "已协调交警在上下学时段增派警力疏导。"),
+]
+
+
+def build(root: OrgUnit, year: int) -> str:
+    office = unit(root, "区政府办")
+    route("mailbox_letter", office)
+    if already_built("mailbox_letter", year):
+        return ""
+    staff = demo_user("admin")
+    rng = random.Random(year * 13)
+    cutoff = dt.date(year, 12, 31)
+    days = spread(rng, year, 16, last=dt.date(year, 11, 30))
+    for i, received in enumerate(days):
+        subject, reply = LETTERS[i % len(LETTERS)]
+        m = register_matter(
+            "mailbox_letter",
+            org=office,
+            received_on=received,
+            subject=subject,
+            by=staff,
+            channel="web",
+            party={
+                "name": rng.choice("王李张刘陈杨") + rng.choice("女士先生"),
+                "phone": f"139{rng.randrange(10**8):08d}",
+            },
+            details={
+                "content": f"区长您好：{subject}，希望尽快解决。",
+                "consent_publish": i % 3 != 0,
+            },
+        )
+        act(m, "reply", staff, later(received, rng, 3, 12, cutoff), reply=reply)
+    return f"{year}年区长信箱来信{len(days)}件"
