@@ -53,10 +53,8 @@ def _complaints_2024(root: OrgUnit, year: int, rng: random.Random) -> int:
     staff = demo_user("jingban")
     office = unit(root, "区政数局")
     cutoff = dt.date(year, 12, 31)
-    days = spread(rng, year, 10, last=dt.date(year, 11, 20)) + [
-        dt.date(year, 12, 23),
-        dt.date(year, 12, 26),
-    ]
+    december = [dt.date(year, 12, 23), dt.date(year, 12, 26)]
+    days = [*spread(rng, year, 10, last=dt.date(year, 11, 20)), *december]
     out_of_scope = {0, 1, 2, 4, 6, 7, 9}  # 7 outside the accepting scope; 10 and 11 are December
     for i, (subject, received) in enumerate(zip(COMPLAINTS, days, strict=True)):
         m = register_matter(
