@@ -38,7 +38,7 @@ def _suspended(snap: MatterSnapshot, on: dt.date, data: Mapping[str, Any]) -> st
 
 def _has_transfer(snap: MatterSnapshot, on: dt.date, data: Mapping[str, Any]) -> str | None:
     for step in reversed(snap.steps):
-        if step.action == "transfer":
+        if step.action in ("transfer", "assign"):
             return None
     return "该事项未经转办，无处退回。"
 
@@ -117,7 +117,7 @@ GENERIC: dict[str, Action] = {
         "备注",
         ANY_OPEN | {"**"},
         fields=(Field("text", "备注内容", FieldType.TEXT, max_length=5000),),
-        roles=STAFF_ROLES | {"leader"},
+        roles=STAFF_ROLES,
         generic=True,
     ),
 }
