@@ -231,6 +231,11 @@ SPECTACULAR_SETTINGS = {
 
 # The site's own settings.
 FAZHI_MAX_ATTACHMENT_BYTES = env.int("FAZHI_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
+# Locally set time limits (hotline tiers, complaint and mailbox periods …), as JSON:
+# {"business_complaint.conclude": {"length": 10}}. Statutory limits cannot be overridden.
+FAZHI_TIME_LIMIT_OVERRIDES: dict[str, dict[str, object]] = env.json(
+    "FAZHI_TIME_LIMIT_OVERRIDES", default={}
+)
 # Public POSTs allowed per client address per minute (portal forms, Open311, public API).
 FAZHI_PUBLIC_RATE_PER_MINUTE = env.int("FAZHI_PUBLIC_RATE_PER_MINUTE", default=30)
 FAZHI_SITE_NAME = env.str("FAZHI_SITE_NAME", default="法治政府建设工作平台")
