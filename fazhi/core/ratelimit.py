@@ -1,0 +1,167 @@
+"""Rate limits per client address: a fixed one-minute window counted in Django's cache.
+
+The count lives in the shared cache (Redis when ``REDIS_URL`` is set, the database cache
+otherwise: settings.py), never in process memory, so several app servers share one limit
+(DESIGN.md: nothing may assume one process). Each (scope, address, minute) is one cache key
+created with ``cache.add`` and counted with an atomic increment: Redis ``INCRBY`` (django-redis
+runs it as one Lua script), and on the database cache an increment under a row lock inside
+one transaction (Django's own ``DatabaseCache.incr`` is a read followed by a write, which two
+app servers could interleave).
+
+Client address: ``REMOTE_ADDR``. Behind a reverse proxy, the proxy must set it (nginx:
+``proxy_set_header`` with ``uwsgi``/``real_ip``), or set ``FAZHI_TRUSTED_PROXY_COUNT`` to the
+number of proxies in front of the app that append to ``X-Forwarded-For``; the address is then
+taken that many entries from the right of the header, which a client cannot forge.
+
+Usage::
+
+    @rate_limited("portal")
+    def submit(request): ...
+
+    if not hit("open311", client_address(request)): ...
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable, Collection
+from typing import Any, TypeVar, cast
+
+from django.conf import settings
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.db import DatabaseCache
+from django.db import connections, router, transaction
+from django.http import HttpRequest, HttpResponse
+
+WINDOW_SECONDS = 60
+DEFAULT_PER_MINUTE = 30
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
+def _now() -> float:
+    """Seconds since the epoch (a seam for tests: the cache itself keeps the real clock)."""
+    return time.time()
+
+
+def per_minute() -> int:
+    """The configured number of public POSTs per address per minute."""
+    return int(getattr(settings, "FAZHI_PUBLIC_RATE_PER_MINUTE", DEFAULT_PER_MINUTE))
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address: REMOTE_ADDR, or the trusted entry of X-Forwarded-For."""
+    proxies = int(getattr(settings, "FAZHI_TRUSTED_PROXY_COUNT", 0) or 0)
+    if proxies > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return str(forwarded[-proxies])[:64]
+    return str(request.META.get("REMOTE_ADDR") or "unknown")[:64]
+
+
+def window_key(scope: str, address: str, now: float | None = None) -> str:
+    """The cache key counting ``scope`` for ``address`` in the current minute."""
+    minute = int((_now() if now is None else now) // WINDOW_SECONDS)
+    # Addresses may contain ':' (IPv6): the key stays valid for every backend (no spaces).
+    return f"ratelimit:{scope}:{address.replace(' ', '_')}:{minute}"
+
+
+def _incr_database(cache: DatabaseCache, key: str, timeout: int) -> int:
+    """Atomic increment on Django's database cache: add, lock the row, read, write."""
+    db = router.db_for_write(cache.cache_model_class)
+    connection = connections[db]
+    with transaction.atomic(using=db):
+        cache.add(key, 0, timeout)
+        if connection.features.has_select_for_update:
+            # SQLite has no row locks; its writes are serialised (IMMEDIATE transactions).
+            quote = connection.ops.quote_name
+            table = quote(cache.cache_model_class._meta.db_table)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT 1 FROM {table} WHERE {quote('cache_key')} = %s FOR UPDATE",  # noqa: S608 table name from settings, quoted; the key is a parameter
+                    [cache.make_and_validate_key(key)],
+                )
+        value = int(cache.get(key, 0) or 0) + 1
+        cache.set(key, value, timeout)
+    return value
+
+
+def incr(key: str, timeout: int, cache: BaseCache | None = None) -> int:
+    """Increment the counter ``key`` (created at 0 with ``timeout``); returns the new count."""
+    cache = cache or caches[DEFAULT_CACHE_ALIAS]  # the backend itself, not the proxy
+    if isinstance(cache, DatabaseCache):
+        return _incr_database(cache, key, timeout)
+    cache.add(key, 0, timeout)
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # the key expired between add and incr: start a fresh window
+        cache.add(key, 1, timeout)
+        return 1
+
+
+def hit(
+    scope: str,
+    address: str,
+    *,
+    limit: int | None = None,
+    cache: BaseCache | None = None,
+    now: float | None = None,
+) -> bool:
+    """Count one request of ``scope`` from ``address``; False once the minute's limit is passed."""
+    limit = per_minute() if limit is None else limit
+    count = incr(window_key(scope, address, now), WINDOW_SECONDS + 5, cache)
+    return count <= limit
+
+
+def seconds_to_next_window(now: float | None = None) -> int:
+    now = _now() if now is None else now
+    return max(1, WINDOW_SECONDS - int(now % WINDOW_SECONDS))
+
+
+def too_many_requests(request: HttpRequest) -> HttpResponse:
+    """A plain Chinese 429 answer (faces may pass their own page to ``rate_limited``)."""
+    wait = seconds_to_next_window()
+    response = HttpResponse(
+        '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>请求过于频繁</title>'
+        f"<h1>请求过于频繁</h1><p>您提交得太快了，请在 {wait} 秒后再试。</p></html>",
+        status=429,
+        content_type="text/html; charset=utf-8",
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def rate_limited(
+    scope: str,
+    *,
+    methods: Collection[str] = ("POST",),
+    limit: int | None = None,
+    response: Callable[[HttpRequest], HttpResponse] | None = None,
+) -> Callable[[View], View]:
+    """Decorate a view: count ``methods`` requests per (scope, client address) per minute.
+
+    Past the limit the view is not called; ``response`` (default ``too_many_requests``)
+    answers with status 429 and a ``Retry-After`` header.
+    """
+    answer = response or too_many_requests
+    wanted = {m.upper() for m in methods}
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method in wanted and not hit(scope, client_address(request), limit=limit):
+                refused = answer(request)
+                refused.status_code = 429
+                refused.setdefault("Retry-After", str(seconds_to_next_window()))
+                return refused
+            return view(request, *args, **kwargs)
+
+        return cast(View, wrapped)
+
+    return decorate

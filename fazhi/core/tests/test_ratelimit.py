@@ -1,0 +1,157 @@
+"""fazhi.core.ratelimit: per (scope, address) per minute, counted in the shared cache."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
+from django.http import HttpResponse
+from django.test import RequestFactory, override_settings
+
+from fazhi.core import ratelimit
+from fazhi.core.ratelimit import client_address, hit, incr, rate_limited, window_key
+
+NOW = 1_700_000_000.0  # a fixed moment, 20 s into its minute
+
+
+@pytest.fixture
+def clean_cache(db):
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+def test_the_default_cache_is_the_database(clean_cache):
+    assert isinstance(caches["default"], DatabaseCache)
+
+
+def test_counts_up_to_the_limit_then_refuses(clean_cache):
+    assert all(hit("t", "10.0.0.1", limit=3, now=NOW) for _ in range(3))
+    assert not hit("t", "10.0.0.1", limit=3, now=NOW)
+    assert not hit("t", "10.0.0.1", limit=3, now=NOW)
+
+
+def test_the_count_is_in_the_cache(clean_cache):
+    for _ in range(4):
+        hit("t", "10.0.0.1", limit=10, now=NOW)
+    assert cache.get(window_key("t", "10.0.0.1", NOW)) == 4
+
+
+def test_addresses_and_scopes_are_counted_apart(clean_cache):
+    assert all(hit("t", "10.0.0.1", limit=2, now=NOW) for _ in range(2))
+    assert not hit("t", "10.0.0.1", limit=2, now=NOW)
+    assert hit("t", "10.0.0.2", limit=2, now=NOW)
+    assert hit("other", "10.0.0.1", limit=2, now=NOW)
+
+
+def test_a_new_minute_starts_a_new_count(clean_cache):
+    assert all(hit("t", "10.0.0.1", limit=2, now=NOW) for _ in range(2))
+    assert not hit("t", "10.0.0.1", limit=2, now=NOW + 30)  # same minute
+    assert hit("t", "10.0.0.1", limit=2, now=NOW + 45)  # next minute
+
+
+def test_default_limit_comes_from_settings(clean_cache):
+    with override_settings(FAZHI_PUBLIC_RATE_PER_MINUTE=2):
+        assert hit("t", "a", now=NOW)
+        assert hit("t", "a", now=NOW)
+        assert not hit("t", "a", now=NOW)
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.core.cache.backends.db.DatabaseCache",
+    ],
+)
+def test_incr_on_each_backend(db, backend):
+    settings = {"BACKEND": backend, "LOCATION": "fazhi_cache" if "db" in backend else "rl-test"}
+    with override_settings(CACHES={"default": settings}):
+        other = caches["default"]
+        other.clear()
+        assert [incr("k", 60, other) for _ in range(3)] == [1, 2, 3]
+        other.clear()
+
+
+def test_ipv6_addresses_make_valid_keys(clean_cache):
+    assert hit("t", "2001:db8::1", limit=1, now=NOW)
+    assert not hit("t", "2001:db8::1", limit=1, now=NOW)
+
+
+def test_client_address_is_remote_addr_by_default():
+    request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.5", HTTP_X_FORWARDED_FOR="6.6.6.6")
+    assert client_address(request) == "192.0.2.5"
+
+
+@override_settings(FAZHI_TRUSTED_PROXY_COUNT=1)
+def test_trusted_proxy_takes_the_rightmost_forwarded_entry():
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.7"
+    )
+    assert client_address(request) == "192.0.2.7"  # the client-supplied 6.6.6.6 is ignored
+    bare = RequestFactory().get("/", REMOTE_ADDR="10.0.0.9")
+    assert client_address(bare) == "10.0.0.9"
+
+
+def test_decorator_refuses_with_429_and_only_counts_posts(clean_cache, monkeypatch):
+    monkeypatch.setattr(ratelimit, "_now", lambda: NOW)
+    calls = []
+
+    @rate_limited("deco", limit=2)
+    def view(request):
+        calls.append(request.method)
+        return HttpResponse("ok")
+
+    rf = RequestFactory()
+    for _ in range(5):
+        assert view(rf.get("/", REMOTE_ADDR="10.1.1.1")).status_code == 200
+    assert view(rf.post("/", REMOTE_ADDR="10.1.1.1")).status_code == 200
+    assert view(rf.post("/", REMOTE_ADDR="10.1.1.1")).status_code == 200
+    refused = view(rf.post("/", REMOTE_ADDR="10.1.1.1"))
+    assert refused.status_code == 429
+    assert "请求过于频繁" in refused.content.decode()
+    assert int(refused["Retry-After"]) == 40
+    assert calls.count("POST") == 2
+    assert view(rf.post("/", REMOTE_ADDR="10.1.1.2")).status_code == 200
+
+
+def test_decorator_uses_the_given_page(clean_cache):
+    @rate_limited("page", limit=0, response=lambda request: HttpResponse("慢一点"))
+    def view(request):
+        return HttpResponse("ok")
+
+    refused = view(RequestFactory().post("/"))
+    assert refused.status_code == 429
+    assert refused.content.decode() == "慢一点"
+    assert "Retry-After" in refused
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_increments_are_not_lost():
+    """Several app servers counting at once: every increment is kept (row lock on PostgreSQL)."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL's concurrency")
+    caches["default"].clear()
+    errors: list[BaseException] = []
+
+    def worker():
+        try:
+            for _ in range(10):
+                incr("race", 60)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert caches["default"].get("race") == 40
+    caches["default"].clear()
