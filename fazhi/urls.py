@@ -11,6 +11,7 @@ urlpatterns = [
     path("workbench/", include("fazhi.workbench.urls")),
     path("workbench/", include("fazhi.core.urls")),
     path("workbench/indicators/", include("fazhi.indicators.urls")),
+    path("workbench/io/", include("fazhi.procedures.urls")),
     path("api/v1/", include("fazhi.api.urls")),
     path("open311/v2/", include("fazhi.api.open311_urls")),
     path("", include("fazhi.portal.urls")),
