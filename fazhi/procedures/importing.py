@@ -1,0 +1,1278 @@
+"""Bulk import of matters by replay through the engine's rules (DESIGN.md, "The engine").
+
+A line of the canonical JSON Lines format (docs/import-format.md) is one matter with its steps.
+Each line is replayed in memory through ``rules.new_snapshot`` and ``rules.apply`` — the same
+pure rules ``act()`` applies, with the same date checks, data validation, guards and deadlines
+— and the results are written in batches with a few prepared statements. There is no back
+door: a step the rules refuse is refused here with the engine's own message.
+
+xlsx and csv files in the per-procedure template (``template_columns``) are read into the same
+records first, so every format goes through one path.
+
+Public entry points: ``import_file`` (the ``fazhi import`` command) and ``import_records``
+(tests, other callers). ``ImportReport`` holds the counts and the rejected lines.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+import secrets
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from django.db import connection, transaction
+
+from fazhi.core import audit, clock
+from fazhi.core.models import OrgUnit
+from fazhi.procedures import rules
+from fazhi.procedures.declarations import (
+    PUBLIC,
+    Action,
+    Field,
+    FieldType,
+    Procedure,
+    get_procedure,
+)
+from fazhi.procedures.errors import InvalidData, ProcedureError
+from fazhi.procedures.models import Channel, ImportRun, Matter, PartyKind, Step
+from fazhi.procedures.services import CODE_ALPHABET, clean_party
+from fazhi.procedures.signals import matters_imported
+from fazhi.workdays import Calendar, Due
+
+LINE_KEYS = (
+    "procedure",
+    "reference",
+    "org",
+    "received_on",
+    "subject",
+    "channel",
+    "party",
+    "mailed_on",
+    "details",
+    "steps",
+)
+STEP_KEYS = ("action", "on", "data", "by", "mailed_on")
+MAX_LINE_BYTES = 1_000_000  # one matter; a longer line is refused, never read into memory whole
+BATCH_SIZE = 2000
+IMPORT_ROLE = "admin"  # the system replays staff steps with a role that may take every action
+IMPORT_LABEL = "导入"
+PUBLIC_LABEL = "公众"
+REPORT_KEEP = 1000  # rejected lines kept on the ImportRun row (the report file has them all)
+CONFLICT = "与已有记录冲突"
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+# --- errors and the report ------------------------------------------------------------------
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (encoding, format, header). Plain Chinese message."""
+
+
+@dataclass
+class LineError(Exception):
+    """One rejected line: its number in the file, the offending field and the reason."""
+
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"，{self.field}" if self.field else ""
+        return f"第{self.line}行{where}：{self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"line": self.line, "field": self.field, "message": self.message}
+
+
+@dataclass
+class ImportReport:
+    """What an import did. ``created``/``updated``/``unchanged`` count matters."""
+
+    lines: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    steps: int = 0
+    errors: list[LineError] = field(default_factory=list)
+    rejected: int = 0
+    committed: bool = False
+    run_id: int | None = None
+
+    def reject(self, error: LineError) -> None:
+        self.rejected += 1
+        if len(self.errors) < 100_000:
+            self.errors.append(error)
+
+    def summary(self) -> str:
+        text = (
+            f"共{self.lines}行：新增{self.created}件，更新进度{self.updated}件，"
+            f"已存在{self.unchanged}件，拒绝{self.rejected}行；写入步骤{self.steps}个。"
+        )
+        return text if self.committed else text + "未导入任何事项。"
+
+    def write_csv(self, path: Path) -> None:
+        """The rejected lines as a CSV report (UTF-8 with BOM, opens in Excel)."""
+        with path.open("w", encoding="utf-8-sig", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(["行号", "字段", "原因"])
+            for e in self.errors:
+                writer.writerow([e.line, e.field, e.message])
+
+
+# --- org units ------------------------------------------------------------------------------
+
+
+class OrgIndex:
+    """Every org unit in memory, resolved like ``services.resolve_org`` without a query each."""
+
+    def __init__(self) -> None:
+        self.by_code: dict[str, int] = {}
+        self.by_pk: dict[int, str] = {}
+        self.by_name: dict[str, list[int]] = {}
+        for pk, code, name in OrgUnit.objects.values_list("pk", "division_code", "name"):
+            if code and code not in self.by_code:
+                self.by_code[code] = pk
+            self.by_pk[pk] = name
+            self.by_name.setdefault(name, []).append(pk)
+        self.codes = {pk: code for code, pk in self.by_code.items()}
+        self._cache: dict[str, int] = {}
+
+    def resolve(self, value: object, field_name: str) -> int:
+        """The unit's id; ``InvalidData`` naming ``field_name`` when none or several match."""
+        text = str(value if value is not None else "").strip()
+        hit = self._cache.get(text)
+        if hit is not None:
+            return hit
+        if not text:
+            raise InvalidData("缺少机构。", field=field_name)
+        pk: int | None = None
+        if text.isdigit():
+            pk = self.by_code.get(text)
+            if pk is None and len(text) < 6 and int(text) in self.by_pk:
+                pk = int(text)
+        if pk is None:
+            matches = self.by_name.get(text, [])
+            if len(matches) > 1:
+                raise InvalidData(
+                    f"机构名称“{text}”对应多个机构，请改用机构编号。", field=field_name
+                )
+            pk = matches[0] if matches else None
+        if pk is None:
+            raise InvalidData(
+                f"找不到机构“{text}”（可填行政区划代码、机构编号或机构全称）。", field=field_name
+            )
+        self._cache[text] = pk
+        return pk
+
+    def name(self, pk: int) -> str:
+        return self.by_pk[pk]
+
+    def export_key(self, pk: int) -> str:
+        """How an export names the unit: division code, else its full name if unique, else id."""
+        code = self.codes.get(pk)
+        if code:
+            return code
+        name = self.by_pk.get(pk, "")
+        if name and len(self.by_name.get(name, [])) == 1 and not name.isdigit():
+            return name
+        return str(pk)
+
+
+# --- what a replay produces ------------------------------------------------------------------
+
+
+@dataclass
+class StepRow:
+    seq: int
+    action: str
+    on: dt.date
+    mailed_on: dt.date | None
+    actor_label: str
+    org_id: int
+    state_before: str
+    state_after: str
+    data: dict[str, Any]
+
+
+@dataclass
+class Replayed:
+    """A matter replayed in memory: its columns and its steps (``register`` first)."""
+
+    line: int
+    procedure: str
+    reference: str
+    org_id: int
+    received_on: dt.date
+    subject: str
+    channel: str
+    party: dict[str, str]
+    snap: rules.MatterSnapshot
+    due: Due | None
+    steps: list[StepRow]
+    matter_id: int | None = None  # set for an update of a stored matter
+    new_from: int = 0  # index in ``steps`` of the first step to write
+
+
+def _step_key(action: Action | None, row_action: str, on: dt.date, data: Mapping[str, Any]) -> Any:
+    """What two steps must share to be the same step: action, date and the declared data."""
+    names = [f.name for f in action.fields] if action is not None else []
+    return (row_action, on, tuple((n, data.get(n)) for n in names))
+
+
+def org_effects(
+    action: str,
+    step_data: dict[str, Any],
+    org_id: int,
+    earlier: Sequence[tuple[str, Mapping[str, Any]]],
+    org_name: Callable[[int], str],
+) -> int:
+    """The derived data ``act()`` adds to org-changing steps; returns the matter's new org id.
+
+    Mirrors services.act exactly: ``transfer``/``assign`` record the unit they came from and
+    the new unit's name; ``add_assistant`` the assistant's name; ``return`` goes back to the
+    unit the last transfer or assignment came from. ``step_data`` is updated in place.
+    """
+    if action in ("transfer", "assign"):
+        new_org = int(step_data["to_org"])
+        step_data["from_org"] = org_id
+        step_data["to_org_name"] = org_name(new_org)
+        return new_org
+    if action == "add_assistant":
+        step_data["org_name"] = org_name(int(step_data["org"]))
+    elif action == "return":
+        last = next(d for a, d in reversed(earlier) if a in ("transfer", "assign"))
+        new_org = int(last["from_org"])
+        step_data["to_org"] = new_org
+        step_data["to_org_name"] = org_name(new_org)
+        return new_org
+    return org_id
+
+
+# --- parsing values -------------------------------------------------------------------------
+
+
+def _date(value: object, where: str, *, required: bool = True) -> dt.date | None:
+    if value is None or value == "":
+        if required:
+            raise InvalidData("缺少日期。", field=where)
+        return None
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise InvalidData(f"日期格式错误：{value!r}，应为 YYYY-MM-DD。", field=where)
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidData(f"日期无效：{value!r}。", field=where) from None
+
+
+def _text(value: object, where: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str | int):
+        raise InvalidData(f"应为文字，收到 {type(value).__name__}。", field=where)
+    return str(value).strip()
+
+
+def _unknown(keys: Iterable[str], allowed: Sequence[str], where: str) -> None:
+    extra = sorted(set(keys) - set(allowed))
+    if extra:
+        prefix = f"{where}." if where else ""
+        raise InvalidData(
+            f"未知的字段“{extra[0]}”（可用字段：{'、'.join(allowed)}）。",
+            field=f"{prefix}{extra[0]}",
+        )
+
+
+# --- the replayer ---------------------------------------------------------------------------
+
+
+class Replayer:
+    """Replays records through the rules in memory: one calendar, one org index, one today."""
+
+    def __init__(
+        self,
+        *,
+        today: dt.date | None = None,
+        cal: Calendar | None = None,
+        orgs: OrgIndex | None = None,
+    ) -> None:
+        self.today = today or clock.today()
+        self.cal = cal or Calendar.default()
+        self.orgs = orgs or OrgIndex()
+        self._channels = frozenset(Channel.values)
+
+    def record(self, record: Mapping[str, Any], line: int) -> Replayed:
+        """Validate and replay one record; raise ``LineError`` naming the field."""
+        try:
+            return self._record(record, line)
+        except ProcedureError as exc:
+            raise LineError(line, exc.field or "", exc.message) from None
+
+    def _record(self, record: Mapping[str, Any], line: int) -> Replayed:
+        if not isinstance(record, Mapping):
+            raise InvalidData("每行应为一个 JSON 对象（{…}）。", field="")
+        _unknown(record.keys(), LINE_KEYS, "")
+        procedure = get_procedure(_text(record.get("procedure"), "procedure"))
+        reference = _text(record.get("reference"), "reference")
+        if not reference:
+            raise InvalidData("缺少编号：导入须有编号，重复导入时据此识别。", field="reference")
+        if len(reference) > 64:
+            raise InvalidData("编号过长（最多64字）。", field="reference")
+        org_id = self.orgs.resolve(record.get("org"), "org")
+        received_on = _date(record.get("received_on"), "received_on")
+        assert received_on is not None  # noqa: S101 required=True above; narrows for mypy
+        if received_on > self.today:
+            raise InvalidData(f"收到日期 {received_on.isoformat()} 晚于今天。", field="received_on")
+        subject = _text(record.get("subject"), "subject")
+        if not subject:
+            raise InvalidData("缺少事由。", field="subject")
+        if len(subject) > 300:
+            raise InvalidData(f"事由过长：最多300字，实际{len(subject)}字。", field="subject")
+        channel = _text(record.get("channel"), "channel") or Channel.IMPORT.value
+        if channel not in self._channels:
+            allowed = "、".join(f"{c.value}（{c.label}）" for c in Channel)
+            raise InvalidData(f"渠道“{channel}”无效，可选：{allowed}。", field="channel")
+        party_in = record.get("party")
+        if party_in is not None and not isinstance(party_in, Mapping):
+            raise InvalidData("当事人应为对象 {name, kind, id_number, phone, address}。", "party")
+        party = clean_party(party_in, required=procedure.party_required)
+        mailed_on = _date(record.get("mailed_on"), "mailed_on", required=False)
+        details_in = record.get("details")
+        if details_in is not None and not isinstance(details_in, Mapping):
+            raise InvalidData("details 应为对象。", field="details")
+        details = rules.clean_details(procedure, details_in)
+        steps_in = record.get("steps")
+        if steps_in is None:
+            steps_in = []
+        if not isinstance(steps_in, list):
+            raise InvalidData("steps 应为列表。", field="steps")
+
+        snap = rules.new_snapshot(procedure, received_on, details)
+        due = rules.compute_due(snap, self.cal)
+        register = StepRow(
+            1, "register", received_on, mailed_on, IMPORT_LABEL, org_id, "", snap.state, {}
+        )
+        result = Replayed(
+            line=line,
+            procedure=procedure.code,
+            reference=reference,
+            org_id=org_id,
+            received_on=received_on,
+            subject=subject,
+            channel=channel,
+            party=party,
+            snap=snap,
+            due=due,
+            steps=[register],
+        )
+        self.replay_steps(result, steps_in, 0)
+        return result
+
+    def replay_steps(self, target: Replayed, steps_in: Sequence[Any], first: int) -> None:
+        """Apply ``steps_in[first:]`` to ``target`` (in place), as ``act()`` would, one by one."""
+        procedure = target.snap.procedure
+        earlier = [(s.action, s.data) for s in target.steps]
+        for i in range(first, len(steps_in)):
+            where = f"steps[{i}]"
+            raw = steps_in[i]
+            try:
+                if not isinstance(raw, Mapping):
+                    raise InvalidData("步骤应为对象 {action, on, data}。", field="")
+                _unknown(raw.keys(), STEP_KEYS, "")
+                name = _text(raw.get("action"), "action")
+                spec = procedure.action(name)
+                on = _date(raw.get("on"), "on")
+                mailed_on = _date(raw.get("mailed_on"), "mailed_on", required=False)
+                by = raw.get("by")
+                if by not in (None, "", PUBLIC):
+                    raise InvalidData(
+                        f'by 只能为 "public"（当事人本人的操作）或省略，收到 {by!r}。', "by"
+                    )
+                data_in = raw.get("data")
+                if data_in is None:
+                    data_in = {}
+                if not isinstance(data_in, Mapping):
+                    raise InvalidData("data 应为对象。", field="data")
+                data = dict(data_in)
+                for f in spec.fields:
+                    if f.type == FieldType.ORG and data.get(f.name) not in (None, ""):
+                        pk = self.orgs.resolve(data[f.name], f.name)
+                        data[f.name] = str(pk)
+                transition = rules.apply(
+                    target.snap,
+                    name,
+                    role=PUBLIC if by == PUBLIC else IMPORT_ROLE,
+                    on=on,  # type: ignore[arg-type]
+                    data=data,
+                    today=self.today,
+                    cal=self.cal,
+                )
+            except ProcedureError as exc:
+                f = exc.field or ""
+                if f and f not in ("on", "action", "mailed_on", "by", "data") and "." not in f:
+                    f = f"data.{f}"
+                exc.field = f"{where}.{f}" if f else where
+                raise
+            step_data = dict(transition.step.data)
+            new_org = org_effects(name, step_data, target.org_id, earlier, self.orgs.name)
+            new = transition.snapshot
+            if name == "add_assistant":
+                details = dict(new.details)
+                assistants = list(details.get("_assistants", []))
+                if int(step_data["org"]) not in assistants:
+                    assistants.append(int(step_data["org"]))
+                details["_assistants"] = assistants
+                new = replace(new, details=details)
+            target.steps.append(
+                StepRow(
+                    len(target.steps) + 1,
+                    name,
+                    transition.step.on,
+                    mailed_on,
+                    PUBLIC_LABEL if by == PUBLIC else IMPORT_LABEL,
+                    target.org_id,
+                    transition.state_before,
+                    new.state,
+                    step_data,
+                )
+            )
+            earlier.append((name, step_data))
+            target.org_id = new_org
+            target.snap = new
+            target.due = transition.due
+
+    def step_keys(self, replayed: Replayed) -> list[Any]:
+        procedure = replayed.snap.procedure
+        return [
+            _step_key(_action_or_none(procedure, s.action), s.action, s.on, s.data)
+            for s in replayed.steps
+        ]
+
+
+def _action_or_none(procedure: Procedure, name: str) -> Action | None:
+    try:
+        return procedure.action(name)
+    except ProcedureError:
+        return None
+
+
+# --- writing in batches ---------------------------------------------------------------------
+
+_MATTER_COLUMNS = (
+    "procedure",
+    "reference",
+    "verification_code",
+    "org",
+    "received_on",
+    "subject",
+    "channel",
+    "party_name",
+    "party_kind",
+    "party_id_number",
+    "party_phone",
+    "party_address",
+    "state",
+    "outcome",
+    "due_on",
+    "due_rule",
+    "due_basis",
+    "due_provisional",
+    "due_paused",
+    "closed_on",
+    "satisfaction",
+    "details",
+    "warned_on",
+    "overdue_on",
+    "created_at",
+    "updated_at",
+)
+_STEP_COLUMNS = (
+    "matter",
+    "seq",
+    "action",
+    "on",
+    "mailed_on",
+    "at",
+    "actor",
+    "actor_label",
+    "org",
+    "state_before",
+    "state_after",
+    "data",
+)
+_UPDATE_COLUMNS = (
+    "org",
+    "state",
+    "outcome",
+    "due_on",
+    "due_rule",
+    "due_basis",
+    "due_provisional",
+    "due_paused",
+    "closed_on",
+    "satisfaction",
+    "details",
+    "warned_on",
+    "overdue_on",
+    "updated_at",
+)
+
+
+def _insert_sql(model: type[Any], names: Sequence[str]) -> str:
+    qn = connection.ops.quote_name
+    cols = ", ".join(qn(model._meta.get_field(n).column) for n in names)
+    marks = ", ".join(["%s"] * len(names))
+    return f"INSERT INTO {qn(model._meta.db_table)} ({cols}) VALUES ({marks})"  # noqa: S608 column names come from the model
+
+
+def _verification_code(randbits: Callable[[int], int] = secrets.randbits) -> str:
+    """Six characters of CODE_ALPHABET from the system's CSPRNG (as services does, but faster)."""
+    base = len(CODE_ALPHABET)
+    limit = base**6
+    while True:
+        n = randbits(30)
+        if n < limit:
+            break
+    chars = []
+    for _ in range(6):
+        n, r = divmod(n, base)
+        chars.append(CODE_ALPHABET[r])
+    return "".join(chars)
+
+
+class Writer:
+    """Writes replayed matters and steps with prepared statements, inside the caller's atomic."""
+
+    def __init__(self) -> None:
+        ops = connection.ops
+        self._date = ops.adapt_datefield_value
+        self.now = clock.now()
+        self._now = ops.adapt_datetimefield_value(self.now)
+        self._matter_sql = _insert_sql(Matter, _MATTER_COLUMNS)
+        self._step_sql = _insert_sql(Step, _STEP_COLUMNS)
+        qn = ops.quote_name
+        sets = ", ".join(f"{qn(Matter._meta.get_field(n).column)} = %s" for n in _UPDATE_COLUMNS)
+        self._update_sql = f"UPDATE {qn(Matter._meta.db_table)} SET {sets} WHERE {qn('id')} = %s"  # noqa: S608 model columns
+        self._ids_sql = (
+            f"SELECT {qn('reference')}, {qn('id')} FROM {qn(Matter._meta.db_table)} "  # noqa: S608 model columns
+            f"WHERE {qn('procedure')} = %s AND {qn('reference')} IN "
+        )
+
+    def _due_columns(self, due: Due | None) -> tuple[Any, ...]:
+        if due is None:
+            return (None, "", "", False, False)
+        return (
+            self._date(due.on),
+            due.code or "",
+            due.description[:300],
+            due.provisional,
+            due.paused,
+        )
+
+    def _state_columns(self, r: Replayed) -> tuple[Any, ...]:
+        snap = r.snap
+        return (
+            snap.state,
+            snap.outcome,
+            *self._due_columns(r.due),
+            self._date(snap.closed_on),
+            snap.satisfaction,
+            json.dumps(dict(snap.details)),
+        )
+
+    def write(self, new: list[Replayed], updates: list[Replayed]) -> dict[str, list[int]]:
+        """Insert ``new`` matters and the new steps of both lists; returns ids per procedure."""
+        d = self._date
+        ids: dict[str, list[int]] = {}
+        with connection.cursor() as cursor:
+            if new:
+                cursor.executemany(
+                    self._matter_sql,
+                    [
+                        (
+                            r.procedure,
+                            r.reference,
+                            _verification_code(),
+                            r.org_id,
+                            d(r.received_on),
+                            r.subject,
+                            r.channel,
+                            r.party["name"],
+                            r.party["kind"],
+                            r.party["id_number"],
+                            r.party["phone"],
+                            r.party["address"],
+                            r.snap.state,
+                            r.snap.outcome,
+                            *self._due_columns(r.due),
+                            d(r.snap.closed_on),
+                            r.snap.satisfaction,
+                            json.dumps(dict(r.snap.details)),
+                            None,
+                            None,
+                            self._now,
+                            self._now,
+                        )
+                        for r in new
+                    ],
+                )
+                by_proc: dict[str, list[Replayed]] = {}
+                for r in new:
+                    by_proc.setdefault(r.procedure, []).append(r)
+                for code, items in by_proc.items():
+                    found: dict[str, int] = {}
+                    for start in range(0, len(items), 900):
+                        chunk = items[start : start + 900]
+                        sql = self._ids_sql + "(" + ", ".join(["%s"] * len(chunk)) + ")"
+                        cursor.execute(sql, [code, *(r.reference for r in chunk)])
+                        found.update(cursor.fetchall())
+                    for r in items:
+                        r.matter_id = found[r.reference]
+                    ids[code] = [found[r.reference] for r in items]
+            if updates:
+                cursor.executemany(
+                    self._update_sql,
+                    [
+                        (
+                            r.org_id,
+                            *self._state_columns(r),
+                            None,
+                            None,
+                            self._now,
+                            r.matter_id,
+                        )
+                        for r in updates
+                    ],
+                )
+                for r in updates:
+                    ids.setdefault(r.procedure, []).append(r.matter_id)  # type: ignore[arg-type]
+            rows = [
+                (
+                    r.matter_id,
+                    s.seq,
+                    s.action,
+                    d(s.on),
+                    d(s.mailed_on),
+                    self._now,
+                    None,
+                    s.actor_label,
+                    s.org_id,
+                    s.state_before,
+                    s.state_after,
+                    json.dumps(s.data),
+                )
+                for r in (*new, *updates)
+                for s in r.steps[r.new_from :]
+            ]
+            if rows:
+                cursor.executemany(self._step_sql, rows)
+        return ids
+
+
+# --- reading files --------------------------------------------------------------------------
+
+Record = tuple[int, Any, dict[int, str] | None]  # line, parsed record or LineError, step columns
+
+
+def read_jsonl(stream: io.BufferedIOBase | Any) -> Iterator[Record]:
+    """(line number, record or LineError, None) for each non-blank line of a JSONL byte stream."""
+    number = 0
+    while True:
+        raw = stream.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            # skip the rest of the oversize line without holding it
+            while raw and not raw.endswith(b"\n"):
+                raw = stream.readline(MAX_LINE_BYTES + 1)
+            yield (
+                number,
+                LineError(number, "", f"该行超过 {MAX_LINE_BYTES // 1000} KB，无法导入。"),
+                None,
+            )
+            continue
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ImportFileError(
+                f"第{number}行不是 UTF-8 编码。请将文件另存为 UTF-8 编码后重新导入。"
+            ) from None
+        if not text.strip():
+            continue
+        try:
+            yield number, json.loads(text), None
+        except json.JSONDecodeError as exc:
+            yield (
+                number,
+                LineError(number, "", f"不是有效的 JSON：{exc.msg}（第{exc.colno}列）。"),
+                None,
+            )
+
+
+# --- templates (xlsx and csv) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a procedure's template."""
+
+    code: str
+    label: str
+    type: str  # a FieldType value, or "date"
+    required: bool
+    choices: tuple[tuple[str, str], ...] = ()
+    example: str = ""
+    action: str = ""  # set for a step column
+    name: str = ""  # the field's name (for details.*, party_*, <action>.<field>)
+    help: str = ""
+
+
+_TYPE_LABELS = {
+    "str": "文字",
+    "text": "文字（可多行）",
+    "bool": "是/否",
+    "int": "整数",
+    "decimal": "数字",
+    "date": "日期 YYYY-MM-DD",
+    "choice": "选项",
+    "org": "机构（行政区划代码、机构编号或全称）",
+}
+
+
+def type_label(column: Column) -> str:
+    return _TYPE_LABELS.get(column.type, column.type)
+
+
+def _example(f: Field) -> str:
+    if f.choices:
+        return f.choices[0][1]
+    return {
+        FieldType.BOOL: "否",
+        FieldType.INT: "1",
+        FieldType.DECIMAL: "1.5",
+        FieldType.DATE: "2025-03-06",
+        FieldType.ORG: "220302",
+    }.get(f.type, "")
+
+
+def _field_column(code: str, f: Field, *, label: str, action: str = "") -> Column:
+    return Column(
+        code=code,
+        label=label,
+        type=f.type.value,
+        required=f.required,
+        choices=f.choices,
+        example=_example(f),
+        action=action,
+        name=f.name,
+        help=f.help,
+    )
+
+
+def template_actions(procedure: Procedure) -> list[Action]:
+    """The actions that get a column group: the procedure's own (non-generic) ones, in order."""
+    return [a for a in procedure.actions if not a.generic]
+
+
+def template_columns(procedure: Procedure) -> list[Column]:
+    """The columns of ``procedure``'s import template, generated from its declaration."""
+    cols = [
+        Column("reference", "编号", "str", True, example="YS-2025-000001", help="同一程序内唯一"),
+        Column("org", "承办机构", "org", True, example="220302"),
+        Column("received_on", "收到日期", "date", True, example="2025-03-02"),
+        Column("subject", "事由", "str", True, example="示例事由"),
+        Column("channel", "渠道", "choice", False, tuple(Channel.choices), example="窗口"),
+        Column("mailed_on", "交邮日期", "date", False, help="邮寄提交时的交邮日期"),
+        Column("party_name", "当事人", "str", procedure.party_required, example="张三"),
+        Column(
+            "party_kind", "当事人类别", "choice", False, tuple(PartyKind.choices), example="自然人"
+        ),
+        Column(
+            "party_id_number",
+            "证件号码",
+            "str",
+            False,
+            example="11010519491231002X",
+            help="居民身份证号码或统一社会信用代码",
+        ),
+        Column("party_phone", "联系电话", "str", False, example="13800000000"),
+        Column("party_address", "联系地址", "str", False),
+    ]
+    for f in procedure.details:
+        cols.append(_field_column(f"details.{f.name}", f, label=f.label))
+    for a in template_actions(procedure):
+        cols.append(
+            Column(
+                f"{a.name}.on", f"{a.label}日期", "date", False, example="2025-03-06", action=a.name
+            )
+        )
+        for f in a.fields:
+            cols.append(
+                _field_column(f"{a.name}.{f.name}", f, label=f"{a.label}：{f.label}", action=a.name)
+            )
+    return cols
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _choice_value(column: Column, text: str) -> str:
+    """A choice column accepts the code or the Chinese label."""
+    if not column.choices or not text:
+        return text
+    for code, label in column.choices:
+        if text in (code, str(label)):
+            return code
+    return text  # the rules refuse it with the allowed values named
+
+
+def row_to_record(
+    procedure: Procedure, columns: Sequence[Column], cells: Sequence[object], line: int
+) -> tuple[dict[str, Any], dict[int, str]]:
+    """A template row as a canonical record, and which action each of its steps came from."""
+    values = {c.code: _choice_value(c, _cell_text(v)) for c, v in zip(columns, cells, strict=False)}
+    record: dict[str, Any] = {"procedure": procedure.code}
+    for key in ("reference", "org", "received_on", "subject", "channel", "mailed_on"):
+        if values.get(key):
+            record[key] = values[key]
+    party = {
+        k: values.get(f"party_{k}", "") for k in ("name", "kind", "id_number", "phone", "address")
+    }
+    if any(party.values()):
+        record["party"] = {k: v for k, v in party.items() if v}
+    record["details"] = {
+        c.name: values[c.code]
+        for c in columns
+        if c.code.startswith("details.") and values.get(c.code)
+    }
+    groups: list[tuple[str, int, str, dict[str, str]]] = []
+    for order, a in enumerate(template_actions(procedure)):
+        on = values.get(f"{a.name}.on", "")
+        data = {
+            f.name: values[f"{a.name}.{f.name}"]
+            for f in a.fields
+            if values.get(f"{a.name}.{f.name}")
+        }
+        if not on and not data:
+            continue
+        if not on:
+            raise LineError(line, f"{a.name}.on", f"填写了“{a.label}”的内容，但缺少{a.label}日期。")
+        if not _ISO_DATE.match(on):
+            raise LineError(line, f"{a.name}.on", f"日期格式错误：{on!r}，应为 YYYY-MM-DD。")
+        groups.append((on, order, a.name, data))
+    groups.sort(key=lambda g: (g[0], g[1]))
+    steps: list[dict[str, Any]] = []
+    sources: dict[int, str] = {}
+    for on, _order, name, data in groups:
+        step: dict[str, Any] = {"action": name, "on": on, "data": data}
+        spec = procedure.action(name)
+        if IMPORT_ROLE not in spec.roles and PUBLIC in spec.roles:
+            step["by"] = PUBLIC  # e.g. request_reopen: only the submitter takes it
+        sources[len(steps)] = name
+        steps.append(step)
+    record["steps"] = steps
+    return record, sources
+
+
+def _check_header(procedure: Procedure | None, header: list[str]) -> tuple[Procedure, list[Column]]:
+    from fazhi.procedures.declarations import all_procedures
+
+    codes = [h for h in header if h]
+    candidates = [procedure] if procedure is not None else all_procedures()
+    best: tuple[int, Procedure, set[str], set[str]] | None = None
+    for proc in candidates:
+        expected = {c.code for c in template_columns(proc)}
+        missing, extra = expected - set(codes), set(codes) - expected
+        if not missing and not extra and len(codes) == len(set(codes)):
+            by_code = {c.code: c for c in template_columns(proc)}
+            return proc, [by_code[h] if h else Column("", "", "str", False) for h in header]
+        score = len(missing) + len(extra)
+        if best is None or score < best[0]:
+            best = (score, proc, missing, extra)
+    if best is None:
+        raise ImportFileError("没有已登记的程序。")
+    _score, proc, missing, extra = best
+    parts = []
+    if missing:
+        parts.append("缺少列：" + "、".join(sorted(missing)))
+    if extra:
+        parts.append("多出列：" + "、".join(sorted(extra)))
+    if len(codes) != len(set(codes)):
+        parts.append("有重复的列")
+    raise ImportFileError(
+        f"第1行表头与“{proc.label}”（{proc.code}）的导入模板不符：{'；'.join(parts)}。"
+        f"请用 fazhi import template {proc.code} 生成模板后填写。"
+    )
+
+
+def _table_records(
+    rows: Iterator[Sequence[object]], procedure: Procedure | None
+) -> Iterator[Record]:
+    try:
+        header_row = next(rows)
+    except StopIteration:
+        raise ImportFileError("文件是空的。") from None
+    header = [_cell_text(v) for v in header_row]
+    while header and not header[-1]:
+        header.pop()
+    proc, columns = _check_header(procedure, header)
+    for number, cells in enumerate(rows, start=2):
+        texts = [_cell_text(v) for v in cells[: len(columns)]]
+        if not any(texts):
+            continue
+        if number == 2 and texts[: len(columns)] == [c.label for c in columns][: len(texts)]:
+            continue  # the label row
+        try:
+            record, sources = row_to_record(proc, columns, cells, number)
+        except LineError as exc:
+            yield number, exc, None
+            continue
+        yield number, record, sources
+
+
+def read_xlsx(path: Path, procedure: Procedure | None) -> Iterator[Record]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ImportFileError(f"无法读取 Excel 文件：文件不是有效的 .xlsx（{exc}）。") from None
+    try:
+        ws = wb.worksheets[0]
+        yield from _table_records(ws.iter_rows(values_only=True), procedure)
+    finally:
+        wb.close()
+
+
+def read_csv(path: Path, procedure: Procedure | None) -> Iterator[Record]:
+    with path.open("rb") as raw:
+        data = raw.read()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            "CSV 文件不是 UTF-8 编码。请在 Excel 中“另存为 → CSV UTF-8（逗号分隔）”后重新导入。"
+        ) from None
+    yield from _table_records(iter(csv.reader(io.StringIO(text))), procedure)
+
+
+# --- the import -----------------------------------------------------------------------------
+
+FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx", ".csv": "csv"}
+
+
+def file_format(path: Path) -> str:
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise ImportFileError(
+            f"不支持的文件类型“{path.suffix or path.name}”：请使用 .jsonl、.xlsx 或 .csv。"
+        )
+    return fmt
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def import_file(
+    path: Path,
+    *,
+    skip_invalid: bool = False,
+    procedure: str | None = None,
+    by: Any = None,
+    progress: Callable[[int], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+    today: dt.date | None = None,
+) -> ImportReport:
+    """Import a .jsonl, .xlsx or .csv file. All-or-nothing unless ``skip_invalid``."""
+    if not path.is_file():
+        raise ImportFileError(f"找不到文件 {path}。")
+    fmt = file_format(path)
+    if path.stat().st_size == 0:
+        raise ImportFileError("文件是空的。")
+    proc = get_procedure(procedure) if procedure else None
+    digest = sha256_of(path)
+    if fmt == "jsonl":
+        with path.open("rb") as stream:
+            return import_records(
+                read_jsonl(stream),
+                name=path.name,
+                sha256=digest,
+                fmt=fmt,
+                skip_invalid=skip_invalid,
+                by=by,
+                progress=progress,
+                batch_size=batch_size,
+                today=today,
+            )
+    reader = read_xlsx(path, proc) if fmt == "xlsx" else read_csv(path, proc)
+    return import_records(
+        reader,
+        name=path.name,
+        sha256=digest,
+        fmt=fmt,
+        skip_invalid=skip_invalid,
+        by=by,
+        progress=progress,
+        batch_size=batch_size,
+        today=today,
+    )
+
+
+class _Rollback(Exception):  # noqa: N818 control flow, not an error
+    pass
+
+
+def _batches(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
+    """Groups of records; a group is cut early so that no (procedure, reference) repeats in it."""
+    batch: list[Record] = []
+    keys: set[tuple[Any, Any]] = set()
+    for item in records:
+        rec = item[1]
+        key = (rec.get("procedure"), rec.get("reference")) if isinstance(rec, dict) else None
+        if key is not None and key in keys:
+            yield batch
+            batch, keys = [], set()
+        batch.append(item)
+        if key is not None:
+            keys.add(key)
+        if len(batch) >= size:
+            yield batch
+            batch, keys = [], set()
+    if batch:
+        yield batch
+
+
+def _existing(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Matter]:
+    by_proc: dict[str, list[str]] = {}
+    for proc, ref in keys:
+        by_proc.setdefault(proc, []).append(ref)
+    found: dict[tuple[str, str], Matter] = {}
+    for proc, refs in by_proc.items():
+        for start in range(0, len(refs), 900):
+            for m in Matter.objects.filter(procedure=proc, reference__in=refs[start : start + 900]):
+                found[(m.procedure, m.reference)] = m
+    return found
+
+
+def _map_field(error: LineError, sources: dict[int, str] | None) -> LineError:
+    """In a template, name the column (``conclude.result``) rather than ``steps[1].data.result``."""
+    if not sources or not error.field.startswith("steps["):
+        return error
+    m = re.match(r"steps\[(\d+)\](?:\.(?:data\.)?(.*))?$", error.field)
+    if m is None or int(m.group(1)) not in sources:
+        return error
+    action, rest = sources[int(m.group(1))], m.group(2) or "on"
+    if rest in ("action", "by", "mailed_on"):
+        rest = "on"
+    return LineError(error.line, f"{action}.{rest}", error.message)
+
+
+def import_records(
+    records: Iterator[Record],
+    *,
+    name: str = "",
+    sha256: str = "",
+    fmt: str = "jsonl",
+    skip_invalid: bool = False,
+    by: Any = None,
+    progress: Callable[[int], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+    today: dt.date | None = None,
+) -> ImportReport:
+    """Replay ``records`` and write them in batches, in one transaction.
+
+    Without ``skip_invalid`` the whole import is rolled back when any line is rejected (every
+    line is still checked, so the report names them all).
+    """
+    report = ImportReport()
+    user = by if by is not None and getattr(by, "is_authenticated", False) else None
+    run = ImportRun.objects.create(
+        file_name=name[:255], sha256=sha256, format=fmt, created_by=user, skip_invalid=skip_invalid
+    )
+    report.run_id = run.pk
+    replayer = Replayer(today=today)
+    try:
+        with transaction.atomic():
+            writer = Writer()
+            for batch in _batches(records, batch_size):
+                _import_batch(batch, replayer, writer, report)
+                if progress is not None:
+                    progress(len(batch))
+            if report.rejected and not skip_invalid:
+                raise _Rollback
+            report.committed = True
+            _finish(run, report, by)
+    except _Rollback:
+        pass
+    except ImportFileError:
+        _finish(run, report, by, failed=True)
+        raise
+    if not report.committed:
+        _finish(run, report, by, failed=True)
+    return report
+
+
+def _finish(run: ImportRun, report: ImportReport, by: Any, *, failed: bool = False) -> None:
+    run.finished_at = clock.now()
+    run.status = (
+        ImportRun.Status.FAILED
+        if failed
+        else (ImportRun.Status.PARTIAL if report.rejected else ImportRun.Status.DONE)
+    )
+    run.lines, run.created, run.updated = report.lines, report.created, report.updated
+    run.unchanged, run.rejected, run.steps = report.unchanged, report.rejected, report.steps
+    run.report = [e.as_dict() for e in report.errors[:REPORT_KEEP]]
+    run.save()
+    audit.record(
+        "matter.import",
+        run,
+        actor=by,
+        label=None if by is not None else IMPORT_LABEL,
+        data={
+            "file": run.file_name,
+            "sha256": run.sha256,
+            "format": run.format,
+            "status": run.status,
+            "lines": run.lines,
+            "created": run.created,
+            "updated": run.updated,
+            "unchanged": run.unchanged,
+            "rejected": run.rejected,
+        },
+    )
+
+
+def _import_batch(
+    batch: list[Record], replayer: Replayer, writer: Writer, report: ImportReport
+) -> None:
+    report.lines += len(batch)
+    replayed: list[tuple[Replayed, list[Any]]] = []
+    for line, rec, sources in batch:
+        if isinstance(rec, LineError):
+            report.reject(rec)
+            continue
+        try:
+            r = replayer.record(rec, line)
+        except LineError as exc:
+            report.reject(_map_field(exc, sources))
+            continue
+        replayed.append((r, rec.get("steps") or []))
+    stored = _existing((r.procedure, r.reference) for r, _ in replayed)
+    stored_steps: dict[int, list[Step]] = {}
+    if stored:
+        for s in Step.objects.filter(matter_id__in=[m.pk for m in stored.values()]).order_by(
+            "matter_id", "seq"
+        ):
+            stored_steps.setdefault(s.matter_id, []).append(s)
+    new: list[Replayed] = []
+    updates: list[Replayed] = []
+    for r, steps_in in replayed:
+        matter = stored.get((r.procedure, r.reference))
+        if matter is None:
+            new.append(r)
+            continue
+        outcome = _against_stored(r, steps_in, matter, stored_steps.get(matter.pk, []), replayer)
+        if isinstance(outcome, LineError):
+            report.reject(outcome)
+        elif outcome is None:
+            report.unchanged += 1
+        else:
+            updates.append(outcome)
+    ids = writer.write(new, updates)
+    report.created += len(new)
+    report.updated += len(updates)
+    report.steps += sum(len(r.steps) - r.new_from for r in (*new, *updates))
+    for code, matter_ids in ids.items():
+        matters_imported.send(sender=code, matter_ids=matter_ids)
+
+
+def _against_stored(
+    r: Replayed,
+    steps_in: Sequence[Any],
+    matter: Matter,
+    steps: list[Step],
+    replayer: Replayer,
+) -> Replayed | LineError | None:
+    """None when the line's steps equal the stored ones; an update when they extend them."""
+    from fazhi.procedures.services import snapshot_of
+
+    mine = replayer.step_keys(r)
+    procedure = r.snap.procedure
+    theirs = [
+        _step_key(_action_or_none(procedure, s.action), s.action, s.on, s.data) for s in steps
+    ]
+    if mine == theirs:
+        return None
+    if len(theirs) >= len(mine) or mine[: len(theirs)] != theirs:
+        first = next(
+            (i for i, (a, b) in enumerate(zip(mine, theirs, strict=False)) if a != b),
+            min(len(mine), len(theirs)),
+        )
+        where = "received_on" if first == 0 else f"steps[{first - 1}]"
+        return LineError(
+            r.line,
+            where,
+            f"{CONFLICT}：{procedure.label}“{r.reference}”已有{len(theirs)}个步骤，"
+            f"本行有{len(mine)}个，第{first + 1}个步骤起不一致。"
+            "已有记录只能追加后续步骤，不能改写。",
+        )
+    update = Replayed(
+        line=r.line,
+        procedure=r.procedure,
+        reference=r.reference,
+        org_id=matter.org_id,
+        received_on=matter.received_on,
+        subject=matter.subject,
+        channel=matter.channel,
+        party={},
+        snap=snapshot_of(matter, steps),
+        due=None,
+        steps=[
+            StepRow(
+                s.seq,
+                s.action,
+                s.on,
+                s.mailed_on,
+                s.actor_label,
+                s.org_id or matter.org_id,
+                s.state_before,
+                s.state_after,
+                dict(s.data),
+            )
+            for s in steps
+        ],
+        matter_id=matter.pk,
+        new_from=len(steps),
+    )
+    try:
+        replayer.replay_steps(update, steps_in, len(steps) - 1)
+    except ProcedureError as exc:
+        return LineError(r.line, exc.field or "", exc.message)
+    return update
