@@ -1,0 +1,128 @@
+"""Forms of the workbench itself: the queue's filters and the attachment upload."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+
+from fazhi.core.models import OrgUnit
+from fazhi.procedures.declarations import all_procedures
+from fazhi.procedures.models import MatterQuerySet
+
+STATUS_CHOICES = (
+    ("open", "未办结"),
+    ("closed", "已办结"),
+    ("all", "全部"),
+)
+DUE_CHOICES = (
+    ("", "全部"),
+    ("warning", "临期（3个工作日内到期）"),
+    ("overdue", "已逾期"),
+)
+
+
+def state_choices() -> list[tuple[str, str]]:
+    """Every state code of every procedure, with the labels it carries (deduplicated)."""
+    labels: dict[str, list[str]] = {}
+    for p in all_procedures():
+        for code, label in p.states.items():
+            names = labels.setdefault(code, [])
+            if label not in names:
+                names.append(label)
+    return [("", "全部")] + [(code, "／".join(names)) for code, names in sorted(labels.items())]
+
+
+class QueueFilterForm(forms.Form):
+    """The queue's filters (GET). Invalid values are reported and ignored, never a 500."""
+
+    q = forms.CharField(
+        label="搜索",
+        required=False,
+        max_length=100,
+        help_text="编号、事由或当事人",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "编号、事由或当事人"}),
+    )
+    procedure = forms.ChoiceField(label="程序", required=False)
+    state = forms.ChoiceField(label="状态", required=False)
+    org = forms.TypedChoiceField(label="机构", required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(label="办理情况", required=False, choices=STATUS_CHOICES)
+    due = forms.ChoiceField(label="期限", required=False, choices=DUE_CHOICES)
+    overdue = forms.BooleanField(label="只看逾期", required=False)
+    received_from = forms.DateField(
+        label="收到日期自", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = forms.DateField(
+        label="收到日期至", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, orgs: Iterable[OrgUnit] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        procedure_field: Any = self.fields["procedure"]
+        procedure_field.choices = [("", "全部"), *((p.code, p.label) for p in all_procedures())]
+        state_field: Any = self.fields["state"]
+        state_field.choices = state_choices()
+        org_field: Any = self.fields["org"]
+        org_field.choices = [("", "全部（含下级）"), *((u.pk, u.label) for u in orgs)]
+        self.units = {u.pk: u for u in orgs}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("received_from"), data.get("received_to")
+        if start and end and start > end:
+            self.add_error("received_to", "“收到日期至”不能早于“收到日期自”。")
+        return data
+
+    def value(self, name: str) -> Any:
+        """The cleaned value of ``name`` (None when absent or invalid)."""
+        if not self.is_bound:
+            return None
+        self.is_valid()
+        return self.cleaned_data.get(name) if name not in self.errors else None
+
+    def filter(self, qs: MatterQuerySet, today: dt.date, horizon: dt.date) -> MatterQuerySet:
+        """Apply the valid filters to ``qs`` (already limited to the user's scope)."""
+        status = self.value("status") or "open"
+        if status == "open":
+            qs = qs.open()
+        elif status == "closed":
+            qs = qs.closed()
+        due = "overdue" if self.value("overdue") else self.value("due")
+        if due == "overdue":
+            qs = qs.overdue(today)
+        elif due == "warning":
+            qs = qs.open().filter(due_on__gte=today, due_on__lte=horizon)
+        if self.value("procedure"):
+            qs = qs.of(self.value("procedure"))
+        if self.value("state"):
+            qs = qs.filter(state=self.value("state"))
+        org_id = self.value("org")
+        if org_id is not None and org_id in self.units:
+            qs = qs.filter(org__path__startswith=self.units[org_id].path)
+        if self.value("received_from"):
+            qs = qs.filter(received_on__gte=self.value("received_from"))
+        if self.value("received_to"):
+            qs = qs.filter(received_on__lte=self.value("received_to"))
+        text = (self.value("q") or "").strip()
+        if text:
+            qs = qs.filter(
+                Q(reference__iexact=text)
+                | Q(subject__icontains=text)
+                | Q(party_name__icontains=text)
+            )
+        return qs
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label="选择文件",
+        required=False,
+        help_text="可上传 PDF、JPG、PNG、DOCX、XLSX、OFD、TXT。",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["required"] = True

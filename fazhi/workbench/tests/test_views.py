@@ -1,0 +1,525 @@
+"""The workbench: queue, matter page, actions through htmx, attachments, reminders, scope."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from fazhi.core import clock
+from fazhi.procedures.models import Attachment, Matter, Notification, Step
+from fazhi.procedures.services import act
+from fazhi.procedures.tests.factories import make_matter
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date
+TODAY = D(2025, 6, 16)  # Monday
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with clock.frozen(TODAY):
+        yield
+
+
+@pytest.fixture
+def client_for(client):
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+def complaint(org, user, received_on=D(2025, 6, 10), **kw):
+    kw.setdefault("subject", "企业反映审批拖延")
+    return make_matter("business_complaint", org, user, received_on, today=TODAY, **kw)
+
+
+def detail_url(m):
+    return reverse("workbench:matter-detail", args=[m.pk])
+
+
+def act_url(m, action):
+    return reverse("workbench:matter-act", args=[m.pk, action])
+
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+# --- access -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["workbench:home", "workbench:matter-create", "workbench:notifications"]
+)
+def test_anonymous_goes_to_login(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_anonymous_matter_page_goes_to_login(client, district, users):
+    m = complaint(district["a"], users["staff_a"])
+    response = client.get(detail_url(m))
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+# --- queue --------------------------------------------------------------------------------
+
+
+def test_queue_shows_only_my_scope(client_for, district, users):
+    mine = complaint(district["a1"], users["staff_a"], subject="司法局下属股室事项")
+    theirs = complaint(district["b"], users["staff_b"], subject="市场监管局事项")
+    body = client_for(users["staff_b"]).get(reverse("workbench:home")).content.decode()
+    assert theirs.reference in body
+    assert mine.reference not in body
+    body = client_for(users["staff_a"]).get(reverse("workbench:home")).content.decode()
+    assert mine.reference in body
+    assert theirs.reference not in body
+
+
+def test_queue_sorted_by_due_date_and_coloured(client_for, district, users):
+    # received 06-04: triage due 06-09 → overdue; 06-12: due 06-17 → warning; 06-16: due 06-19
+    late = complaint(district["a"], users["staff_a"], D(2025, 6, 4), subject="逾期件")
+    soon = complaint(district["a"], users["staff_a"], D(2025, 6, 12), subject="临期件")
+    fresh = complaint(district["a"], users["staff_a"], D(2025, 6, 16), subject="新件")
+    response = client_for(users["staff_a"]).get(reverse("workbench:home"))
+    rows = list(response.context["matters"])
+    assert [m.pk for m in rows] == [late.pk, soon.pk, fresh.pk]
+    assert [m.due_status for m in rows] == ["overdue", "warning", "warning"]
+    body = response.content.decode()
+    assert f'<tr class="overdue" data-matter="{late.pk}">' in body
+    assert f'<tr class="warning" data-matter="{soon.pk}">' in body
+
+
+def test_counts_per_state(client_for, district, users):
+    a, b, c = (complaint(district["a"], users["staff_a"], D(2025, 6, d)) for d in (4, 12, 13))
+    act(a, "accept", users["staff_a"], D(2025, 6, 5), today=TODAY)
+    act(b, "refuse", users["staff_a"], D(2025, 6, 13), today=TODAY, reason="不属于受理范围")
+    complaint(district["b"], users["staff_b"])  # another department: not counted
+    response = client_for(users["staff_a"]).get(reverse("workbench:home"))
+    (group,) = response.context["counts"]
+    assert group.code == "business_complaint"
+    by_state = {s.state: (s.total, s.warning, s.overdue) for s in group.states}
+    # a: in_scope, due 06-26 (15 working days from 06-05) → ok; c: received 06-13, due 06-18
+    assert by_state == {"in_scope": (1, 0, 0), "received": (1, 1, 0)}
+    assert response.context["open_total"] == 2
+    assert c.pk in {m.pk for m in response.context["matters"]}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"state": "in_scope"}, {"accepted"}),
+        ({"status": "closed"}, {"refused"}),
+        ({"status": "all"}, {"accepted", "refused", "late", "fresh"}),
+        ({"overdue": "on"}, {"late"}),
+        ({"due": "overdue"}, {"late"}),
+        ({"procedure": "help_request"}, {"fresh"}),
+        ({"received_from": "2025-06-12", "received_to": "2025-06-16"}, {"fresh"}),
+        ({"q": "拆迁"}, {"late"}),
+        ({"q": "王五"}, {"accepted"}),
+    ],
+)
+def test_filters(client_for, district, users, query, expected):
+    made = {
+        "late": complaint(district["a"], users["staff_a"], D(2025, 6, 3), subject="拆迁补偿投诉"),
+        "accepted": complaint(district["a1"], users["staff_a"], party={"name": "王五"}),
+        "refused": complaint(district["a"], users["staff_a"]),
+        "fresh": make_matter(
+            "help_request", district["a"], users["staff_a"], D(2025, 6, 13), today=TODAY
+        ),
+    }
+    act(made["accepted"], "accept", users["staff_a"], D(2025, 6, 11), today=TODAY)
+    act(made["refused"], "refuse", users["staff_a"], D(2025, 6, 11), today=TODAY, reason="重复")
+    response = client_for(users["staff_a"]).get(reverse("workbench:home"), query)
+    names = {k for k, m in made.items() if m.pk in {r.pk for r in response.context["matters"]}}
+    assert names == expected
+
+
+def test_unit_filter_lists_only_my_units_and_includes_subunits(client_for, district, users):
+    sub = complaint(district["a1"], users["staff_a"])
+    top = complaint(district["a"], users["staff_a"])
+    c = client_for(users["staff_a"])
+    response = c.get(reverse("workbench:home"))
+    choices = {v for v, _ in response.context["filters"].fields["org"].choices if v != ""}
+    assert choices == {district["a"].pk, district["a1"].pk}
+    response = c.get(reverse("workbench:home"), {"org": district["a1"].pk})
+    assert [m.pk for m in response.context["matters"]] == [sub.pk]
+    response = c.get(reverse("workbench:home"), {"org": district["a"].pk})
+    assert {m.pk for m in response.context["matters"]} == {sub.pk, top.pk}
+    response = c.get(reverse("workbench:home"), {"org": district["b"].pk})  # not mine: refused
+    assert "org" in response.context["filters"].errors
+
+
+def test_bad_filter_values_do_not_break_the_queue(client_for, district, users):
+    complaint(district["a"], users["staff_a"])
+    response = client_for(users["staff_a"]).get(
+        reverse("workbench:home"),
+        {"received_from": "2025-13-40", "status": "bogus", "received_to": "x"},
+    )
+    assert response.status_code == 200
+    assert len(response.context["matters"]) == 1
+
+
+def test_htmx_filter_returns_only_the_table(client_for, district, users):
+    complaint(district["a"], users["staff_a"])
+    response = client_for(users["staff_a"]).get(
+        reverse("workbench:home"), {"status": "all"}, HTTP_HX_TARGET="queue-results", **HTMX
+    )
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="queue-results"')
+    assert "<html" not in body
+    assert "counts" not in response.context
+
+
+def test_queue_has_no_n_plus_one(client_for, district, users, django_assert_max_num_queries):
+    for i in range(30):
+        org = district["a"] if i % 2 else district["a1"]
+        complaint(org, users["staff_a"], D(2025, 6, 1 + i % 15), subject=f"事项{i}")
+    c = client_for(users["staff_a"])
+    with django_assert_max_num_queries(14):
+        response = c.get(reverse("workbench:home"))
+    assert len(response.context["matters"]) == 30
+
+
+def test_queue_paginates_by_50(client_for, district, users):
+    for i in range(51):
+        complaint(district["a"], users["staff_a"], subject=f"事项{i}")
+    c = client_for(users["staff_a"])
+    response = c.get(reverse("workbench:home"))
+    assert len(response.context["matters"]) == 50
+    assert response.context["total"] == 51
+    assert len(c.get(reverse("workbench:home"), {"page": 2}).context["matters"]) == 1
+
+
+def test_leader_sees_everything(client_for, district, users):
+    a = complaint(district["a"], users["staff_a"])
+    b = complaint(district["b"], users["staff_b"])
+    response = client_for(users["leader"]).get(reverse("workbench:home"))
+    assert {m.pk for m in response.context["matters"]} == {a.pk, b.pk}
+
+
+# --- matter page --------------------------------------------------------------------------
+
+
+def test_matter_page_shows_everything(client_for, district, users):
+    m = complaint(
+        district["a"],
+        users["staff_a"],
+        party={"name": "某某有限公司", "id_number": "91350100M000100Y43", "phone": "13800138000"},
+        details={"respondent": "某审批科", "content": "审批超期"},
+    )
+    response = client_for(users["staff_a"]).get(detail_url(m))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="matter-state" data-state="received">待受理<' in body
+    for text in (
+        m.reference,
+        m.verification_code,
+        "营商环境投诉举报",
+        "测试区司法局",
+        "某某有限公司",
+        "91350100M000100Y43",  # staff in scope see the party in full
+        "13800138000",
+        "被投诉单位",
+        "某审批科",
+        "2025-06-13",  # triage: 3 working days from 06-10
+        "本地规定",  # the basis of the deadline
+        "登记",
+        "matter.register",
+    ):
+        assert text in body, text
+    assert '<form data-action="accept"' in body
+    assert '<form data-action="refuse"' in body
+    assert ">受理</button>" in body
+    assert 'name="reason"' in body
+    assert 'name="on"' in body
+    assert '<form data-action="conclude"' not in body  # not from this state
+
+
+def test_another_department_gets_404(client_for, district, users):
+    m = complaint(district["a"], users["staff_a"])
+    c = client_for(users["staff_b"])
+    assert c.get(detail_url(m)).status_code == 404
+    assert c.post(act_url(m, "accept"), {"on": "2025-06-16"}).status_code == 404
+    assert c.get(detail_url(Matter(pk=999999))).status_code == 404
+    assert Matter.objects.get(pk=m.pk).state == "received"
+
+
+def test_matter_page_has_no_n_plus_one(client_for, district, users, django_assert_max_num_queries):
+    m = complaint(district["a"], users["staff_a"], D(2025, 6, 2))
+    act(m, "accept", users["staff_a"], D(2025, 6, 3), today=TODAY)
+    for i in range(10):
+        act(m, "note", users["staff_a"], D(2025, 6, 4), today=TODAY, text=f"备注{i}")
+    act(
+        m,
+        "transfer",
+        users["staff_a"],
+        D(2025, 6, 5),
+        today=TODAY,
+        to_org=district["a1"].pk,
+        reason="内设机构办理",
+    )
+    c = client_for(users["staff_a"])
+    with django_assert_max_num_queries(16):
+        response = c.get(detail_url(m))
+    body = response.content.decode()
+    assert "司法局行政复议股" in body  # the org id in the step data shown as a name
+    assert "备注9" in body
+
+
+def test_htmx_action_returns_the_panel_with_the_new_state(client_for, district, users):
+    m = complaint(district["a"], users["staff_a"])
+    response = client_for(users["staff_a"]).post(act_url(m, "accept"), {"on": "2025-06-11"}, **HTMX)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="matter-panel"')
+    assert 'data-state="in_scope">办理中<' in body
+    assert '<form data-action="conclude"' in body
+    m.refresh_from_db()
+    assert m.state == "in_scope"
+    assert m.due_on == D(2025, 7, 2)  # 15 working days from 06-11
+    assert Step.objects.filter(matter=m, action="accept", on=D(2025, 6, 11)).exists()
+
+
+def test_plain_action_post_redirects(client_for, district, users):
+    m = complaint(district["a"], users["staff_a"])
+    response = client_for(users["staff_a"]).post(act_url(m, "refuse"), {"reason": "不属受理范围"})
+    assert response.status_code == 302
+    assert response["Location"] == detail_url(m)
+    m.refresh_from_db()
+    assert m.state == "out_of_scope"
+    assert m.closed_on == TODAY  # ``on`` left blank: today
+
+
+def test_invalid_action_shows_the_message_and_changes_nothing(client_for, district, users):
+    m = complaint(district["a"], users["staff_a"])
+    c = client_for(users["staff_a"])
+    steps = Step.objects.count()
+    response = c.post(act_url(m, "refuse"), {"on": "2025-06-11", "reason": ""}, **HTMX)
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert 'data-field="reason"' in body
+    assert "缺少“不予受理理由”" in body
+    response = c.post(act_url(m, "accept"), {"on": "2025-06-20"})  # future date, no htmx
+    assert response.status_code == 200
+    assert "晚于今天" in response.content.decode()
+    response = c.post(act_url(m, "conclude"), {"result": "已办"}, **HTMX)  # wrong state
+    assert response.status_code == 422
+    assert "不能执行“办结”" in response.content.decode()
+    response = c.post(act_url(m, "accept"), {"on": "06/11/2025"}, **HTMX)  # malformed date
+    assert response.status_code == 422
+    assert "不是有效的日期" in response.content.decode()
+    assert Step.objects.count() == steps
+    assert Matter.objects.get(pk=m.pk).state == "received"
+
+
+def test_unknown_action_is_404(client_for, district, users):
+    m = complaint(district["a"], users["staff_a"])
+    assert client_for(users["staff_a"]).post(act_url(m, "explode"), {}).status_code == 404
+
+
+def test_get_on_act_is_not_allowed(client_for, district, users):
+    m = complaint(district["a"], users["staff_a"])
+    assert client_for(users["staff_a"]).get(act_url(m, "accept")).status_code == 405
+
+
+def test_leader_sees_the_matter_but_gets_no_action_forms(client_for, district, users):
+    m = complaint(district["a"], users["staff_a"])
+    c = client_for(users["leader"])
+    response = c.get(detail_url(m))
+    assert response.status_code == 200
+    assert "data-action=" not in response.content.decode().split('id="timeline-h"')[0]
+    assert response.context["forms"] == []
+    response = c.post(act_url(m, "accept"), {"on": "2025-06-11"}, **HTMX)
+    assert response.status_code == 422  # the engine refuses, the view only reports it
+    assert "不能对" in response.content.decode()
+    assert Matter.objects.get(pk=m.pk).state == "received"
+
+
+def test_head_may_approve_an_extension_where_the_law_allows(client_for, district, users):
+    m = make_matter("reconsideration", district["a"], users["staff_a"], D(2025, 6, 3), today=TODAY)
+    act(m, "accept", users["staff_a"], D(2025, 6, 4), today=TODAY)
+    staff_forms = client_for(users["staff_a"]).get(detail_url(m)).context["forms"]
+    assert "extend" not in [f.action.name for f in staff_forms]
+    c = client_for(users["head_a"])
+    assert "extend" in [f.action.name for f in c.get(detail_url(m)).context["forms"]]
+    response = c.post(act_url(m, "extend"), {"days": "10", "reason": "案情复杂"}, **HTMX)
+    assert response.status_code == 200
+    m.refresh_from_db()
+    assert m.due_on == D(2025, 8, 13)  # 60 + 10 natural days from 06-04
+    leader_forms = client_for(users["leader"]).get(detail_url(m)).context["forms"]
+    assert [f.action.name for f in leader_forms] == ["extend"]
+
+
+def test_transfer_form_offers_org_units_and_the_engine_resolves_them(client_for, district, users):
+    m = complaint(district["a"], users["staff_a"])
+    c = client_for(users["staff_a"])
+    body = c.get(detail_url(m)).content.decode()
+    assert f'<option value="{district["b"].pk}">' in body
+    response = c.post(
+        act_url(m, "transfer"), {"to_org": str(district["b"].pk), "reason": "职责"}, **HTMX
+    )
+    assert response.status_code == 200
+    m.refresh_from_db()
+    assert m.org == district["b"]
+    assert "测试区市场监督管理局" in response.content.decode()
+    assert client_for(users["staff_a"]).get(detail_url(m)).status_code == 404  # no longer mine
+
+
+# --- register -----------------------------------------------------------------------------
+
+
+def test_register_a_matter(client_for, district, users):
+    c = client_for(users["staff_a"])
+    page = c.get(reverse("workbench:matter-create"), {"procedure": "business_complaint"})
+    assert page.status_code == 200
+    assert 'name="party.id_number"' in page.content.decode()
+    assert 'name="details.respondent"' in page.content.decode()
+    response = c.post(
+        reverse("workbench:matter-create"),
+        {
+            "procedure": "business_complaint",
+            "org": str(district["a1"].pk),
+            "received_on": "2025-06-12",
+            "subject": "企业反映证照办理慢",
+            "channel": "phone",
+            "party.name": "某某有限公司",
+            "party.id_number": "91350100M000100Y43",
+            "details.respondent": "某窗口",
+        },
+    )
+    m = Matter.objects.get(subject="企业反映证照办理慢")
+    assert response.status_code == 302
+    assert response["Location"] == detail_url(m)
+    assert (m.org, m.received_on, m.channel, m.party_kind) == (
+        district["a1"],
+        D(2025, 6, 12),
+        "phone",
+        "organisation",
+    )
+    assert m.details == {"respondent": "某窗口"}
+    assert m.due_on == D(2025, 6, 17)
+
+
+def test_register_errors_are_shown_inline(client_for, district, users):
+    c = client_for(users["staff_a"])
+    response = c.post(
+        reverse("workbench:matter-create"),
+        {
+            "procedure": "business_complaint",
+            "org": str(district["a"].pk),
+            "received_on": "2025-06-12",
+            "subject": "事由",
+            "party.name": "张三",
+            "party.id_number": "110105194912310021",
+        },
+    )
+    assert response.status_code == 200
+    assert 'data-field="party.id_number"' in response.content.decode()
+    assert not Matter.objects.exists()
+    response = c.post(
+        reverse("workbench:matter-create"),
+        {
+            "procedure": "business_complaint",
+            "org": str(district["b"].pk),
+            "subject": "x",
+            "received_on": "2025-06-12",
+        },
+    )
+    assert "不能为" in response.content.decode()  # another department's unit: the engine refuses
+    assert not Matter.objects.exists()
+
+
+def test_leader_cannot_register(client_for, users):
+    response = client_for(users["leader"]).get(
+        reverse("workbench:matter-create"), {"procedure": "business_complaint"}
+    )
+    assert "不能登记" in response.content.decode()
+
+
+# --- attachments --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def upload(c, m, name, content):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return c.post(
+        reverse("workbench:matter-attach", args=[m.pk]),
+        {"file": SimpleUploadedFile(name, content)},
+    )
+
+
+def test_attachment_upload_and_download_in_scope(client_for, district, users, media):
+    m = complaint(district["a"], users["staff_a"])
+    c = client_for(users["staff_a"])
+    response = upload(c, m, "材料.pdf", b"%PDF-1.4 test")
+    assert response.status_code == 302
+    attachment = Attachment.objects.get(matter=m)
+    download = c.get(reverse("workbench:attachment-download", args=[attachment.pk]))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 test"
+    other = client_for(users["staff_b"])
+    assert (
+        other.get(reverse("workbench:attachment-download", args=[attachment.pk])).status_code == 404
+    )
+    assert upload(other, m, "x.pdf", b"%PDF-1.4").status_code == 404
+
+
+def test_attachment_refusals(client_for, district, users, media, settings):
+    settings.FAZHI_MAX_ATTACHMENT_BYTES = 1024 * 1024
+    m = complaint(district["a"], users["staff_a"])
+    c = client_for(users["staff_a"])
+    response = upload(c, m, "big.pdf", b"%PDF-" + b"0" * (1024 * 1024 + 10))
+    assert "过大" in response.content.decode()
+    response = upload(c, m, "run.exe", b"MZ....")
+    assert "类型不允许" in response.content.decode()
+    response = upload(c, m, "fake.pdf", b"not a pdf")
+    assert "不符" in response.content.decode()
+    assert not Attachment.objects.exists()
+
+
+def test_leader_cannot_upload(client_for, district, users, media):
+    m = complaint(district["a"], users["staff_a"])
+    assert upload(client_for(users["leader"]), m, "a.pdf", b"%PDF-1").status_code == 403
+
+
+# --- notifications ------------------------------------------------------------------------
+
+
+def test_notifications_inbox_and_mark_read(client_for, district, users):
+    m = complaint(district["a"], users["office"])
+    mine = Notification.objects.filter(recipient=users["staff_a"])
+    assert mine.count() == 1  # registered by someone else: the unit's staff are told
+    c = client_for(users["staff_a"])
+    page = c.get(reverse("workbench:notifications"))
+    body = page.content.decode()
+    assert m.reference in body
+    assert 'id="nav-notifications">提醒 <span class="nav-count"' in body
+    note = mine.get()
+    response = c.post(reverse("workbench:notification-read", args=[note.pk]), **HTMX)
+    assert response.status_code == 200
+    assert "已读" in response.content.decode()
+    note.refresh_from_db()
+    assert note.read_at is not None
+    other = client_for(users["head_a"])
+    assert other.post(reverse("workbench:notification-read", args=[note.pk])).status_code == 404
+
+
+def test_mark_all_read(client_for, district, users):
+    complaint(district["a"], users["office"])
+    complaint(district["a"], users["office"])
+    c = client_for(users["staff_a"])
+    response = c.post(reverse("workbench:notifications-read-all"))
+    assert response.status_code == 302
+    assert not Notification.objects.filter(recipient=users["staff_a"], read_at=None).exists()
+    assert Notification.objects.filter(recipient=users["head_a"], read_at=None).count() == 2

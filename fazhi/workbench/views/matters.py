@@ -1,0 +1,341 @@
+"""One matter: its page, its actions (forms built from the declaration), attachments, and the
+registration of a new matter. The views parse input, call the engine and render; the engine
+(``fazhi.procedures.services``) decides what is allowed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import View
+
+from fazhi.core.models import AuditEvent, OrgUnit
+from fazhi.core.scope import can_act_on, can_approve, get_for_user, role_of, scope_queryset
+from fazhi.core.views import StaffRequiredMixin
+from fazhi.procedures import rules
+from fazhi.procedures.attachments import ALLOWED_EXTENSIONS, add_attachment, max_attachment_bytes
+from fazhi.procedures.declarations import Action, FieldType, Procedure, all_procedures
+from fazhi.procedures.errors import ProcedureError, UnknownAction, UnknownProcedure
+from fazhi.procedures.forms import ActionForm, MatterForm
+from fazhi.procedures.models import Attachment, Matter, Step
+from fazhi.procedures.services import act, register_matter, snapshot_of
+from fazhi.workbench.forms import AttachmentForm
+from fazhi.workbench.views.common import STATUS_LABELS, Horizon
+
+PANEL_ID = "matter-panel"
+
+# Step data keys the engine adds beside the declared fields (names shown instead of ids).
+EXTRA_LABELS = {"from_org": "原承办单位", "to_org": "承办单位", "org": "协办单位"}
+HIDDEN_KEYS = {"to_org_name", "org_name"}
+REGISTER_LABEL = "登记"
+
+
+@dataclass
+class TimelineEntry:
+    step: Step
+    label: str
+    state_before: str
+    state_after: str
+    items: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _action_or_none(declaration: Procedure, name: str) -> Action | None:
+    try:
+        return declaration.action(name)
+    except UnknownAction:
+        return None
+
+
+def _org_keys(action: Action | None, step: Step) -> set[str]:
+    keys = {"from_org"}
+    if action is not None:
+        keys |= {f.name for f in action.fields if f.type == FieldType.ORG}
+    if step.action == "return":
+        keys.add("to_org")
+    return keys
+
+
+def timeline(matter: Matter, steps: list[Step]) -> list[TimelineEntry]:
+    """The steps with their labels, data by field label and choice label, org ids as names."""
+    declaration = matter.declaration
+    ids: set[int] = set()
+    actions = {s.pk: _action_or_none(declaration, s.action) for s in steps}
+    for s in steps:
+        for key in _org_keys(actions[s.pk], s):
+            value = s.data.get(key)
+            if value not in (None, "") and str(value).isdigit():
+                ids.add(int(value))
+    names = {u.pk: u.name for u in OrgUnit.objects.filter(pk__in=ids)} if ids else {}
+    entries = []
+    for s in steps:
+        action = actions[s.pk]
+        label = REGISTER_LABEL if s.action == "register" else (action.label if action else s.action)
+        items: list[tuple[str, str]] = []
+        org_keys = _org_keys(action, s)
+        for key, value in s.data.items():
+            if key in HIDDEN_KEYS or key.startswith("_"):
+                continue
+            declared = None
+            if action is not None:
+                try:
+                    declared = action.field(key)
+                except KeyError:
+                    declared = None
+            name = declared.label if declared else EXTRA_LABELS.get(key, key)
+            if key in org_keys and str(value).isdigit():
+                fallback = s.data.get(f"{key}_name") or s.data.get("to_org_name") or str(value)
+                text = names.get(int(value), str(fallback))
+            elif declared is not None and declared.type == FieldType.CHOICE:
+                text = declared.choice_label(value)
+            elif isinstance(value, bool):
+                text = "是" if value else "否"
+            else:
+                text = str(value)
+            items.append((name, text))
+        entries.append(
+            TimelineEntry(
+                step=s,
+                label=label,
+                state_before=declaration.state_label(s.state_before) if s.state_before else "",
+                state_after=declaration.state_label(s.state_after),
+                items=items,
+            )
+        )
+    return entries
+
+
+def details_items(matter: Matter) -> list[tuple[str, str]]:
+    """The matter's declared details with their labels (choice labels for choices)."""
+    declaration = matter.declaration
+    items = []
+    for f in declaration.details:
+        if f.name not in matter.details:
+            continue
+        value = matter.details[f.name]
+        if f.type == FieldType.CHOICE:
+            text = f.choice_label(value)
+        elif isinstance(value, bool):
+            text = "是" if value else "否"
+        else:
+            text = str(value)
+        items.append((f.label, text))
+    return items
+
+
+def may_take(user: Any, matter: Matter, action: Action) -> bool:
+    """Whether the user's scope lets them take ``action`` (the engine checks again)."""
+    if action.needs_approval:
+        return can_approve(user, matter.org)
+    return can_act_on(user, matter.org)
+
+
+class _Orgs:
+    """All org units, loaded once and only if a form needs them (transfer to any unit)."""
+
+    def __init__(self) -> None:
+        self._units: list[OrgUnit] | None = None
+
+    def __iter__(self) -> Any:
+        if self._units is None:
+            self._units = list(OrgUnit.objects.filter(is_active=True).order_by("path"))
+        return iter(self._units)
+
+
+def action_forms(
+    request: HttpRequest,
+    matter: Matter,
+    snap: rules.MatterSnapshot,
+    today: dt.date,
+    failed: ActionForm | None = None,
+) -> list[ActionForm]:
+    user = request.user
+    role = role_of(user)
+    orgs = _Orgs()
+    forms = []
+    for action in rules.available_actions(snap, role, today):
+        if not may_take(user, matter, action):
+            continue
+        if failed is not None and failed.action.name == action.name:
+            forms.append(failed)
+        else:
+            forms.append(ActionForm(action, orgs=orgs, today=today))
+    if failed is not None and all(f is not failed for f in forms):
+        forms.insert(0, failed)  # refused by the engine: keep it visible with its message
+    return forms
+
+
+def matter_context(
+    request: HttpRequest, matter: Matter, failed: ActionForm | None = None
+) -> dict[str, Any]:
+    horizon = Horizon.now()
+    steps = list(matter.steps.order_by("seq"))
+    snap = snapshot_of(matter, steps)
+    status = horizon.status(matter)
+    return {
+        "matter": matter,
+        "declaration": matter.declaration,
+        "horizon": horizon,
+        "due_status": status,
+        "due_status_label": STATUS_LABELS[status],
+        "details_items": details_items(matter),
+        "timeline": timeline(matter, steps),
+        "forms": action_forms(request, matter, snap, horizon.today, failed),
+        "attachments": list(matter.attachments.order_by("uploaded_at", "pk")),
+        "attachment_form": AttachmentForm(),
+        "allowed_extensions": "、".join(ALLOWED_EXTENSIONS),
+        "max_mb": max_attachment_bytes() // (1024 * 1024),
+        "may_attach": can_act_on(request.user, matter.org),
+        "audit_events": list(AuditEvent.objects.for_object(matter)[:100]),
+        "panel_id": PANEL_ID,
+    }
+
+
+def get_matter(request: HttpRequest, pk: int) -> Matter:
+    """The matter if the user may see it; 404 for missing and forbidden alike."""
+    return get_for_user(Matter.objects.select_related("org"), request.user, pk)
+
+
+class MatterDetailView(StaffRequiredMixin, View):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        matter = get_matter(request, pk)
+        return render(request, "workbench/matter_detail.html", matter_context(request, matter))
+
+
+class MatterActView(StaffRequiredMixin, View):
+    """POST an action's form: the engine acts or refuses with a Chinese message."""
+
+    http_method_names = ["post"]  # noqa: RUF012 Django's own attribute, a plain list
+
+    def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        matter = get_matter(request, pk)
+        try:
+            spec = matter.declaration.action(action)
+        except UnknownAction:
+            raise Http404 from None
+        form = ActionForm(spec, request.POST, orgs=_Orgs())
+        if form.is_valid():
+            try:
+                act(matter, action, request.user, form.on, **form.action_data())
+            except ProcedureError as exc:
+                form.add_procedure_error(exc)
+            else:
+                return self._done(request, matter, spec)
+        htmx = bool(getattr(request, "htmx", False))
+        ctx = matter_context(request, matter, failed=form)
+        template = "workbench/_matter_panel.html" if htmx else "workbench/matter_detail.html"
+        return render(request, template, ctx, status=422 if htmx else 200)
+
+    def _done(self, request: HttpRequest, matter: Matter, spec: Action) -> HttpResponse:
+        matter.refresh_from_db()
+        note = f"已{spec.label}：{matter.reference} 现为“{matter.state_label}”。"
+        if getattr(request, "htmx", False):
+            ctx = matter_context(request, matter)
+            ctx["done_message"] = note
+            return render(request, "workbench/_matter_panel.html", ctx)
+        messages.success(request, note)
+        return redirect("workbench:matter-detail", pk=matter.pk)
+
+
+class AttachmentUploadView(StaffRequiredMixin, View):
+    http_method_names = ["post"]  # noqa: RUF012 Django's own attribute, a plain list
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        matter = get_matter(request, pk)
+        if not can_act_on(request.user, matter.org):
+            raise PermissionDenied("您只能查看该事项，不能为其上传附件。")
+        upload = request.FILES.get("file")
+        form = AttachmentForm(request.POST, request.FILES)
+        if upload is None:
+            form.is_valid()
+            form.add_error("file", "请选择要上传的文件。")
+        else:
+            try:
+                add_attachment(matter, upload.name or "file", upload, by=request.user)
+            except ProcedureError as exc:
+                form.is_valid()
+                form.add_error("file", exc.message)
+            else:
+                messages.success(request, f"已上传附件“{upload.name}”。")
+                return redirect(
+                    reverse("workbench:matter-detail", args=[matter.pk]) + "#attachments"
+                )
+        ctx = matter_context(request, matter)
+        ctx["attachment_form"] = form
+        return render(request, "workbench/matter_detail.html", ctx)
+
+
+class AttachmentDownloadView(StaffRequiredMixin, View):
+    def get(self, request: HttpRequest, pk: int) -> FileResponse:
+        attachment = get_for_user(
+            Attachment.objects.select_related("matter"), request.user, pk, field="matter__org"
+        )
+        return FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.name,
+            content_type=attachment.content_type,
+        )
+
+
+def units_for_registration(user: Any) -> list[OrgUnit]:
+    """Units the user may register matters for (none for leaders, who only read)."""
+    units = scope_queryset(OrgUnit.objects.filter(is_active=True), user, "self").order_by("path")
+    return [u for u in units if can_act_on(user, u)]
+
+
+class MatterCreateView(StaffRequiredMixin, View):
+    """Register a new matter: choose the procedure, then fill the form built from it."""
+
+    def _procedure(self, request: HttpRequest) -> Procedure | None:
+        code = request.POST.get("procedure") or request.GET.get("procedure")
+        if not code:
+            return None
+        for p in all_procedures():
+            if p.code == code:
+                return p
+        raise Http404
+
+    def _form(self, request: HttpRequest, procedure: Procedure, data: Any = None) -> MatterForm:
+        units = units_for_registration(request.user)
+        initial = {}
+        profile = getattr(request.user, "profile", None)
+        if profile is not None and any(u.pk == profile.org_id for u in units):
+            initial["org"] = str(profile.org_id)
+        return MatterForm(procedure, data, orgs=units, initial=initial)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        procedure = self._procedure(request)
+        ctx: dict[str, Any] = {"procedures": all_procedures(), "procedure": procedure}
+        if procedure is not None:
+            ctx["form"] = self._form(request, procedure)
+        ctx["may_register"] = bool(units_for_registration(request.user))
+        return render(request, "workbench/matter_create.html", ctx)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        procedure = self._procedure(request)
+        if procedure is None:
+            return redirect("workbench:matter-create")
+        form = self._form(request, procedure, request.POST)
+        if form.is_valid():
+            try:
+                matter = register_matter(procedure.code, by=request.user, **form.register_kwargs())
+            except (ProcedureError, UnknownProcedure) as exc:
+                form.add_procedure_error(exc)
+            else:
+                messages.success(
+                    request, f"已登记：{matter.reference}（查询码 {matter.verification_code}）。"
+                )
+                return redirect("workbench:matter-detail", pk=matter.pk)
+        ctx = {
+            "procedures": all_procedures(),
+            "procedure": procedure,
+            "form": form,
+            "may_register": True,
+        }
+        return render(request, "workbench/matter_create.html", ctx)
