@@ -31,7 +31,8 @@ def client_for(client):
     return login
 
 
-def complaint(org, user, received_on=D(2025, 6, 10), **kw):
+def complaint(org, user, received_on=None, **kw):
+    received_on = received_on or D(2025, 6, 10)
     kw.setdefault("subject", "企业反映审批拖延")
     return make_matter("business_complaint", org, user, received_on, today=TODAY, **kw)
 

@@ -1,0 +1,49 @@
+"""``fazhi sweep``: record each open matter's crossing into warning and overdue, and notify.
+
+    fazhi sweep                  # today (Asia/Shanghai)
+    fazhi sweep --date 2025-06-16
+
+Run it daily (cron or a scheduler). Running it twice the same day adds nothing: each matter's
+crossing is recorded once per due date (``services.sweep``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from fazhi.core import clock
+from fazhi.procedures import services
+
+
+def parse_day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise CommandError(
+            f"日期格式错误：{text!r} 不是有效的日期，应为 YYYY-MM-DD，如 2025-06-16。"
+        ) from None
+
+
+class Command(BaseCommand):
+    help = "期限巡检：记录进入临期（3个工作日内到期）和逾期的未办结事项，并提醒承办机构。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--date",
+            dest="day",
+            help="按此日期巡检（YYYY-MM-DD），默认今天；不能晚于今天。",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        today = clock.today()
+        day = parse_day(options["day"]) if options.get("day") else today
+        if day > today:
+            raise CommandError(f"巡检日期 {day.isoformat()} 晚于今天 {today.isoformat()}。")
+        counts = services.sweep(day)
+        self.stdout.write(
+            f"{day.isoformat()} 期限巡检完成：新进入临期 {counts['warning']} 件，"
+            f"新进入逾期 {counts['overdue']} 件，发出提醒 {counts['notifications']} 条。"
+        )
