@@ -42,8 +42,15 @@ from fazhi.procedures.declarations import (
     get_procedure,
 )
 from fazhi.procedures.errors import InvalidData, ProcedureError
-from fazhi.procedures.models import Channel, ImportRun, Matter, PartyKind, Step
-from fazhi.procedures.services import CODE_ALPHABET, clean_party
+from fazhi.procedures.models import (
+    Channel,
+    ImportRun,
+    Matter,
+    PartyKind,
+    ReferenceCounter,
+    Step,
+)
+from fazhi.procedures.services import CODE_ALPHABET, clean_party, reference_prefix
 from fazhi.procedures.signals import matters_imported
 from fazhi.workdays import Calendar, Due
 
@@ -386,7 +393,7 @@ class Replayer:
             try:
                 if not isinstance(raw, Mapping):
                     raise InvalidData("步骤应为对象 {action, on, data}。", field="")
-                _unknown(raw.keys(), STEP_KEYS, "")
+                _unknown(raw.keys(), STEP_KEYS, "@")
                 name = _text(raw.get("action"), "action")
                 spec = procedure.action(name)
                 on = _date(raw.get("on"), "on")
@@ -417,8 +424,10 @@ class Replayer:
                 )
             except ProcedureError as exc:
                 f = exc.field or ""
-                if f and f not in ("on", "action", "mailed_on", "by", "data") and "." not in f:
-                    f = f"data.{f}"
+                if f.startswith("@."):  # a key of the step itself
+                    f = f[2:]
+                elif f and f not in ("on", "action", "mailed_on", "by", "data") and "." not in f:
+                    f = f"data.{f}"  # a field of the action's data
                 exc.field = f"{where}.{f}" if f else where
                 raise
             step_data = dict(transition.step.data)
@@ -561,6 +570,8 @@ class Writer:
         qn = ops.quote_name
         sets = ", ".join(f"{qn(Matter._meta.get_field(n).column)} = %s" for n in _UPDATE_COLUMNS)
         self._update_sql = f"UPDATE {qn(Matter._meta.db_table)} SET {sets} WHERE {qn('id')} = %s"  # noqa: S608 model columns
+        self.numbers: dict[tuple[str, int], int] = {}  # highest imported number per prefix, year
+        self._prefixes: dict[str, re.Pattern[str]] = {}
         self._ids_sql = (
             f"SELECT {qn('reference')}, {qn('id')} FROM {qn(Matter._meta.db_table)} "  # noqa: S608 model columns
             f"WHERE {qn('procedure')} = %s AND {qn('reference')} IN "
@@ -592,6 +603,7 @@ class Writer:
         """Insert ``new`` matters and the new steps of both lists; returns ids per procedure."""
         d = self._date
         ids: dict[str, list[int]] = {}
+        self._note_numbers(new)
         with connection.cursor() as cursor:
             if new:
                 cursor.executemany(
@@ -675,6 +687,29 @@ class Writer:
             if rows:
                 cursor.executemany(self._step_sql, rows)
         return ids
+
+
+    def _note_numbers(self, new: list[Replayed]) -> None:
+        for r in new:
+            pattern = self._prefixes.get(r.procedure)
+            if pattern is None:
+                prefix = reference_prefix(r.snap.procedure)
+                pattern = re.compile(rf"^({re.escape(prefix)})-(\d{{4}})-(\d{{1,9}})$")
+                self._prefixes[r.procedure] = pattern
+            m = pattern.match(r.reference)
+            if m is not None:
+                key = (m.group(1), int(m.group(2)))
+                number = int(m.group(3))
+                if number > self.numbers.get(key, 0):
+                    self.numbers[key] = number
+
+    def advance_counters(self) -> None:
+        """Sequential references issued later must not repeat an imported one."""
+        for (prefix, year), number in self.numbers.items():
+            ReferenceCounter.objects.get_or_create(prefix=prefix, year=year)
+            ReferenceCounter.objects.filter(prefix=prefix, year=year, last__lt=number).update(
+                last=number
+            )
 
 
 # --- reading files --------------------------------------------------------------------------
@@ -1127,6 +1162,7 @@ def import_records(
                     progress(len(batch))
             if report.rejected and not skip_invalid:
                 raise _Rollback
+            writer.advance_counters()
             report.committed = True
             _finish(run, report, by)
     except _Rollback:
