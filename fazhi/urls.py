@@ -17,5 +17,7 @@ urlpatterns = [
     path("", include("fazhi.portal.urls")),
 ]
 
+handler400 = "fazhi.portal.views.bad_request"  # plain Chinese; an oversize body answers 413
+
 admin.site.site_header = "法治政府建设工作平台 · 基础数据管理"
 admin.site.site_title = "法治 · 管理后台"

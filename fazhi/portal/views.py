@@ -1,9 +1,357 @@
-"""The public site."""
+"""The public site: submit (three channels), track, rate, read published replies.
+
+Views only parse input, call the engine (through ``services.submit_public`` and
+``procedures.services.act``) and render. Every public POST is rate-limited per client address
+(``fazhi.core.ratelimit``), protected by CSRF, and answers an oversize body with a Chinese
+page instead of an error. Tracking keeps only a signed, expiring matter id in the session.
+"""
 
 from __future__ import annotations
 
-from django.views.generic import TemplateView
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import (
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.views import View
+from django.views.decorators.http import require_POST
+
+from fazhi.core import clock
+from fazhi.core.ratelimit import client_address, hit, rate_limited, seconds_to_next_window
+from fazhi.portal import public
+from fazhi.portal.forms import SUBMISSION_FORMS, ActionForm, SubmissionForm, TrackForm
+from fazhi.portal.services import submit_public
+from fazhi.procedures.attachments import max_attachment_bytes
+from fazhi.procedures.declarations import PUBLIC, Action, get_procedure
+from fazhi.procedures.errors import ProcedureError
+from fazhi.procedures.models import Matter
+from fazhi.procedures.rules import available_actions
+from fazhi.procedures.services import act, find_for_tracking, snapshot_of
+
+logger = logging.getLogger(__name__)
+
+RATE_SCOPE = "portal"
+RECEIPT_KEY = "portal_receipt"
+TRACK_KEY = "portal_track"
+TRACK_SALT = "fazhi.portal.track"
+TRACK_SECONDS = 30 * 60  # a tracking session lasts half an hour; then the code is asked again
+NOT_FOUND = "未找到对应的事项。请核对查询编号和查询码后重试（查询码不区分大小写）。"
+
+ViewFunc = Callable[..., HttpResponseBase]
 
 
-class HomeView(TemplateView):
-    template_name = "portal/home.html"
+# --- refusals: too many, too big, bad request --------------------------------------------
+
+
+def too_many_requests(request: HttpRequest) -> HttpResponse:
+    wait = seconds_to_next_window()
+    response = render(
+        request,
+        "portal/refused.html",
+        {
+            "title": "提交过于频繁",
+            "message": f"同一网络地址每分钟最多提交 {_rate()} 次。请在 {wait} 秒后再试。",
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def _rate() -> int:
+    return int(settings.FAZHI_PUBLIC_RATE_PER_MINUTE)
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1048576:.0f} MB"
+
+
+def oversize_response(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "portal/refused.html",
+        {
+            "title": "提交的内容过大",
+            "message": (
+                f"填写的文字合计不能超过 {_mb(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}，"
+                f"每个附件不能超过 {_mb(max_attachment_bytes())}。"
+                "请删减内容或压缩附件后，返回上一页重新提交。"
+            ),
+        },
+        status=413,
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The site's 400 handler (fazhi.urls.handler400): plain Chinese, 413 for a body too big.
+
+    Django raises ``RequestDataTooBig`` while reading the body, which the CSRF middleware
+    does before any view runs; this handler is where that lands.
+    """
+    if isinstance(exception, RequestDataTooBig):
+        return oversize_response(request)
+    if isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
+        message = "提交的字段或文件数量过多，请返回上一页检查后重新提交。"
+    else:
+        message = "请求无法处理，请返回上一页检查填写的内容后重新提交。"
+    return render(
+        request, "portal/refused.html", {"title": "请求无法处理", "message": message}, status=400
+    )
+
+
+def public_view(view: ViewFunc) -> ViewFunc:
+    """Rate-limit POSTs per address, and answer oversize bodies read in the view (413)."""
+
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        try:
+            return view(request, *args, **kwargs)
+        except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent) as exc:
+            return bad_request(request, exc)
+
+    functools.update_wrapper(guarded, view)
+    return rate_limited(RATE_SCOPE, response=too_many_requests)(guarded)
+
+
+# --- home ------------------------------------------------------------------------------------
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    letters = public.published_letters()[:3]
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "channels": public.channels(),
+            "track_form": TrackForm(),
+            "replies": [public.published_reply(m) for m in letters],
+        },
+    )
+
+
+# --- submit ------------------------------------------------------------------------------------
+
+
+class SubmitView(View):
+    """One channel's form: GET shows it, POST registers the matter and shows the receipt."""
+
+    procedure = ""
+    template_name = "portal/submit.html"
+
+    def form_class(self) -> type[SubmissionForm]:
+        return SUBMISSION_FORMS[self.procedure]
+
+    def render_form(self, request: HttpRequest, form: SubmissionForm) -> HttpResponse:
+        declaration = get_procedure(self.procedure)
+        return render(
+            request,
+            self.template_name,
+            {
+                "form": form,
+                "procedure": declaration,
+                "time_limits": public.time_limit_text(declaration),
+                "summary": public.SUMMARIES[self.procedure],
+            },
+        )
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self.render_form(request, self.form_class()())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = self.form_class()(request.POST, request.FILES)
+        if form.honeypot_filled:
+            # A bot: answer as if received, create nothing, say nothing about why.
+            logger.info("portal: honeypot filled from %s", client_address(request))
+            return render(request, "portal/submitted.html", {"receipt": None})
+        if not form.is_valid():
+            return self.render_form(request, form)
+        try:
+            matter = submit_public(
+                self.procedure,
+                subject=form.cleaned_data["subject"],
+                party=form.party(),
+                details=form.details(),
+                attachments=form.attachments,
+            )
+        except ProcedureError as exc:
+            form.add_engine_error(exc)
+            return self.render_form(request, form)
+        request.session[RECEIPT_KEY] = {
+            "reference": matter.reference,
+            "code": matter.verification_code,
+            "procedure": matter.procedure_label,
+            "received_on": matter.received_on.isoformat(),
+            "unit": matter.org.name,
+            "time_limits": public.time_limit_text(matter.declaration),
+        }
+        return redirect("portal:submitted")
+
+
+def submitted(request: HttpRequest) -> HttpResponse:
+    """The receipt of the last submission in this browser session (reload-safe)."""
+    receipt = request.session.get(RECEIPT_KEY)
+    if not receipt:
+        return redirect("portal:home")
+    return render(request, "portal/submitted.html", {"receipt": receipt})
+
+
+# --- track -------------------------------------------------------------------------------------
+
+
+def _remember(request: HttpRequest, matter: Matter) -> None:
+    request.session[TRACK_KEY] = signing.dumps(matter.pk, salt=TRACK_SALT)
+
+
+def _remembered(request: HttpRequest) -> Matter | None:
+    token = request.session.get(TRACK_KEY)
+    if not token:
+        return None
+    try:
+        pk = signing.loads(token, salt=TRACK_SALT, max_age=TRACK_SECONDS)
+    except signing.BadSignature:  # expired or tampered: ask for the code again
+        request.session.pop(TRACK_KEY, None)
+        return None
+    return public.trackable().select_related("org").filter(pk=pk).first()
+
+
+def _lookup(reference: str, code: str) -> Matter | None:
+    matter = find_for_tracking(reference, code)
+    if matter is None or not matter.declaration.public_trackable:
+        return None
+    return matter
+
+
+def _public_actions(matter: Matter, snap: Any) -> list[Action]:
+    return [
+        a
+        for a in available_actions(snap, PUBLIC, clock.today())
+        if not a.generic and PUBLIC in a.roles
+    ]
+
+
+def _render_matter(
+    request: HttpRequest,
+    matter: Matter,
+    bound: ActionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    steps = list(matter.steps.order_by("seq"))
+    snap = snapshot_of(matter, steps)
+    forms = [
+        bound if bound is not None and bound.action.name == a.name else ActionForm(a)
+        for a in _public_actions(matter, snap)
+    ]
+    return render(
+        request,
+        "portal/track.html",
+        {
+            "matter": matter,
+            "timeline": public.public_timeline(matter, steps),
+            "action_forms": forms,
+        },
+        status=status,
+    )
+
+
+def _render_track_form(request: HttpRequest, form: TrackForm, status: int = 200) -> HttpResponse:
+    return render(request, "portal/track.html", {"track_form": form}, status=status)
+
+
+@public_view
+def track(request: HttpRequest) -> HttpResponse:
+    """Find a matter by reference and verification code (POST, or GET with both)."""
+    if request.method == "POST":
+        form = TrackForm(request.POST)
+        if not form.is_valid():
+            return _render_track_form(request, form)
+        matter = _lookup(form.cleaned_data["reference"], form.cleaned_data["code"])
+        if matter is None:
+            form.add_error(None, NOT_FOUND)
+            return _render_track_form(request, form)
+        _remember(request, matter)
+        return redirect("portal:track")
+    if "reference" in request.GET or "code" in request.GET:
+        if not hit(RATE_SCOPE, client_address(request)):  # lookups by link count too
+            return too_many_requests(request)
+        form = TrackForm(request.GET)
+        if not form.is_valid():
+            return _render_track_form(request, form)
+        matter = _lookup(form.cleaned_data["reference"], form.cleaned_data["code"])
+        if matter is None:
+            form.add_error(None, NOT_FOUND)
+            return _render_track_form(request, form)
+        _remember(request, matter)
+        return _render_matter(request, matter)
+    matter = _remembered(request)
+    if matter is None:
+        return _render_track_form(request, TrackForm())
+    return _render_matter(request, matter)
+
+
+@public_view
+@require_POST
+def track_act(request: HttpRequest, action: str) -> HttpResponse:
+    """The submitter's action on the tracked matter (rate, request_reopen)."""
+    matter = _remembered(request)
+    if matter is None:
+        messages.error(request, "查询已过期，请重新输入查询编号和查询码。")
+        return redirect("portal:track")
+    snap = snapshot_of(matter)
+    allowed = {a.name: a for a in _public_actions(matter, snap)}
+    if action not in allowed:
+        messages.error(request, "该事项当前不能进行此操作。")
+        return redirect("portal:track")
+    form = ActionForm(allowed[action], request.POST)
+    if not form.is_valid():
+        return _render_matter(request, matter, bound=form)
+    try:
+        act(matter, action, None, public=True, **form.data_for_engine())
+    except ProcedureError as exc:
+        form.add_engine_error(exc)
+        return _render_matter(request, matter, bound=form)
+    done = {
+        "rate": "评价已提交，感谢您的反馈。",
+        "request_reopen": "重办申请已提交，承办单位将重新办理。",
+    }
+    messages.success(request, done.get(action, f"“{allowed[action].label}”已提交。"))
+    return redirect("portal:track")
+
+
+@public_view
+@require_POST
+def track_end(request: HttpRequest) -> HttpResponse:
+    """Forget the tracked matter in this browser (the code is asked again next time)."""
+    request.session.pop(TRACK_KEY, None)
+    return redirect("portal:track")
+
+
+# --- published replies ---------------------------------------------------------------------------
+
+
+def replies(request: HttpRequest) -> HttpResponse:
+    paginator = Paginator(public.published_letters(), 10)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/replies.html",
+        {
+            "page_obj": page,
+            "is_paginated": page.has_other_pages(),
+            "replies": [public.published_reply(m) for m in page.object_list],
+        },
+    )
+
+
+def submit_view(procedure: str) -> ViewFunc:
+    """The guarded view of one channel's form (urls.py)."""
+    return public_view(SubmitView.as_view(procedure=procedure))

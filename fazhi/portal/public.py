@@ -1,0 +1,184 @@
+"""What the public may see of matters: channels and their time limits, the public timeline of a
+matter, published mailbox replies. Everything here reads; every change goes through the engine.
+
+Rules (issue 6): the public sees a matter's procedure, state, dates, the handling unit's name
+and the texts published to the submitter (a reply, a result, a refusal's reason); never a
+``note``, never a staff member's name, never the internal data of a generic action (transfers,
+extensions, suspensions show as their label only). Only non-confidential procedures are ever
+looked up (``Matter.objects.public()``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from fazhi.core.pii import mask_name, mask_text
+from fazhi.procedures.declarations import Procedure, get_procedure
+from fazhi.procedures.models import Matter, Step
+from fazhi.workdays import get_limit
+
+# The three public channels, in the order the home page shows them.
+CHANNELS = ("help_request", "business_complaint", "mailbox_letter")
+
+# Actions whose data field is written for the submitter and shown on the tracking page.
+PUBLISHED_TEXT = {"reply": "reply", "conclude": "result", "refuse": "reason"}
+# Actions never shown to the public.
+HIDDEN_ACTIONS = frozenset({"note"})
+
+
+@dataclass(frozen=True)
+class Channel:
+    code: str
+    label: str
+    summary: str
+    time_limits: str
+    url_name: str
+
+
+SUMMARIES = {
+    "help_request": "到窗口办事遇到“办不成”“办不快”“来回跑”，或需要求助、投诉、举报、咨询。",
+    "business_complaint": "企业和群众反映营商环境问题：办事难、乱收费、不作为、慢作为等。",
+    "mailbox_letter": "向区长写信，提出意见建议或反映问题。来信人同意的，答复脱敏后公开。",
+}
+
+
+def time_limit_text(procedure: Procedure) -> str:
+    """How long a procedure takes, read from its declared deadlines and the configured limits.
+
+    ``3个工作日内受理审查，受理后15个工作日内办结``.
+    """
+    parts = []
+    for deadline in procedure.deadlines:
+        limit = get_limit(deadline.limit)
+        span = f"{limit.unit.describe(limit.length)}内{deadline.label}"
+        start = deadline.runs_from[0] if deadline.runs_from else "register"
+        if start == "register":
+            parts.append(span)
+        else:
+            parts.append(f"{procedure.action(start).label}后{span}")
+    return "，".join(parts)
+
+
+def channels() -> list[Channel]:
+    result = []
+    for code in CHANNELS:
+        procedure = get_procedure(code)
+        result.append(
+            Channel(
+                code=code,
+                label=procedure.label,
+                summary=SUMMARIES[code],
+                time_limits=time_limit_text(procedure),
+                url_name=f"portal:submit-{code.replace('_', '-')}",
+            )
+        )
+    return result
+
+
+# --- tracking ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    on: dt.date
+    label: str
+    text: str = ""
+    text_label: str = ""
+
+
+def public_timeline(matter: Matter, steps: Iterable[Step]) -> list[TimelineEntry]:
+    """The steps of ``matter`` as the submitter may see them (date, action, published text)."""
+    procedure = matter.declaration
+    entries = []
+    for step in steps:
+        if step.action in HIDDEN_ACTIONS:
+            continue
+        if step.action == "register":
+            entries.append(TimelineEntry(step.on, "提交并登记"))
+            continue
+        action = procedure.action(step.action)
+        text, text_label = "", ""
+        field_name = PUBLISHED_TEXT.get(step.action)
+        if field_name and not action.generic and step.data.get(field_name):
+            text = str(step.data[field_name])
+            text_label = action.field(field_name).label
+        elif action.satisfaction and step.data.get(action.satisfaction):
+            # The submitter's own rating, shown back to them.
+            text = action.field(action.satisfaction).choice_label(step.data[action.satisfaction])
+            text_label = action.field(action.satisfaction).label
+        entries.append(TimelineEntry(step.on, action.label, text, text_label))
+    return entries
+
+
+def trackable(queryset: QuerySet[Matter] | None = None) -> QuerySet[Matter]:
+    """Matters the public may track: non-confidential (``public()``) and publicly trackable."""
+    from fazhi.procedures.declarations import all_procedures
+
+    codes = [p.code for p in all_procedures() if p.public_trackable and not p.confidential]
+    base = queryset if queryset is not None else Matter.objects.all()
+    return base.public().filter(procedure__in=codes)  # type: ignore[attr-defined]
+
+
+# --- published replies --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublishedReply:
+    reference: str
+    subject: str
+    sender: str
+    received_on: dt.date
+    letter: str
+    replied_on: dt.date | None
+    reply: str
+    unit: str
+
+
+def published_letters() -> QuerySet[Matter]:
+    """Answered mailbox letters whose sender consented to publication, newest reply first."""
+    return (
+        Matter.objects.public()
+        .of("mailbox_letter")
+        .filter(state="replied", details__consent_publish=True)
+        .select_related("org")
+        .prefetch_related(
+            Prefetch(
+                "steps",
+                queryset=Step.objects.filter(action="reply").order_by("seq"),
+                to_attr="reply_steps",
+            )
+        )
+        .order_by("-closed_on", "-pk")
+    )
+
+
+def _mask(text: str, matter: Matter) -> str:
+    """``mask_text`` (IDs, cards, mobiles), and the sender's own name and phone wherever quoted."""
+    out = str(text or "")
+    if matter.party_name and len(matter.party_name) > 1:
+        out = out.replace(matter.party_name, mask_name(matter.party_name))
+    if matter.party_phone:
+        out = out.replace(matter.party_phone, "*" * len(matter.party_phone))
+    return mask_text(out)
+
+
+def published_reply(matter: Matter) -> PublishedReply:
+    """One letter and its reply, masked for the public (sender's name, IDs and phones in text)."""
+    steps = getattr(matter, "reply_steps", None)
+    if steps is None:
+        steps = list(matter.steps.filter(action="reply").order_by("seq"))
+    last = steps[-1] if steps else None
+    return PublishedReply(
+        reference=matter.reference,
+        subject=_mask(matter.subject, matter),
+        sender=mask_name(matter.party_name) or "匿名",
+        received_on=matter.received_on,
+        letter=_mask(str(matter.details.get("content", "")), matter),
+        replied_on=last.on if last else matter.closed_on,
+        reply=_mask(str(last.data.get("reply", "")), matter) if last else "",
+        unit=matter.org.name,
+    )

@@ -1,0 +1,58 @@
+"""The public site's one write: a submission and its files, in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+
+from fazhi.core import clock
+from fazhi.procedures.attachments import add_attachment
+from fazhi.procedures.models import Attachment, Channel, Matter
+from fazhi.procedures.services import intake_org, register_matter
+
+
+def submit_public(
+    procedure: str,
+    *,
+    subject: str,
+    party: Mapping[str, Any],
+    details: Mapping[str, Any],
+    attachments: Iterable[tuple[str, bytes]] = (),
+) -> Matter:
+    """Register a public submission in the procedure's intake unit, with its attachments.
+
+    One transaction: if any file is refused (``ProcedureError`` from ``add_attachment``), no
+    matter, step, reference number or audit event is left behind.
+    """
+    stored: list[Attachment] = []
+    try:
+        with transaction.atomic():
+            matter = _register(procedure, subject, party, details)
+            files = list(attachments)
+            if files:
+                first = matter.steps.get(seq=1)
+                for name, content in files:
+                    stored.append(add_attachment(matter, name, content, step=first, public=False))
+    except Exception:
+        # The rows are rolled back; the files already written to storage go too.
+        for attachment in stored:
+            attachment.file.delete(save=False)
+        raise
+    return matter
+
+
+def _register(
+    procedure: str, subject: str, party: Mapping[str, Any], details: Mapping[str, Any]
+) -> Matter:
+    return register_matter(
+        procedure,
+        org=intake_org(procedure),
+        received_on=clock.today(),
+        subject=subject,
+        public=True,
+        channel=Channel.WEB,
+        party=party,
+        details=details,
+    )
