@@ -349,7 +349,9 @@ class Replayer:
             raise InvalidData(f"渠道“{channel}”无效，可选：{allowed}。", field="channel")
         party_in = record.get("party")
         if party_in is not None and not isinstance(party_in, Mapping):
-            raise InvalidData("当事人应为对象 {name, kind, id_number, phone, address}。", "party")
+            raise InvalidData(
+                "当事人应为对象 {name, kind, id_number, phone, address}。", field="party"
+            )
         party = clean_party(party_in, required=procedure.party_required)
         mailed_on = _date(record.get("mailed_on"), "mailed_on", required=False)
         details_in = record.get("details")
@@ -401,7 +403,7 @@ class Replayer:
                 by = raw.get("by")
                 if by not in (None, "", PUBLIC):
                     raise InvalidData(
-                        f'by 只能为 "public"（当事人本人的操作）或省略，收到 {by!r}。', "by"
+                        f'by 只能为 "public"（当事人本人的操作）或省略，收到 {by!r}。', field="by"
                     )
                 data_in = raw.get("data")
                 if data_in is None:
@@ -409,10 +411,13 @@ class Replayer:
                 if not isinstance(data_in, Mapping):
                     raise InvalidData("data 应为对象。", field="data")
                 data = dict(data_in)
-                for f in spec.fields:
-                    if f.type == FieldType.ORG and data.get(f.name) not in (None, ""):
-                        pk = self.orgs.resolve(data[f.name], f.name)
-                        data[f.name] = str(pk)
+                for spec_field in spec.fields:
+                    if spec_field.type == FieldType.ORG and data.get(spec_field.name) not in (
+                        None,
+                        "",
+                    ):
+                        pk = self.orgs.resolve(data[spec_field.name], spec_field.name)
+                        data[spec_field.name] = str(pk)
                 transition = rules.apply(
                     target.snap,
                     name,
@@ -537,7 +542,8 @@ _UPDATE_COLUMNS = (
 
 def _insert_sql(model: type[Any], names: Sequence[str]) -> str:
     qn = connection.ops.quote_name
-    cols = ", ".join(qn(model._meta.get_field(n).column) for n in names)
+    columns = {f.name: f.column for f in model._meta.concrete_fields}
+    cols = ", ".join(qn(columns[n]) for n in names)
     marks = ", ".join(["%s"] * len(names))
     return f"INSERT INTO {qn(model._meta.db_table)} ({cols}) VALUES ({marks})"  # noqa: S608 column names come from the model
 
@@ -568,7 +574,8 @@ class Writer:
         self._matter_sql = _insert_sql(Matter, _MATTER_COLUMNS)
         self._step_sql = _insert_sql(Step, _STEP_COLUMNS)
         qn = ops.quote_name
-        sets = ", ".join(f"{qn(Matter._meta.get_field(n).column)} = %s" for n in _UPDATE_COLUMNS)
+        columns = {f.name: f.column for f in Matter._meta.concrete_fields}
+        sets = ", ".join(f"{qn(columns[n])} = %s" for n in _UPDATE_COLUMNS)
         self._update_sql = f"UPDATE {qn(Matter._meta.db_table)} SET {sets} WHERE {qn('id')} = %s"  # noqa: S608 model columns
         self.numbers: dict[tuple[str, int], int] = {}  # highest imported number per prefix, year
         self._prefixes: dict[str, re.Pattern[str]] = {}
@@ -687,7 +694,6 @@ class Writer:
             if rows:
                 cursor.executemany(self._step_sql, rows)
         return ids
-
 
     def _note_numbers(self, new: list[Replayed]) -> None:
         for r in new:
@@ -827,11 +833,23 @@ def template_columns(procedure: Procedure) -> list[Column]:
         Column("org", "承办机构", "org", True, example="220302"),
         Column("received_on", "收到日期", "date", True, example="2025-03-02"),
         Column("subject", "事由", "str", True, example="示例事由"),
-        Column("channel", "渠道", "choice", False, tuple(Channel.choices), example="窗口"),
+        Column(
+            "channel",
+            "渠道",
+            "choice",
+            False,
+            tuple((c.value, str(c.label)) for c in Channel),
+            example="窗口",
+        ),
         Column("mailed_on", "交邮日期", "date", False, help="邮寄提交时的交邮日期"),
         Column("party_name", "当事人", "str", procedure.party_required, example="张三"),
         Column(
-            "party_kind", "当事人类别", "choice", False, tuple(PartyKind.choices), example="自然人"
+            "party_kind",
+            "当事人类别",
+            "choice",
+            False,
+            tuple((c.value, str(c.label)) for c in PartyKind),
+            example="自然人",
         ),
         Column(
             "party_id_number",

@@ -11,7 +11,8 @@ import tempfile
 from typing import Any
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.views.generic import TemplateView
+from django.http.response import HttpResponseBase
+from django.views.generic import TemplateView, View
 
 from fazhi.core import audit, clock
 from fazhi.core.scope import scope_of
@@ -58,10 +59,10 @@ class IoIndexView(StaffRequiredMixin, TemplateView):
         return context
 
 
-class TemplateDownloadView(StaffRequiredMixin, TemplateView):
+class TemplateDownloadView(StaffRequiredMixin, View):
     """The empty import template of a procedure (xlsx, or csv with ``.csv``)."""
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         procedure = _procedure(kwargs["procedure"])
         fmt = kwargs["fmt"]
         if fmt not in ("xlsx", "csv"):
@@ -73,10 +74,10 @@ class TemplateDownloadView(StaffRequiredMixin, TemplateView):
         )
 
 
-class ExportDownloadView(StaffRequiredMixin, TemplateView):
+class ExportDownloadView(StaffRequiredMixin, View):
     """The matters of a procedure (and year) in the user's scope, as jsonl, xlsx or csv."""
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         procedure = _procedure(kwargs["procedure"])
         fmt = request.GET.get("format", "jsonl")
         if fmt not in EXPORT_FORMATS:

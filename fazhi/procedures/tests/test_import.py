@@ -88,9 +88,7 @@ def write(tmp_path: Path, lines: list[Any], name: str = "in.jsonl") -> Path:
 
 def rows() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     matters = sorted(Matter.objects.values_list(*MATTER_FIELDS))
-    steps = sorted(
-        Step.objects.values_list("matter__procedure", "matter__reference", *STEP_FIELDS)
-    )
+    steps = sorted(Step.objects.values_list("matter__procedure", "matter__reference", *STEP_FIELDS))
     return matters, steps
 
 
@@ -240,7 +238,9 @@ BROKEN: dict[str, tuple[Any, str, str]] = {
         "没有“approve”这一操作",
     ),
     "step out of order": (
-        complaint("X", steps=[{"action": "conclude", "on": "2025-03-05", "data": {"result": "好"}}]),
+        complaint(
+            "X", steps=[{"action": "conclude", "on": "2025-03-05", "data": {"result": "好"}}]
+        ),
         "steps[0].action",
         "不能执行“办结”",
     ),
@@ -319,9 +319,7 @@ def test_a_broken_line_refuses_the_whole_file(district, tmp_path, kind):
 def test_skip_invalid_imports_the_rest_and_reports(district, tmp_path):
     bad = complaint("B", org="不存在的单位")
     path = write(tmp_path, [complaint("A-1"), bad, "", "not json", complaint("A-2")])
-    call_command(
-        "import", str(path), skip_invalid=True, quiet=True, report=str(tmp_path / "r.csv")
-    )
+    call_command("import", str(path), skip_invalid=True, quiet=True, report=str(tmp_path / "r.csv"))
     assert set(Matter.objects.values_list("reference", flat=True)) == {"A-1", "A-2"}
     lines = (tmp_path / "r.csv").read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "行号,字段,原因"
@@ -341,11 +339,11 @@ def test_duplicate_reference_within_a_file(district, tmp_path):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("gbk.jsonl", "{\"subject\": \"投诉\"}\n".encode("gbk"), "不是 UTF-8"),
+        ("gbk.jsonl", '{"subject": "投诉"}\n'.encode("gbk"), "不是 UTF-8"),
         ("empty.jsonl", b"", "文件是空的"),
         ("fake.xlsx", b"this is not a zip file", "不是有效的 .xlsx"),
         ("gbk.csv", "编号,事由\n".encode("gbk"), "不是 UTF-8"),
-        ("bad.csv", "reference,org,colour\n".encode(), "表头与"),
+        ("bad.csv", b"reference,org,colour\n", "表头与"),
         ("notes.txt", b"hello", "不支持的文件类型"),
     ],
 )
