@@ -1,5 +1,23 @@
-"""REST API v1 (staff): built by the API chapter (issue 6)."""
+"""REST API v1 for staff and client systems (/api/v1/), with its OpenAPI schema and docs."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from fazhi.api import views
 
 app_name = "api"
 
-urlpatterns: list = []
+router = SimpleRouter()
+router.register("matters", views.MatterViewSet, basename="matter")
+router.register("activities", views.ActivityViewSet, basename="activity")
+router.register("procedures", views.ProcedureViewSet, basename="procedure")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("indicators/", views.IndicatorView.as_view(), name="indicators"),
+    path("me/", views.MeView.as_view(), name="me"),
+    *router.urls,
+]
