@@ -24,7 +24,12 @@ class PayloadTooLarge(exceptions.APIException):
 
 
 def too_large(limit: int, what: str = "请求内容") -> PayloadTooLarge:
-    size = f"{limit / 1048576:.0f} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
+    if limit >= 1024 * 1024:
+        size = f"{limit / 1048576:.0f} MB"
+    elif limit >= 1024:
+        size = f"{limit // 1024} KB"
+    else:
+        size = f"{limit} 字节"
     return PayloadTooLarge(f"{what}过大：上限为 {size}。")
 
 

@@ -600,13 +600,16 @@ class IndicatorView(ApiMixin, APIView):
         if not scope_of(request.user).covers(org):
             raise Http404
         try:
-            from fazhi.indicators.engine import compute_indicators
+            from fazhi.indicators.engine import IndicatorError, compute_indicators
         except ImportError:
             return Response(
                 error_body("指标引擎尚未安装，暂时无法计算指标。"),
                 status=status.HTTP_503_SERVICE_UNAVAILABLE,
             )
-        result = compute_indicators(org, q["year"], as_of=q.get("as_of"))
+        try:
+            result = compute_indicators(org, q["year"], as_of=q.get("as_of"))
+        except IndicatorError as exc:  # a year or cut-off the engine cannot answer
+            return Response(error_body(str(exc), "as_of" if q.get("as_of") else "year"), status=400)
         return Response(result.as_json())
 
 
