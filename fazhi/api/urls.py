@@ -16,7 +16,11 @@ router.register("procedures", views.ProcedureViewSet, basename="procedure")
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path(
+        "redoc/",
+        SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"),
+        name="redoc",
+    ),
     path("indicators/", views.IndicatorView.as_view(), name="indicators"),
     path("me/", views.MeView.as_view(), name="me"),
     *router.urls,

@@ -1,0 +1,358 @@
+"""Open311 GeoReport v2: services, definitions, submission by the spec's form parameters,
+public reads without personal data, tokens, errors in the spec's shape, rate limit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.test import Client
+
+from fazhi.api.models import ApiClient, ServiceRequest
+from fazhi.procedures.models import Channel, IntakeRoute, Matter
+from fazhi.procedures.services import act
+from fazhi.procedures.tests.factories import make_matter
+
+pytestmark = pytest.mark.django_db
+
+BASE = "/open311/v2"
+
+
+@pytest.fixture
+def api_key(district):
+    client = ApiClient(name="12345热线")
+    raw = client.set_new_key()
+    client.save()
+    return raw
+
+
+@pytest.fixture
+def yesterday(today):
+    """Matters made through the factory are stamped at noon of their day: keep them past."""
+    return today - dt.timedelta(days=1)
+
+
+@pytest.fixture
+def web():
+    return Client()
+
+
+def submission(api_key, **extra):
+    return {
+        "api_key": api_key,
+        "service_code": "help_request",
+        "description": "小区门口路灯损坏一个月无人修，联系电话13912345678",
+        "address_string": "吉林省四平市铁西区英雄大街100号",
+        "email": "resident@example.com",
+        "first_name": "小明",
+        "last_name": "王",
+        "phone": "13912345678",
+        "media_url": "https://example.com/lamp.jpg",
+        **extra,
+    }
+
+
+def post(web, data, fmt="json", **headers):
+    return web.post(f"{BASE}/requests.{fmt}", data, **headers)
+
+
+# --- services ------------------------------------------------------------------------------
+
+
+def test_services_json(web):
+    services = web.get(f"{BASE}/services.json").json()
+    by_code = {s["service_code"]: s for s in services}
+    assert set(by_code) == {"business_complaint", "help_request", "mailbox_letter"}
+    help_request = by_code["help_request"]
+    assert help_request["service_name"] == "办不成事请找我"
+    assert help_request["metadata"] is True
+    assert help_request["type"] == "realtime"
+    assert "求助" in help_request["keywords"]
+    assert help_request["group"]
+    assert "reconsideration" not in by_code  # not open to public submission
+
+
+def test_services_xml(web):
+    response = web.get(f"{BASE}/services.xml")
+    assert response["Content-Type"].startswith("text/xml")
+    root = ET.fromstring(response.content)
+    assert root.tag == "services"
+    assert {s.findtext("service_code") for s in root.findall("service")} >= {"help_request"}
+    assert root.find("service/metadata").text in {"true", "false"}
+
+
+def test_service_definition(web):
+    definition = web.get(f"{BASE}/services/help_request.json").json()
+    assert definition["service_code"] == "help_request"
+    (kind,) = definition["attributes"]
+    assert kind["code"] == "kind"
+    assert kind["datatype"] == "singlevaluelist"
+    assert kind["variable"] is True
+    assert {"key": "consultation", "name": "咨询"} in kind["values"]
+    mailbox = web.get(f"{BASE}/services/mailbox_letter.json").json()
+    consent = next(a for a in mailbox["attributes"] if a["code"] == "consent_publish")
+    assert [v["key"] for v in consent["values"]] == ["true", "false"]
+    complaint = web.get(f"{BASE}/services/business_complaint.json").json()
+    assert {a["datatype"] for a in complaint["attributes"]} == {"string"}
+    root = ET.fromstring(web.get(f"{BASE}/services/help_request.xml").content)
+    assert root.tag == "service_definition"
+    assert root.find("attributes/attribute/values/value/key") is not None
+
+
+def test_unknown_service_is_404_in_spec_shape(web):
+    response = web.get(f"{BASE}/services/nope.json")
+    assert response.status_code == 404
+    assert response.json()[0]["code"] == 404
+    response = web.get(f"{BASE}/services/nope.xml")
+    root = ET.fromstring(response.content)
+    assert root.tag == "errors"
+    assert root.findtext("error/code") == "404"
+    assert root.findtext("error/description")
+
+
+# --- submission ----------------------------------------------------------------------------
+
+
+def test_submit_with_spec_parameters(web, api_key, district):
+    response = post(web, submission(api_key, **{"attribute[kind]": "report"}))
+    assert response.status_code == 200, response.content
+    (created,) = response.json()
+    assert set(created) == {"service_request_id", "token"}
+    matter = Matter.objects.get(reference=created["service_request_id"])
+    assert matter.procedure == "help_request"
+    assert matter.channel == Channel.API
+    assert matter.party_name == "王小明"
+    assert matter.party_phone == "13912345678"
+    assert matter.details["kind"] == "report"
+    assert matter.details["content"].startswith("小区门口路灯损坏")
+    assert matter.org == district["root"]  # no intake route: the deployment's root unit
+    stored = ServiceRequest.objects.get(matter=matter)
+    assert stored.token == created["token"]
+    assert stored.email == "resident@example.com"
+    assert stored.client.name == "12345热线"
+    assert matter.steps.get().actor_label == "公众"
+
+
+def test_submit_follows_intake_route_and_client_org(web, api_key, district):
+    IntakeRoute.objects.create(procedure="help_request", org=district["street"])
+    (created,) = post(web, submission(api_key)).json()
+    matter = Matter.objects.get(reference=created["service_request_id"])
+    assert matter.org == district["street"]
+    assert matter.details["kind"] == "help"  # the first choice when the attribute is omitted
+    client = ApiClient.objects.get()
+    client.org = district["b"]
+    client.save()
+    (created,) = post(web, submission(api_key)).json()
+    assert Matter.objects.get(reference=created["service_request_id"]).org == district["b"]
+
+
+def test_submit_with_lat_long_and_xml_response(web, api_key):
+    data = submission(api_key, lat="43.166", long="124.35")
+    del data["address_string"]
+    response = post(web, data, fmt="xml")
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    assert root.tag == "service_requests"
+    reference = root.findtext("request/service_request_id")
+    assert root.findtext("request/token")
+    stored = ServiceRequest.objects.get(matter__reference=reference)
+    assert str(stored.lat) == "43.166000"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"service_code": "reconsideration"}, "未知的服务代码"),
+        ({"service_code": ""}, "service_code"),
+        ({"description": ""}, "description"),
+        ({"phone": "12345678"}, "电话号码格式不正确"),
+        ({"email": "not-an-email"}, "电子邮箱"),
+        ({"lat": "95", "long": "120"}, "lat"),
+        ({"lat": "abc", "long": "120"}, "数字"),
+        ({"lat": "43.1"}, "同时提供"),
+        ({"media_url": "ftp://x/y"}, "media_url"),
+        ({"attribute[kind]": "gossip"}, "不在可选范围内"),
+        ({"attribute[colour]": "red"}, "没有属性"),
+    ],
+)
+def test_submit_validation(web, api_key, change, message):
+    response = post(web, submission(api_key, **change))
+    assert response.status_code == 400
+    (err,) = response.json()
+    assert err["code"] == 400
+    assert message in err["description"]
+    assert Matter.objects.count() == 0
+
+
+def test_bad_api_key_is_403_per_spec(web, api_key):
+    response = post(web, submission("wrong-key"))
+    assert response.status_code == 403
+    assert response.json() == [{"code": 403, "description": response.json()[0]["description"]}]
+    assert "api_key" in response.json()[0]["description"]
+    response = post(web, submission("wrong-key"), fmt="xml")
+    root = ET.fromstring(response.content)
+    assert (root.tag, root.findtext("error/code")) == ("errors", "403")
+    ApiClient.objects.update(active=False)
+    assert post(web, submission(api_key)).status_code == 403
+    assert Matter.objects.count() == 0
+
+
+def test_rate_limit_per_address(web, api_key, settings):
+    settings.FAZHI_PUBLIC_RATE_PER_MINUTE = 3
+    for _ in range(3):
+        assert post(web, submission(api_key)).status_code == 200
+    refused = post(web, submission(api_key))
+    assert refused.status_code == 429
+    assert refused.json()[0]["code"] == 429
+    assert "频繁" in refused.json()[0]["description"]
+    assert int(refused["Retry-After"]) > 0
+    # another address is not affected; a forged X-Forwarded-For does not reset the limit
+    assert post(web, submission(api_key), REMOTE_ADDR="10.9.8.7").status_code == 200
+    assert post(web, submission(api_key), HTTP_X_FORWARDED_FOR="1.2.3.4").status_code == 429
+    assert Matter.objects.count() == 4
+
+
+def test_default_rate_is_thirty_a_minute(web, api_key):
+    statuses = [post(web, submission(api_key)).status_code for _ in range(31)]
+    assert statuses.count(200) == 30
+    assert statuses[-1] == 429
+
+
+def test_idempotent_submission(web, api_key):
+    first = post(web, submission(api_key), HTTP_IDEMPOTENCY_KEY="hotline-0001")
+    again = post(web, submission(api_key), HTTP_IDEMPOTENCY_KEY="hotline-0001")
+    assert first.status_code == again.status_code == 200
+    assert first.json() == again.json()
+    assert Matter.objects.count() == 1
+    other = post(
+        web, submission(api_key, description="另一件事"), HTTP_IDEMPOTENCY_KEY="hotline-0001"
+    )
+    assert other.status_code == 422
+    assert other.json()[0]["code"] == 422
+
+
+def test_oversized_submission_is_413(web, api_key):
+    response = post(web, submission(api_key, description="长" * 100_000))
+    assert response.status_code == 413
+    assert "过大" in response.json()[0]["description"]
+
+
+# --- public reads --------------------------------------------------------------------------
+
+
+def test_public_requests_hide_personal_data(web, api_key, users):
+    (created,) = post(web, submission(api_key)).json()
+    matter = Matter.objects.get(reference=created["service_request_id"])
+    act(matter, "accept", users["admin"])
+    act(matter, "conclude", users["admin"], result="已修复，回访电话13912345678")
+    response = web.get(f"{BASE}/requests.json")
+    text = response.content.decode()
+    for secret in ("王小明", "13912345678", "resident@example.com", "英雄大街", "lamp.jpg"):
+        assert secret not in text
+    (item,) = response.json()
+    assert item["service_request_id"] == matter.reference
+    assert item["status"] == "closed"
+    assert item["status_notes"] == "已修复，回访电话139****5678"
+    assert "139****5678" in item["description"]
+    assert item["address"] == "吉林省四平市铁西区****"
+    assert item["agency_responsible"] == matter.org.name
+    assert item["service_code"] == "help_request"
+    assert item["requested_datetime"].endswith("+08:00")
+
+
+def test_confidential_and_unconsented_never_listed(web, district, users, yesterday, monkeypatch):
+    from fazhi.procedures import declarations
+
+    public = make_matter("help_request", district["a"], users["staff_a"], yesterday)
+    make_matter(
+        "mailbox_letter",
+        district["a"],
+        users["staff_a"],
+        yesterday,
+        details={"content": "不同意公开的来信", "consent_publish": False},
+    )
+    consented = make_matter(
+        "mailbox_letter",
+        district["a"],
+        users["staff_a"],
+        yesterday,
+        details={"content": "同意公开的来信", "consent_publish": True},
+    )
+    make_matter("reconsideration", district["a"], users["staff_a"], yesterday)
+    refs = {r["service_request_id"] for r in web.get(f"{BASE}/requests.json").json()}
+    assert refs == {public.reference, consented.reference}
+    # a procedure declared confidential disappears from services and requests alike
+    original = declarations.get_procedure("help_request")
+    import dataclasses
+
+    monkeypatch.setitem(
+        declarations._REGISTRY, "help_request", dataclasses.replace(original, confidential=True)
+    )
+    refs = {r["service_request_id"] for r in web.get(f"{BASE}/requests.json").json()}
+    assert refs == {consented.reference}
+    assert web.get(f"{BASE}/requests/{public.reference}.json").status_code == 404
+    codes = {s["service_code"] for s in web.get(f"{BASE}/services.json").json()}
+    assert "help_request" not in codes
+
+
+def test_request_filters(web, district, users, yesterday, today):
+    a = make_matter("help_request", district["a"], users["staff_a"], yesterday)
+    b = make_matter(
+        "business_complaint", district["a"], users["staff_a"], yesterday, subject="乱收费"
+    )
+    act(b, "refuse", users["staff_a"], reason="不属于受理范围")
+
+    def refs(**params):
+        response = web.get(f"{BASE}/requests.json", params)
+        assert response.status_code == 200, response.content
+        return {r["service_request_id"] for r in response.json()}
+
+    assert refs(status="open") == {a.reference}
+    assert refs(status="closed") == {b.reference}
+    assert refs(status="open,closed") == {a.reference, b.reference}
+    assert refs(service_code="business_complaint") == {b.reference}
+    assert refs(service_request_id=f"{a.reference},{b.reference}") == {a.reference, b.reference}
+    tomorrow = (today + dt.timedelta(days=1)).isoformat()
+    assert refs(start_date=f"{tomorrow}T00:00:00+08:00") == set()
+    assert refs(end_date=f"{tomorrow}T00:00:00Z") == {a.reference, b.reference}
+    closed = web.get(f"{BASE}/requests/{b.reference}.json").json()[0]
+    assert closed["status_notes"] == "不属于受理范围"
+    assert closed["expected_datetime"] is None
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"status": "pending"}, "status"),
+        ({"service_code": "nope"}, "未知的服务代码"),
+        ({"start_date": "yesterday"}, "start_date"),
+        ({"start_date": "2024-01-01", "end_date": "2024-06-01"}, "90天"),
+        ({"start_date": "2024-06-01", "end_date": "2024-01-01"}, "早于"),
+    ],
+)
+def test_bad_request_filters_are_400(web, params, message):
+    response = web.get(f"{BASE}/requests.json", params)
+    assert response.status_code == 400
+    assert message in response.json()[0]["description"]
+
+
+def test_single_request_and_token(web, api_key):
+    (created,) = post(web, submission(api_key)).json()
+    reference, token = created["service_request_id"], created["token"]
+    (item,) = web.get(f"{BASE}/requests/{reference}.json").json()
+    assert item["service_request_id"] == reference
+    root = ET.fromstring(web.get(f"{BASE}/requests/{reference}.xml").content)
+    assert root.tag == "service_requests"
+    assert root.findtext("request/service_request_id") == reference
+    assert root.findtext("request/status") == "open"
+    assert web.get(f"{BASE}/tokens/{token}.json").json() == [
+        {"service_request_id": reference, "token": token}
+    ]
+    assert web.get(f"{BASE}/tokens/unknown.json").status_code == 404
+    assert web.get(f"{BASE}/requests/XX-0000.json").status_code == 404
+
+
+def test_unsupported_method_and_format(web):
+    assert web.delete(f"{BASE}/requests.json").status_code == 405
+    assert web.get(f"{BASE}/services.yaml").status_code == 404
