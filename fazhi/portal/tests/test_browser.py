@@ -1,0 +1,122 @@
+"""The issue's Done-when, in a real browser: submit, staff conclude, submitter rates.
+
+Playwright drives Debian's chromium (/usr/bin/chromium; CI installs it). Without it the test
+fails with a clear message: a browser test that silently skips proves nothing.
+Set FAZHI_SCREENSHOT_DIR to keep phone-sized screenshots of the home and tracking pages.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from fazhi.procedures.models import Matter
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"width": 390, "height": 844}
+PASSWORD = "browser-test-Pw-2024"
+
+
+def fits_the_screen(page) -> bool:
+    """No horizontal scrolling: the page is as wide as the phone's viewport at most."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def shoot(page, name: str, tmp_path: Path) -> None:
+    target = Path(os.environ.get("FAZHI_SCREENSHOT_DIR") or tmp_path)
+    page.screenshot(path=str(target / f"portal-{name}.png"), full_page=True)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_submit_conclude_and_rate_in_a_browser(live_server, intake, users, monkeypatch, tmp_path):
+    if not CHROMIUM.exists():
+        pytest.fail(
+            "缺少 /usr/bin/chromium：浏览器测试需要 Debian 的 chromium（apt-get install chromium）。"
+        )
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the
+    # test body (not from the live server's threads) are safe here.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import expect, sync_playwright
+
+    staff = users["staff_a"]  # in the intake unit
+    staff.set_password(PASSWORD)
+    staff.save()
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            public = browser.new_context(viewport=PHONE, locale="zh-CN")
+            page = public.new_page()
+
+            # 1. The public submits a help request on a phone.
+            page.goto(f"{live_server.url}/")
+            assert fits_the_screen(page)
+            shoot(page, "home", tmp_path)
+            page.get_by_role("link", name=re.compile("在线提交.*办不成事请找我")).click()
+            page.get_by_label("求助").check()
+            page.get_by_label("姓名或单位名称").fill("赵六")
+            page.get_by_label("联系电话").fill("13700137000")
+            page.get_by_label("标题").fill("不动产登记材料反复补正")
+            page.get_by_label("具体情况").fill("已三次到窗口，每次都被告知缺不同的材料。")
+            assert fits_the_screen(page)
+            page.get_by_role("button", name="提交", exact=True).click()
+            expect(page.get_by_role("heading", name="提交成功")).to_be_visible()
+            reference = page.get_by_test_id("reference").inner_text().strip()
+            code = page.get_by_test_id("code").inner_text().strip()
+            matter = Matter.objects.get(reference=reference)
+            assert matter.verification_code == code and matter.org == intake
+
+            # 2. A staff member logs in and concludes it in the workbench (htmx, no reload).
+            desk = browser.new_context(locale="zh-CN").new_page()
+            desk.goto(f"{live_server.url}/accounts/login/")
+            desk.get_by_label("用户名").fill(staff.username)
+            desk.get_by_label("密码").fill(PASSWORD)
+            desk.get_by_role("button", name="登录").click()
+            desk.wait_for_url(f"{live_server.url}/workbench/**")
+            desk.goto(f"{live_server.url}/workbench/matters/{matter.pk}/")
+            desk.locator('form[data-action="accept"]').get_by_role("button", name="受理").click()
+            expect(desk.get_by_test_id("matter-state")).to_have_text("办理中")
+            conclude = desk.locator('form[data-action="conclude"]')
+            conclude.locator('[name="result"]').fill("已一次性告知全部材料，当日办结。")
+            conclude.get_by_role("button", name="办结").click()
+            expect(desk.get_by_test_id("matter-state")).to_have_text("已办结")
+
+            # 3. The submitter tracks it and rates it.
+            page.goto(f"{live_server.url}/track/")
+            page.get_by_label("查询编号").fill(reference)
+            page.get_by_label("查询码").fill(code.lower())
+            page.get_by_role("button", name="查询进度").click()
+            expect(page.get_by_test_id("public-state")).to_have_text("已办结")
+            expect(page.get_by_text("已一次性告知全部材料，当日办结。")).to_be_visible()
+            assert staff.username not in page.content()
+            assert fits_the_screen(page)
+            shoot(page, "track", tmp_path)
+            page.get_by_label("满意", exact=True).check()
+            page.get_by_label("评价意见").fill("告知清楚，谢谢。")
+            page.get_by_role("button", name="提交评价").click()
+            expect(page.get_by_text("评价已提交，感谢您的反馈。")).to_be_visible()
+        finally:
+            browser.close()
+
+    matter.refresh_from_db()
+    assert matter.state == "concluded" and matter.satisfaction == "satisfied"
+    assert list(matter.steps.values_list("action", flat=True).order_by("seq")) == [
+        "register",
+        "accept",
+        "conclude",
+        "rate",
+    ]
