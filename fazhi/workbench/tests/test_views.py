@@ -524,3 +524,27 @@ def test_mark_all_read(client_for, district, users):
     assert response.status_code == 302
     assert not Notification.objects.filter(recipient=users["staff_a"], read_at=None).exists()
     assert Notification.objects.filter(recipient=users["head_a"], read_at=None).count() == 2
+
+
+def test_matters_without_a_running_limit_come_last_across_pages(client_for, district, users):
+    dated = [
+        complaint(district["a"], users["staff_a"], D(2025, 6, 2 + i % 10), subject=f"期限{i}")
+        for i in range(48)
+    ]
+    paused = []
+    for i in range(4):
+        m = complaint(district["a"], users["staff_a"], D(2025, 6, 10 + i), subject=f"中止{i}")
+        act(m, "suspend", users["staff_a"], D(2025, 6, 13), today=TODAY, reason="等待材料")
+        paused.append(m)
+    c = client_for(users["staff_a"])
+    first = c.get(reverse("workbench:home"))
+    second = c.get(reverse("workbench:home"), {"page": 2})
+    rows = list(first.context["matters"]) + list(second.context["matters"])
+    assert first.context["total"] == 52
+    assert [m.pk for m in rows[:48]] == [
+        m.pk for m in sorted(dated, key=lambda m: (m.due_on, m.pk))
+    ]
+    assert [m.pk for m in rows[48:]] == [m.pk for m in reversed(paused)]  # latest received first
+    assert 'class="tag badge-provisional">中止中<' in second.content.decode()
+    filtered = c.get(reverse("workbench:home"), {"q": "中止", "page": 1})
+    assert filtered.context["total"] == 4
