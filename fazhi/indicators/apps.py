@@ -1,7 +1,20 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class IndicatorsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "fazhi.indicators"
     verbose_name = "指标"
+
+    def ready(self) -> None:
+        from fazhi.indicators import rollup
+        from fazhi.indicators.builtin import register_builtin
+        from fazhi.indicators.catalog import register_catalog
+        from fazhi.procedures.signals import matters_imported, step_recorded
+
+        register_catalog()
+        register_builtin()
+        step_recorded.connect(rollup.on_step_recorded, dispatch_uid="fazhi.indicators.step")
+        matters_imported.connect(rollup.on_matters_imported, dispatch_uid="fazhi.indicators.import")
+        post_migrate.connect(rollup.build_if_missing, sender=self)

@@ -7,4 +7,5 @@ class OversightConfig(AppConfig):
     verbose_name = "制约监督"
 
     def ready(self) -> None:
+        import fazhi.oversight.indicators  # noqa: F401  registers the activities and indicators
         from fazhi.oversight import procedures  # noqa: F401  registers the declarations

@@ -7,4 +7,5 @@ class ServicesConfig(AppConfig):
     verbose_name = "政务服务与营商环境"
 
     def ready(self) -> None:
+        import fazhi.services.indicators  # noqa: F401  registers the indicators
         from fazhi.services import procedures  # noqa: F401  registers the declarations

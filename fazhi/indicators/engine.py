@@ -1,0 +1,630 @@
+"""The indicator engine: every indicator of a scope for a year, as of a cut-off date.
+
+Public API (the REST API, the report and the dashboard code against exactly this):
+
+- ``compute_indicators(org, year, as_of=None) -> IndicatorResult``
+- ``drill_down(code, org, year, as_of=None, part="numerator") -> QuerySet``
+
+Rules (spec/indicators.md): the scope is ``org`` and its whole subtree (a matter belongs to the
+unit that currently handles it); a matter belongs to year Y when received in Y (and on or
+before the cut-off); its state and latest rating are those of its last step dated on or before
+the cut-off; activities count by their own date. A rate is numerator / denominator × 100 with
+two decimals; a denominator of 0 gives None ("—").
+
+Cost: one grouped query over matters (the rollup, or the base tables with ``source="base"``),
+one over activities and one over the org tree — the same three queries whatever the number of
+matters, units or indicators. ``compute_by_unit`` answers the same for each direct child of the
+scope from the same three queries (plus one listing the subtree).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Literal
+
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce, ExtractMonth
+
+from fazhi.core.models import OrgKind, OrgUnit
+from fazhi.indicators.models import MatterPeriod
+from fazhi.indicators.registry import (
+    PERCENT_100,
+    ActivityCount,
+    ActivitySum,
+    Indicator,
+    InternalUnits,
+    MatterSet,
+    Source,
+    computed_indicators,
+    get_indicator,
+)
+from fazhi.indicators.rollup import rating_fields
+from fazhi.procedures.models import Activity, Matter, Step
+
+Value_ = int | Decimal | None
+Part = Literal["numerator", "denominator"]
+SourceKind = Literal["rollup", "base"]
+
+CENT = Decimal("0.01")
+
+
+class IndicatorError(ValueError):
+    """A request the engine cannot answer (bad year, cut-off, code or part); Chinese message."""
+
+
+# --- the period -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    year: int
+    as_of: dt.date
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, 1, 1)
+
+    @property
+    def end(self) -> dt.date:
+        """The last date that counts: 31 December, or the cut-off when earlier."""
+        return min(dt.date(self.year, 12, 31), self.as_of)
+
+
+def period_of(year: int, as_of: dt.date | None) -> Period:
+    if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
+        raise IndicatorError(f"年度“{year}”无效，应为 2000 至 2100 之间的四位年份。")
+    if as_of is None:
+        as_of = dt.date(year, 12, 31)
+    if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
+        raise IndicatorError(f"截止日期格式错误：{as_of!r}，应为 YYYY-MM-DD。")
+    if as_of < dt.date(year, 1, 1):
+        raise IndicatorError(f"截止日期 {as_of.isoformat()} 早于 {year} 年，没有可统计的记录。")
+    return Period(year, as_of)
+
+
+# --- facts: the grouped query results -------------------------------------------------------
+
+
+@dataclass
+class Facts:
+    """What the grouped queries return, keyed by org unit id, before any indicator is formed."""
+
+    matters: dict[int, Counter[tuple[str, str, str]]] = field(
+        default_factory=lambda: defaultdict(Counter)
+    )
+    activities: dict[int, Counter[tuple[str, str]]] = field(
+        default_factory=lambda: defaultdict(Counter)
+    )
+    # (unit id, unit kind, internal bodies directly under it) for townships and streets
+    bodies: list[tuple[int, str, int]] = field(default_factory=list)
+
+
+def _sources(indicators: Iterable[Indicator]) -> list[Source]:
+    out: list[Source] = []
+    for ind in indicators:
+        for src in (ind.numerator, ind.denominator):
+            if src is not None and src not in out:
+                out.append(src)
+    return out
+
+
+def _subtree_ids(org: OrgUnit) -> QuerySet[Any, Any]:
+    return OrgUnit.objects.subtree_of(org).values("pk")
+
+
+def _matter_rows_rollup(
+    org: OrgUnit, period: Period, procedures: list[str]
+) -> Iterable[dict[str, Any]]:
+    return (
+        MatterPeriod.objects.filter(
+            received_on__gte=period.start,
+            received_on__lte=period.end,
+            procedure__in=procedures,
+            org_id__in=_subtree_ids(org),
+            on__lte=period.as_of,
+        )
+        .filter(Q(until_on__isnull=True) | Q(until_on__gt=period.as_of))
+        .values("org_id", "procedure", "state", "satisfaction")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+def _as_of_annotations(period: Period) -> tuple[Subquery, Coalesce]:
+    """State and latest rating of each matter as of the cut-off, from its Step rows."""
+    steps = Step.objects.filter(matter=OuterRef("pk"), on__lte=period.as_of).order_by("-seq")
+    ratings = rating_fields()
+    rate_q = Q()
+    for (procedure, action), _field in ratings.items():
+        rate_q |= Q(matter__procedure=procedure, action=action)
+    keys = sorted(set(ratings.values()))
+    if len(keys) != 1:  # pragma: no cover - every declared rating field is called satisfaction
+        raise IndicatorError("评价字段名称不一致，无法按基础表计算满意度。")
+    rated = (steps.filter(rate_q) if ratings else steps.none()).annotate(
+        rating=KT(f"data__{keys[0]}")
+    )
+    return (
+        Subquery(steps.values("state_after")[:1]),
+        Coalesce(Subquery(rated.values("rating")[:1]), Value(""), output_field=CharField()),
+    )
+
+
+def _matter_rows_base(
+    org: OrgUnit, period: Period, procedures: list[str]
+) -> Iterable[dict[str, Any]]:
+    state_at, rating_at = _as_of_annotations(period)
+    rows = (
+        Matter.objects.filter(
+            procedure__in=procedures,
+            received_on__gte=period.start,
+            received_on__lte=period.end,
+            org_id__in=_subtree_ids(org),
+        )
+        .annotate(state_at=state_at, rating_at=rating_at)
+        .values("org_id", "procedure", "state_at", "rating_at")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return (
+        {
+            "org_id": r["org_id"],
+            "procedure": r["procedure"],
+            "state": r["state_at"],
+            "satisfaction": r["rating_at"],
+            "n": r["n"],
+        }
+        for r in rows
+    )
+
+
+def gather(
+    org: OrgUnit,
+    period: Period,
+    indicators: Iterable[Indicator],
+    *,
+    source: SourceKind = "rollup",
+) -> Facts:
+    """Run the (at most three) grouped queries the indicators need."""
+    sources = _sources(indicators)
+    facts = Facts()
+    procedures = sorted({s.procedure for s in sources if isinstance(s, MatterSet)})
+    if procedures:
+        reader = _matter_rows_rollup if source == "rollup" else _matter_rows_base
+        for row in reader(org, period, procedures):
+            key = (row["procedure"], row["state"] or "", row["satisfaction"] or "")
+            facts.matters[row["org_id"]][key] += row["n"]
+    kinds = sorted({s.activity for s in sources if isinstance(s, ActivityCount | ActivitySum)})
+    if kinds:
+        sums = {
+            f"s_{i}": Sum(
+                Cast(KT(f"figures__{s.figure}"), BigIntegerField()), filter=Q(kind=s.activity)
+            )
+            for i, s in enumerate(sources)
+            if isinstance(s, ActivitySum)
+        }
+        figure_of = {
+            f"s_{i}": s.figure for i, s in enumerate(sources) if isinstance(s, ActivitySum)
+        }
+        rows = (
+            Activity.objects.filter(
+                kind__in=kinds,
+                on__gte=period.start,
+                on__lte=period.end,
+                org_id__in=_subtree_ids(org),
+            )
+            .values("org_id", "kind")
+            .annotate(n=Count("pk"), **sums)
+            .order_by()
+        )
+        for row in rows:
+            bucket = facts.activities[row["org_id"]]
+            bucket[(row["kind"], "")] += row["n"]
+            for alias, figure in figure_of.items():
+                if row.get(alias) is not None:
+                    bucket[(row["kind"], figure)] += int(row[alias])
+    parent_kinds = sorted({s.parent_kind for s in sources if isinstance(s, InternalUnits)})
+    if parent_kinds:
+        facts.bodies = list(
+            OrgUnit.objects.subtree_of(org)
+            .filter(kind__in=parent_kinds, is_active=True)
+            .annotate(
+                n=Count(
+                    "children",
+                    filter=Q(children__kind=OrgKind.INTERNAL, children__is_active=True),
+                )
+            )
+            .values_list("pk", "kind", "n")
+        )
+    return facts
+
+
+# --- evaluation -----------------------------------------------------------------------------
+
+
+def _count_matters(counter: Counter[tuple[str, str, str]], src: MatterSet) -> int:
+    return sum(
+        n
+        for (procedure, state, rating), n in counter.items()
+        if procedure == src.procedure
+        and (src.states is None or state in src.states)
+        and (src.ratings is None or rating in src.ratings)
+    )
+
+
+def evaluate_source(
+    src: Source, facts: Facts, org_ids: set[int] | None = None, body_ids: set[int] | None = None
+) -> int | None:
+    """The value of one source over the facts of ``org_ids`` (None: all of them)."""
+    if isinstance(src, MatterSet):
+        return sum(
+            _count_matters(counter, src)
+            for org_id, counter in facts.matters.items()
+            if org_ids is None or org_id in org_ids
+        )
+    if isinstance(src, ActivityCount | ActivitySum):
+        figure = src.figure if isinstance(src, ActivitySum) else ""
+        return sum(
+            counter[(src.activity, figure)]
+            for org_id, counter in facts.activities.items()
+            if org_ids is None or org_id in org_ids
+        )
+    counts = [
+        n
+        for pk, kind, n in facts.bodies
+        if kind == src.parent_kind and (body_ids is None or pk in body_ids)
+    ]
+    return max(counts) if counts else None
+
+
+def rate(numerator: int | None, denominator: int | None) -> Decimal | None:
+    """numerator / denominator × 100, two decimals (half up); None when the denominator is 0."""
+    if numerator is None or not denominator:
+        return None
+    return (Decimal(numerator) * PERCENT_100 / Decimal(denominator)).quantize(
+        CENT, rounding=ROUND_HALF_UP
+    )
+
+
+def evaluate(
+    indicators: Iterable[Indicator],
+    facts: Facts,
+    org_ids: set[int] | None = None,
+    body_ids: set[int] | None = None,
+) -> dict[str, Value_]:
+    values: dict[str, Value_] = {}
+    for ind in indicators:
+        if ind.numerator is None:
+            values[ind.code] = None
+            continue
+        num = evaluate_source(ind.numerator, facts, org_ids, body_ids)
+        if ind.denominator is None:
+            values[ind.code] = num
+        else:
+            values[ind.code] = rate(num, evaluate_source(ind.denominator, facts, org_ids, body_ids))
+    return values
+
+
+# --- consistency rules ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Check:
+    """One consistency rule applied to one computation."""
+
+    rule: str
+    label: str
+    ok: bool
+    detail: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"rule": self.rule, "label": self.label, "detail": self.detail}
+
+
+def _fmt(v: Value_) -> str:
+    return "—" if v is None else str(v)
+
+
+def check_values(values: dict[str, Value_]) -> list[Check]:
+    """The report's consistency rules (spec/indicators.md) over computed values.
+
+    A rule whose figures are not all computed is skipped (not reported as passed or failed).
+    """
+    checks: list[Check] = []
+
+    def have(*codes: str) -> bool:
+        return all(values.get(c) is not None for c in codes)
+
+    for proc, label in (
+        ("business_complaint", "营商环境投诉举报"),
+        ("help_request", "办不成事请找我"),
+    ):
+        rec, ins, out, con, prog = (
+            f"{proc}.received",
+            f"{proc}.in_scope",
+            f"{proc}.out_of_scope",
+            f"{proc}.concluded",
+            f"{proc}.in_progress",
+        )
+        if have(rec, ins, out):
+            r, i, o = (int(values[c] or 0) for c in (rec, ins, out))
+            checks.append(
+                Check(
+                    f"{proc}.triage",
+                    f"{label}：收到 ≥ 受理范围 + 非受理范围",
+                    r >= i + o,
+                    f"收到 {r}，受理范围 {i}，非受理范围 {o}（差额 {r - i - o} 件截止日尚未审查）",
+                )
+            )
+        if have(ins, con, prog):
+            i, c, p = (int(values[k] or 0) for k in (ins, con, prog))
+            checks.append(
+                Check(
+                    f"{proc}.progress",
+                    f"{label}：受理范围 = 已办结 + 办理中",
+                    i == c + p,
+                    f"受理范围 {i}，已办结 {c}，办理中 {p}",
+                )
+            )
+    codes = (
+        "reconsideration.received",
+        "reconsideration.accepted",
+        "reconsideration.rejected",
+        "reconsideration.not_corrected",
+    )
+    if have(*codes):
+        r, a, j, n = (int(values[c] or 0) for c in codes)
+        checks.append(
+            Check(
+                "reconsideration.review",
+                "行政复议：收到 ≥ 受理 + 不予受理 + 逾期未补正",
+                r >= a + j + n,
+                f"收到 {r}，受理 {a}，不予受理 {j}，逾期未补正 {n}",
+            )
+        )
+    if have("dispute_screening.found", "dispute_screening.resolved"):
+        f, s = (
+            int(values["dispute_screening.found"] or 0),
+            int(values["dispute_screening.resolved"] or 0),
+        )
+        checks.append(
+            Check(
+                "dispute_screening.resolved",
+                "排查矛盾纠纷：化解 ≤ 发现（补充规则）",
+                s <= f,
+                f"发现 {f}，化解 {s}",
+            )
+        )
+    for code, value in values.items():
+        try:
+            ind = get_indicator(code)
+        except KeyError:
+            continue
+        if ind.is_rate and value is not None:
+            checks.append(
+                Check(
+                    f"{code}.range",
+                    f"{ind.label}在 0–100% 之间",
+                    Decimal(0) <= Decimal(value) <= PERCENT_100,
+                    f"{ind.label} {_fmt(value)}%",
+                )
+            )
+    return checks
+
+
+# --- the result -----------------------------------------------------------------------------
+
+
+@dataclass
+class IndicatorResult:
+    org: OrgUnit
+    year: int
+    as_of: dt.date
+    values: dict[str, Value_]
+    checks: list[Check]
+
+    @property
+    def failures(self) -> list[Check]:
+        return [c for c in self.checks if not c.ok]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "org": self.org.division_code or self.org.pk,
+            "year": self.year,
+            "as_of": self.as_of.isoformat(),
+            "values": {code: json_number(v) for code, v in self.values.items()},
+            "checks": [c.as_json() for c in self.failures],
+        }
+
+
+def json_number(value: Value_) -> int | float | None:
+    """Counts as integers; rates as numbers with two decimals (94.16); None stays None."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return float(value.quantize(CENT))
+    return int(value)
+
+
+def compute_indicators(
+    org: OrgUnit,
+    year: int,
+    as_of: dt.date | None = None,
+    *,
+    source: SourceKind = "rollup",
+) -> IndicatorResult:
+    """All indicators of ``org``'s subtree for ``year`` as of ``as_of`` (default 31 December).
+
+    Pending indicators (no procedure yet) are present with the value None. ``source="base"``
+    computes from Matter and Step directly instead of the rollup (same answer; slower).
+    """
+    period = period_of(year, as_of)
+    indicators = computed_indicators()
+    facts = gather(org, period, indicators, source=source)
+    values = evaluate(indicators, facts)
+    from fazhi.indicators.registry import all_indicators
+
+    full = {ind.code: values.get(ind.code) for ind in all_indicators()}
+    return IndicatorResult(org, year, period.as_of, full, check_values(full))
+
+
+@dataclass
+class UnitValues:
+    unit: OrgUnit
+    values: dict[str, Value_]
+
+
+def compute_by_unit(org: OrgUnit, year: int, as_of: dt.date | None = None) -> list[UnitValues]:
+    """The indicators of each direct child of ``org`` (its own subtree each), from one set of
+    grouped queries over ``org``'s scope; the records of ``org`` itself appear as the first
+    row ("本级") when it has any."""
+    period = period_of(year, as_of)
+    indicators = computed_indicators()
+    facts = gather(org, period, indicators)
+    units = list(
+        OrgUnit.objects.subtree_of(org).only(
+            "pk", "path", "parent_id", "name", "short_name", "kind", "sort_order"
+        )
+    )
+    children = sorted(
+        (u for u in units if u.parent_id == org.pk), key=lambda u: (u.sort_order, u.pk)
+    )
+    result = [UnitValues(org, evaluate(indicators, facts, {org.pk}, {org.pk}))]
+    for child in children:
+        ids = {u.pk for u in units if u.path.startswith(child.path)}
+        result.append(UnitValues(child, evaluate(indicators, facts, ids, ids)))
+    return result
+
+
+# --- drill-down -----------------------------------------------------------------------------
+
+
+def _source_for(code: str, part: str) -> tuple[Indicator, Source]:
+    try:
+        ind = get_indicator(code)
+    except KeyError as exc:
+        raise IndicatorError(str(exc.args[0])) from None
+    if ind.numerator is None:
+        raise IndicatorError(f"指标“{ind.label}”尚未计算：{ind.pending}")
+    if part == "numerator":
+        return ind, ind.numerator
+    if part == "denominator":
+        if ind.denominator is None:
+            raise IndicatorError(f"指标“{ind.label}”是件数，不是比率，没有分母。")
+        return ind, ind.denominator
+    raise IndicatorError(f"部分“{part}”无效，应为 numerator（分子）或 denominator（分母）。")
+
+
+def source_records(src: Source, org: OrgUnit, period: Period) -> QuerySet[Any]:
+    """The records behind one source: matters, activities or internal bodies."""
+    if isinstance(src, MatterSet):
+        periods = MatterPeriod.objects.filter(
+            procedure=src.procedure,
+            received_on__gte=period.start,
+            received_on__lte=period.end,
+            org_id__in=_subtree_ids(org),
+            on__lte=period.as_of,
+        ).filter(Q(until_on__isnull=True) | Q(until_on__gt=period.as_of))
+        if src.states is not None:
+            periods = periods.filter(state__in=src.states)
+        if src.ratings is not None:
+            periods = periods.filter(satisfaction__in=src.ratings)
+        return (
+            Matter.objects.filter(pk__in=periods.values("matter_id"))
+            .select_related("org")
+            .order_by("received_on", "pk")
+        )
+    if isinstance(src, ActivityCount | ActivitySum):
+        qs = Activity.objects.filter(
+            kind=src.activity,
+            on__gte=period.start,
+            on__lte=period.end,
+            org_id__in=_subtree_ids(org),
+        )
+        if isinstance(src, ActivitySum):
+            qs = qs.annotate(figure=Cast(KT(f"figures__{src.figure}"), IntegerField())).filter(
+                figure__gt=0
+            )
+        return qs.select_related("org").order_by("on", "pk")
+    return (
+        OrgUnit.objects.subtree_of(org)
+        .filter(
+            kind=OrgKind.INTERNAL,
+            is_active=True,
+            parent__kind=src.parent_kind,
+            parent__is_active=True,
+        )
+        .select_related("parent")
+        .order_by("parent__path", "sort_order", "pk")
+    )
+
+
+def drill_down(
+    code: str,
+    org: OrgUnit,
+    year: int,
+    as_of: dt.date | None = None,
+    part: Part = "numerator",
+) -> QuerySet[Any]:
+    """The records that make ``code``'s numerator (or denominator) for the scope and year.
+
+    For a count, the list's length is the value; for a sum, the list holds the activities whose
+    figure is above zero; for a rate, the numerator's records are among the denominator's.
+    """
+    period = period_of(year, as_of)
+    _, src = _source_for(code, part)
+    return source_records(src, org, period)
+
+
+# --- monthly trend --------------------------------------------------------------------------
+
+
+def monthly_trend(org: OrgUnit, year: int, as_of: dt.date | None = None) -> dict[str, list[int]]:
+    """Counts by month (1–12) of matters received (per procedure) and activities held (per
+    kind) in the scope, for the procedures and kinds the indicators use. Two grouped queries."""
+    period = period_of(year, as_of)
+    sources = _sources(computed_indicators())
+    procedures = sorted({s.procedure for s in sources if isinstance(s, MatterSet)})
+    kinds = sorted({s.activity for s in sources if isinstance(s, ActivityCount | ActivitySum)})
+    series: dict[str, list[int]] = {key: [0] * 12 for key in [*procedures, *kinds]}
+    matter_rows = (
+        Matter.objects.filter(
+            procedure__in=procedures,
+            received_on__gte=period.start,
+            received_on__lte=period.end,
+            org_id__in=_subtree_ids(org),
+        )
+        .annotate(month=ExtractMonth("received_on"))
+        .values("procedure", "month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in matter_rows:
+        series[row["procedure"]][row["month"] - 1] += row["n"]
+    activity_rows = (
+        Activity.objects.filter(
+            kind__in=kinds, on__gte=period.start, on__lte=period.end, org_id__in=_subtree_ids(org)
+        )
+        .annotate(month=ExtractMonth("on"))
+        .values("kind", "month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in activity_rows:
+        series[row["kind"]][row["month"] - 1] += row["n"]
+    return series

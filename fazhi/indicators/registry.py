@@ -1,0 +1,198 @@
+"""The indicator registry: every figure of the annual report, its definition and how it is counted.
+
+Domain apps declare their indicators (``fazhi/<app>/indicators.py``, imported from the app's
+``ready()``) with ``register``. What an indicator counts is data, not code: a *source* names a
+set of records (matters of a procedure whose state as of the cut-off is one of some states,
+activities of a kind, internal bodies under townships …) and the engine computes every source of
+a scope in a handful of grouped queries (fazhi.indicators.engine). A rate is a numerator source
+over a denominator source.
+
+Indicators of spec/indicators.md whose procedure or register does not exist yet are listed by
+``fazhi.indicators.catalog`` as *pending* with the reason, so that the report and the dashboard
+show "—（尚未建立该程序）" rather than a wrong zero; a domain app that later registers the same
+code replaces the pending entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+# --- sources: which records make a figure ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatterSet:
+    """Matters of ``procedure`` in the year's cohort (received_on in Y, on or before as_of)
+    whose state as of as_of is in ``states`` (None: any state) and whose latest rating as of
+    as_of is in ``ratings`` (None: not considered; ``RATED``: any rating)."""
+
+    procedure: str
+    states: frozenset[str] | None = None
+    ratings: frozenset[str] | None = None
+
+    @property
+    def kind(self) -> str:
+        return "matter"
+
+
+RATED = frozenset({"satisfied", "basically_satisfied", "dissatisfied"})
+SATISFIED = frozenset({"satisfied", "basically_satisfied"})
+
+
+@dataclass(frozen=True)
+class ActivityCount:
+    """Activities of ``kind`` held in Y, on or before as_of."""
+
+    activity: str
+
+    @property
+    def kind(self) -> str:
+        return "activity"
+
+
+@dataclass(frozen=True)
+class ActivitySum:
+    """The sum of the figure ``figure`` over the activities of ``kind`` held in Y by as_of."""
+
+    activity: str
+    figure: str
+
+    @property
+    def kind(self) -> str:
+        return "activity"
+
+
+@dataclass(frozen=True)
+class InternalUnits:
+    """Internal bodies (kind ``internal``, active) directly under each unit of ``parent_kind``
+    in scope. The figure is the number per such unit when all have the same number, else the
+    largest (the report states one number per kind of unit); no such unit in scope → null."""
+
+    parent_kind: str
+
+    @property
+    def kind(self) -> str:
+        return "org"
+
+
+Source = MatterSet | ActivityCount | ActivitySum | InternalUnits
+
+
+# --- indicators -----------------------------------------------------------------------------
+
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("1", "（一）政府履职"),
+    ("2", "（二）制度体系"),
+    ("3", "（三）依法决策"),
+    ("4", "（四）行政执法"),
+    ("5", "（五）安全生产"),
+    ("6", "（六）矛盾化解"),
+    ("7", "（七）制约监督"),
+    ("duty", "三、第一责任人职责"),
+    ("tasks", "四、重点任务"),
+)
+SECTION_LABELS = dict(SECTIONS)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One figure. ``numerator`` alone: a count; with ``denominator``: a rate in percent.
+
+    ``target`` is what the report aims at, as shown ("100%", "0"); ``target_min`` /
+    ``target_max`` make it checkable (a value outside is shown red). ``pending`` says why the
+    figure is not computed yet (its procedure does not exist); ``addition`` marks indicators
+    that the catalog (spec/indicators.md) does not list.
+    """
+
+    code: str
+    label: str
+    section: str
+    definition: str
+    unit: str = "件"
+    numerator: Source | None = None
+    denominator: Source | None = None
+    target: str = ""
+    target_min: Decimal | None = None
+    target_max: Decimal | None = None
+    pending: str = ""
+    addition: bool = False
+    order: int = 0
+
+    @property
+    def is_rate(self) -> bool:
+        return self.denominator is not None
+
+    @property
+    def is_pending(self) -> bool:
+        return self.numerator is None
+
+    @property
+    def section_label(self) -> str:
+        return SECTION_LABELS.get(self.section, self.section)
+
+    @property
+    def procedure(self) -> str | None:
+        """The procedure whose matters make the figure, if it is a matter figure."""
+        src = self.denominator or self.numerator
+        return src.procedure if isinstance(src, MatterSet) else None
+
+    def misses(self, value: int | Decimal | None) -> bool:
+        """True when ``value`` falls outside the target (an unknown value never misses)."""
+        if value is None:
+            return False
+        if self.target_min is not None and value < self.target_min:
+            return True
+        return self.target_max is not None and value > self.target_max
+
+
+_INDICATORS: dict[str, Indicator] = {}
+
+
+def register(*indicators: Indicator) -> None:
+    """Declare indicators. A computed declaration replaces a pending one of the same code;
+    registering the same code twice with different contents is a programming error."""
+    for ind in indicators:
+        if ind.section not in SECTION_LABELS:
+            raise ValueError(f"indicator {ind.code}: unknown section {ind.section!r}")
+        if ind.is_rate and ind.unit != "%":
+            raise ValueError(f"indicator {ind.code}: a rate's unit is %")
+        existing = _INDICATORS.get(ind.code)
+        if existing is not None and existing != ind:
+            if existing.is_pending and not ind.is_pending:
+                ind = _with_order(ind, existing.order)
+            elif ind.is_pending and not existing.is_pending:
+                # the domain declared it before the catalog's pending entry: keep its place
+                _INDICATORS[ind.code] = _with_order(existing, ind.order)
+                continue
+            else:
+                raise ValueError(f"indicator {ind.code} registered twice with different contents")
+        _INDICATORS[ind.code] = ind
+
+
+def _with_order(ind: Indicator, order: int) -> Indicator:
+    return replace(ind, order=ind.order or order)
+
+
+def get_indicator(code: str) -> Indicator:
+    try:
+        return _INDICATORS[code]
+    except KeyError:
+        raise KeyError(f"未知的指标代码“{code}”。") from None
+
+
+def all_indicators() -> list[Indicator]:
+    """Every indicator in report order (section, then declaration order)."""
+    section_rank = {code: i for i, (code, _) in enumerate(SECTIONS)}
+    return sorted(_INDICATORS.values(), key=lambda i: (section_rank[i.section], i.order, i.code))
+
+
+def computed_indicators() -> list[Indicator]:
+    return [i for i in all_indicators() if not i.is_pending]
+
+
+def pending_indicators() -> list[Indicator]:
+    return [i for i in all_indicators() if i.is_pending]
+
+
+PERCENT_100 = Decimal(100)

@@ -1,0 +1,115 @@
+"""Indicators of report part (一): business-environment complaints and the help window.
+
+States as of the cut-off (spec/procedures.md): received → in_scope (accepted) or out_of_scope
+(refused) → concluded; a reopened matter is back in_scope (办理中) until concluded again.
+``help_request.*`` are not in the catalog (spec/indicators.md): they are additions.
+"""
+
+from __future__ import annotations
+
+from fazhi.indicators.catalog import HUNDRED, from_catalog
+from fazhi.indicators.registry import RATED, SATISFIED, Indicator, MatterSet, register
+
+ACCEPTED = frozenset({"in_scope", "concluded"})
+
+
+def _shape(code: str) -> dict[str, MatterSet]:
+    return {
+        "received": MatterSet(code),
+        "out_of_scope": MatterSet(code, frozenset({"out_of_scope"})),
+        "in_scope": MatterSet(code, ACCEPTED),
+        "concluded": MatterSet(code, frozenset({"concluded"})),
+        "in_progress": MatterSet(code, frozenset({"in_scope"})),
+        "rated_satisfied": MatterSet(code, frozenset({"concluded"}), SATISFIED),
+        "rated": MatterSet(code, frozenset({"concluded"}), RATED),
+    }
+
+
+BC = _shape("business_complaint")
+
+register(
+    from_catalog(
+        "business_complaint.received", "本年度收到（登记）的营商环境投诉举报。", BC["received"]
+    ),
+    from_catalog(
+        "business_complaint.out_of_scope",
+        "其中截止日前审查为非受理范围（不予受理）的。",
+        BC["out_of_scope"],
+    ),
+    from_catalog(
+        "business_complaint.in_scope",
+        "其中截止日前审查为受理范围（已受理）的。",
+        BC["in_scope"],
+    ),
+    from_catalog(
+        "business_complaint.concluded",
+        "受理范围内截止日处于已办结状态的（重办后尚未再次办结的不计）。",
+        BC["concluded"],
+    ),
+    from_catalog(
+        "business_complaint.in_progress",
+        "受理范围内截止日尚未办结的（含重办中的）。",
+        BC["in_progress"],
+    ),
+    from_catalog(
+        "business_complaint.satisfaction_rate",
+        "截止日已办结且已评价的事项中，最近一次评价（截止日前）为满意或基本满意的比例。",
+        BC["rated_satisfied"],
+        BC["rated"],
+    ),
+)
+
+HR = _shape("help_request")
+_ADDITION = "（指标目录之外的补充指标）"
+
+
+def _help(code: str, label: str, definition: str, order: int, **kw: object) -> Indicator:
+    return Indicator(
+        code=f"help_request.{code}",
+        label=label,
+        section="1",
+        definition=definition + _ADDITION,
+        addition=True,
+        order=order,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+register(
+    _help(
+        "received",
+        "“办不成事请找我”诉求",
+        "本年度收到（登记）的求助、投诉、举报和咨询。",
+        101,
+        numerator=HR["received"],
+    ),
+    _help(
+        "out_of_scope", "不予受理", "其中截止日前不予受理的。", 102, numerator=HR["out_of_scope"]
+    ),
+    _help("in_scope", "受理", "其中截止日前已受理的。", 103, numerator=HR["in_scope"]),
+    _help(
+        "concluded",
+        "已办结",
+        "受理的诉求中截止日处于已办结状态的。",
+        104,
+        numerator=HR["concluded"],
+    ),
+    _help(
+        "in_progress",
+        "办理中",
+        "受理的诉求中截止日尚未办结的（含重办中的）。",
+        105,
+        numerator=HR["in_progress"],
+    ),
+    _help(
+        "satisfaction_rate",
+        "满意率",
+        "截止日已办结且已评价的诉求中，最近一次评价为满意或基本满意的比例。",
+        106,
+        numerator=HR["rated_satisfied"],
+        denominator=HR["rated"],
+        unit="%",
+        target="100%",
+        target_min=HUNDRED,
+    ),
+)
