@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 
 import pytest
 import schemathesis
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
 
@@ -46,16 +49,32 @@ def test_no_server_errors_under_schemathesis(users, matter_a, matter_b):
     """Every operation, 20 generated requests each, as a staff member: never a 5xx."""
     token = Token.objects.create(user=users["staff_a"]).key
     app = get_wsgi_application()
-    schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", app)
     started = time.monotonic()
-    operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) >= 12
     failures: list[str] = []
     headers = {"Authorization": f"Token {token}"}
-    for operation in operations:
-        _fuzz(operation, headers, matter_a.pk, failures)
+    with _keep_test_connection():
+        schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", app)
+        operations = [result.ok() for result in schema.get_all_operations()]
+        assert len(operations) >= 12
+        for operation in operations:
+            _fuzz(operation, headers, matter_a.pk, failures)
     assert failures == []
     assert time.monotonic() - started < 90
+
+
+@contextlib.contextmanager
+def _keep_test_connection():
+    """Django closes the connection after each WSGI request; the test's transaction must live.
+
+    (Django's own test client disconnects the same handlers for the same reason.)
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def _fuzz(operation, headers, real_id, failures):
