@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from fazhi.procedures.models import Matter
 
@@ -111,6 +112,9 @@ def test_submit_conclude_and_rate_in_a_browser(live_server, intake, users, monke
             expect(page.get_by_text("评价已提交，感谢您的反馈。")).to_be_visible()
         finally:
             browser.close()
+            # The ORM calls above ran under Playwright's event loop, where Django keeps a
+            # separate connection; close it, or PostgreSQL cannot drop the test database.
+            connections.close_all()
 
     matter.refresh_from_db()
     assert matter.state == "concluded" and matter.satisfaction == "satisfied"
