@@ -198,6 +198,14 @@ def _w3c(moment: dt.datetime) -> str:
     return moment.astimezone(clock.SHANGHAI).isoformat(timespec="seconds")
 
 
+def requested_at(matter: Matter) -> dt.datetime:
+    """When the request was made: the moment of registration when it was registered on the
+    day it was received, else the start of the day received (imported or back-entered)."""
+    if clock.local_date(matter.created_at) == matter.received_on:
+        return matter.created_at
+    return dt.datetime.combine(matter.received_on, dt.time.min, clock.SHANGHAI)
+
+
 def status_notes(matter: Matter) -> str:
     """The published text of the step that closed the matter, masked; else the state."""
     procedure = matter.declaration
@@ -228,7 +236,7 @@ def request_json(matter: Matter) -> dict[str, Any]:
         "description": mask_text(description),
         "agency_responsible": matter.org.name,
         "service_notice": notice,
-        "requested_datetime": _w3c(matter.created_at),
+        "requested_datetime": _w3c(requested_at(matter)),
         "updated_datetime": _w3c(matter.updated_at),
         "expected_datetime": expected,
         "address": mask_address(matter.party_address),
@@ -267,7 +275,7 @@ def search_requests(params: Mapping[str, str]) -> list[Matter]:
     if ids:
         if len(ids) > MAX_IDS:
             raise Open311Error(400, f"service_request_id 一次最多 {MAX_IDS} 个。")
-        return list(qs.filter(reference__in=ids).order_by("-created_at", "-pk"))
+        return list(qs.filter(reference__in=ids).order_by("-received_on", "-pk"))
     codes = _csv(params.get("service_code", ""))
     if codes:
         unknown = [c for c in codes if get_service(c) is None]
@@ -293,8 +301,9 @@ def search_requests(params: Mapping[str, str]) -> list[Matter]:
         raise Open311Error(400, "end_date 早于 start_date。")
     if end - start > DEFAULT_WINDOW:
         raise Open311Error(400, "start_date 与 end_date 之间不能超过90天。")
-    qs = qs.filter(created_at__gte=start, created_at__lte=end)
-    return list(qs.order_by("-created_at", "-pk")[:MAX_RESULTS])
+    # by the day received (requested_datetime's date), in Asia/Shanghai
+    qs = qs.filter(received_on__gte=clock.local_date(start), received_on__lte=clock.local_date(end))
+    return list(qs.order_by("-received_on", "-pk")[:MAX_RESULTS])
 
 
 def get_request(reference: str) -> Matter | None:

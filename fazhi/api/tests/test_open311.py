@@ -341,6 +341,33 @@ def test_bad_request_filters_are_400(web, params, message):
     assert message in response.json()[0]["description"]
 
 
+def test_back_entered_request_dates_from_its_day_received(web, district, users, today):
+    old = make_matter(
+        "help_request",
+        district["a"],
+        users["staff_a"],
+        today - dt.timedelta(days=200),
+        today=today,
+    )
+    day = (today - dt.timedelta(days=200)).isoformat()
+    (item,) = web.get(f"{BASE}/requests.json", {"start_date": day, "end_date": day}).json()
+    assert item["service_request_id"] == old.reference
+    assert item["requested_datetime"] == f"{day}T00:00:00+08:00"
+    assert web.get(f"{BASE}/requests.json").json() == []  # not within the last 90 days
+
+
+def test_request_list_queries_are_bounded(
+    web, district, users, yesterday, django_assert_max_num_queries
+):
+    for i in range(12):
+        m = make_matter("help_request", district["a"], users["staff_a"], yesterday)
+        if i % 2:
+            act(m, "refuse", users["staff_a"], reason=f"理由{i}")
+    with django_assert_max_num_queries(3):
+        response = web.get(f"{BASE}/requests.json")
+    assert len(response.json()) == 12
+
+
 def test_single_request_and_token(web, api_key):
     (created,) = post(web, submission(api_key)).json()
     reference, token = created["service_request_id"], created["token"]
