@@ -51,6 +51,7 @@ from fazhi.indicators.registry import (
     InternalUnits,
     MatterSet,
     Source,
+    all_indicators,
     computed_indicators,
     get_indicator,
 )
@@ -476,26 +477,17 @@ def compute_indicators(
     period = period_of(year, as_of)
     indicators = computed_indicators()
     facts = gather(org, period, indicators, source=source)
-    values = evaluate(indicators, facts)
-    from fazhi.indicators.registry import all_indicators
-
-    full = {ind.code: values.get(ind.code) for ind in all_indicators()}
-    return IndicatorResult(org, year, period.as_of, full, check_values(full))
+    return _result(org, year, period, indicators, facts)
 
 
 @dataclass
 class UnitValues:
     unit: OrgUnit
     values: dict[str, Value_]
+    own: bool = False  # the records of the scope's unit itself ("本级"), not a child's subtree
 
 
-def compute_by_unit(org: OrgUnit, year: int, as_of: dt.date | None = None) -> list[UnitValues]:
-    """The indicators of each direct child of ``org`` (its own subtree each), from one set of
-    grouped queries over ``org``'s scope; the records of ``org`` itself appear as the first
-    row ("本级") when it has any."""
-    period = period_of(year, as_of)
-    indicators = computed_indicators()
-    facts = gather(org, period, indicators)
+def _by_unit(org: OrgUnit, facts: Facts, indicators: list[Indicator]) -> list[UnitValues]:
     units = list(
         OrgUnit.objects.subtree_of(org).only(
             "pk", "path", "parent_id", "name", "short_name", "kind", "sort_order"
@@ -504,11 +496,36 @@ def compute_by_unit(org: OrgUnit, year: int, as_of: dt.date | None = None) -> li
     children = sorted(
         (u for u in units if u.parent_id == org.pk), key=lambda u: (u.sort_order, u.pk)
     )
-    result = [UnitValues(org, evaluate(indicators, facts, {org.pk}, {org.pk}))]
+    result = [UnitValues(org, evaluate(indicators, facts, {org.pk}, {org.pk}), own=True)]
     for child in children:
         ids = {u.pk for u in units if u.path.startswith(child.path)}
         result.append(UnitValues(child, evaluate(indicators, facts, ids, ids)))
     return result
+
+
+def compute_by_unit(org: OrgUnit, year: int, as_of: dt.date | None = None) -> list[UnitValues]:
+    """The indicators of ``org`` itself ("本级", first) and of each direct child (its whole
+    subtree), from the same grouped queries as ``compute_indicators`` plus one listing the
+    subtree's units — never a query per unit."""
+    return compute_scope(org, year, as_of)[1]
+
+
+def compute_scope(
+    org: OrgUnit, year: int, as_of: dt.date | None = None
+) -> tuple[IndicatorResult, list[UnitValues]]:
+    """``compute_indicators`` and ``compute_by_unit`` from one set of grouped queries."""
+    period = period_of(year, as_of)
+    indicators = computed_indicators()
+    facts = gather(org, period, indicators)
+    return _result(org, year, period, indicators, facts), _by_unit(org, facts, indicators)
+
+
+def _result(
+    org: OrgUnit, year: int, period: Period, indicators: list[Indicator], facts: Facts
+) -> IndicatorResult:
+    values = evaluate(indicators, facts)
+    full = {ind.code: values.get(ind.code) for ind in all_indicators()}
+    return IndicatorResult(org, year, period.as_of, full, check_values(full))
 
 
 # --- drill-down -----------------------------------------------------------------------------
