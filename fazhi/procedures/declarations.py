@@ -31,6 +31,11 @@ class FieldType(StrEnum):
     ORG = "org"  # an org unit: division code, id or full name (resolved by the service layer)
 
 
+# Keyword names of ``services.act``: a declared field may not take one of them.
+RESERVED_FIELD_NAMES = frozenset(
+    {"matter", "action", "by", "on", "public", "mailed_on", "cal", "today", "data"}
+)
+
 STAFF_ROLES = frozenset({"admin", "law_office", "staff", "head"})
 APPROVER_ROLES = frozenset({"admin", "law_office", "head", "leader"})
 PUBLIC = "public"  # pseudo-role: the submitter, through the tracking page or the API
@@ -57,6 +62,8 @@ class Field:
     def clean(self, value: object) -> object:
         """The value converted to its type; raises ``InvalidData`` naming the field."""
         where = f"“{self.label}”（{self.name}）"
+        if isinstance(value, str):
+            value = value.strip()
         if value is None or value == "":
             if self.required:
                 raise MissingData(f"缺少{where}。", field=self.name)
@@ -218,6 +225,11 @@ class Procedure:
             for state in (*action.sources, action.target):
                 if state is not None and state not in ("*", "**") and state not in self.states:
                     raise ValueError(f"{self.code}.{action.name}: unknown state {state}")
+            clash = RESERVED_FIELD_NAMES & {f.name for f in action.fields}
+            if clash:
+                raise ValueError(
+                    f"{self.code}.{action.name}: reserved field name(s) {sorted(clash)}"
+                )
             table[action.name] = action
         self._actions.update(table)
         if self.initial_state not in self.states:

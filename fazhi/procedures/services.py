@@ -333,14 +333,19 @@ def act(
     mailed_on: dt.date | None = None,
     cal: Calendar | None = None,
     today: dt.date | None = None,
-    **data: Any,
+    data: Mapping[str, Any] | None = None,
+    **fields: Any,
 ) -> Step:
     """Take ``action`` on ``matter``: the only way a matter changes.
 
     Checks the action against the state, the actor's role and scope, validates the data,
     writes the Step, moves the state, recomputes the deadline (suspensions and approved
     extensions included) and records the audit event, in one transaction.
+
+    The action's data comes as keyword arguments (``satisfaction="satisfied"``) or, from
+    untrusted input, as one ``data`` mapping, which can never reach the keyword parameters.
     """
+    data = {**(data or {}), **fields}
     today = today or clock.today()
     on = on or today
     with transaction.atomic():

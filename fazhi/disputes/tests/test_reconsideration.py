@@ -176,3 +176,35 @@ def test_every_action_is_audited(matter, users):
     do(matter, "accept", users["staff_a"], D(2025, 3, 10))
     actions = list(AuditEvent.objects.for_object(matter).values_list("action", flat=True))
     assert actions == ["matter.accept", "matter.register"]
+
+
+def test_whitespace_is_not_a_reason(matter, users):
+    with pytest.raises(MissingData):
+        do(matter, "refuse", users["staff_a"], D(2025, 3, 10), reason="   ")
+
+
+def test_data_mapping_cannot_reach_the_keyword_parameters(matter, users):
+    from fazhi.procedures.errors import InvalidData
+
+    # another department cannot pass itself off as the public through the data
+    with pytest.raises(NotAllowed):
+        act(matter, "accept", users["staff_b"], D(2025, 3, 10), today=TODAY, data={"public": True})
+    # and for the handling unit the stray key is an unknown field, not a keyword
+    with pytest.raises(InvalidData):
+        act(matter, "accept", users["staff_a"], D(2025, 3, 10), today=TODAY, data={"public": True})
+    assert Matter.objects.get(pk=matter.pk).state == "received"
+
+
+def test_declarations_refuse_reserved_field_names():
+    from fazhi.procedures.declarations import Action, Field, Procedure
+
+    with pytest.raises(ValueError, match="reserved"):
+        Procedure(
+            code="x",
+            label="x",
+            states={"received": "r"},
+            closed_states=frozenset(),
+            actions=(
+                Action("appeal", "上诉", frozenset({"received"}), fields=(Field("by", "上诉人"),)),
+            ),
+        )
