@@ -1,0 +1,326 @@
+"""Benchmark of the indicator engine (not a test). Run:
+
+    python bench/bench_indicators.py --db sqlite      # bench/out/indicators_1m.sqlite3 (cached)
+    python bench/bench_indicators.py --db postgres    # database fazhi_bench_ind on 127.0.0.1:5432
+
+Generates 1,000,000 matters (with their steps) once, in the demo district's org tree: five
+cohorts 2020–2024 of business complaints, help requests, reconsideration applications and
+mailbox letters spread over every unit, plus 20,000 activities, then builds the rollup from the
+Step rows. Rows are written in bulk (as an import would); the rollup is built by
+``fazhi.indicators.rollup.rebuild`` and checked against the base tables by the engine's two
+paths giving the same values. Measures, best of N: ``compute_indicators`` for the district and
+2024 from the rollup and from the base tables (side by side), ``compute_scope`` (with the unit
+comparison), and the dashboard and a drill-down page through Django's test client.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SEED = 20240501
+N_MATTERS = 1_000_000
+N_ACTIVITIES = 20_000
+YEARS = (2020, 2021, 2022, 2023, 2024)
+
+
+def setup(db: str) -> None:
+    os.environ["FAZHI_DEBUG"] = "1"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fazhi.settings")
+    if db == "sqlite":
+        (ROOT / "bench" / "out").mkdir(exist_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{ROOT / 'bench' / 'out' / 'indicators_1m.sqlite3'}"
+    else:
+        import psycopg
+
+        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
+            if not c.execute(
+                "SELECT 1 FROM pg_database WHERE datname='fazhi_bench_ind'"
+            ).fetchone():
+                c.execute("CREATE DATABASE fazhi_bench_ind")
+        os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/fazhi_bench_ind"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+# (procedure, list of (weight, [(action, state_after, days after previous, data)]))
+PATHS = {
+    "business_complaint": [
+        (3, [("refuse", "out_of_scope", 2, {"reason": "不属于受理范围"})]),
+        (
+            4,
+            [
+                ("accept", "in_scope", 2, {}),
+                ("conclude", "concluded", 10, {"result": "办结"}),
+                ("rate", "concluded", 3, {"satisfaction": "satisfied"}),
+            ],
+        ),
+        (
+            1,
+            [
+                ("accept", "in_scope", 2, {}),
+                ("conclude", "concluded", 10, {"result": "办结"}),
+                ("rate", "concluded", 3, {"satisfaction": "dissatisfied"}),
+                ("reopen", "in_scope", 2, {"reason": "重办"}),
+            ],
+        ),
+        (1, [("accept", "in_scope", 2, {})]),
+        (1, []),
+    ],
+    "help_request": [
+        (
+            6,
+            [
+                ("accept", "in_scope", 1, {}),
+                ("conclude", "concluded", 5, {"result": "办结"}),
+                ("rate", "concluded", 2, {"satisfaction": "basically_satisfied"}),
+            ],
+        ),
+        (1, [("refuse", "out_of_scope", 1, {"reason": "咨询已答复"})]),
+        (1, [("accept", "in_scope", 1, {})]),
+    ],
+    "reconsideration": [
+        (6, [("accept", "accepted", 4, {}), ("decide", "decided", 40, {"outcome": "upheld"})]),
+        (1, [("refuse", "rejected", 4, {"reason": "超过期限"})]),
+        (
+            1,
+            [
+                ("request_correction", "correction_requested", 3, {"items": "补正"}),
+                ("lapse", "not_corrected", 20, {}),
+            ],
+        ),
+        (1, [("accept", "accepted", 4, {})]),
+    ],
+    "mailbox_letter": [
+        (8, [("reply", "replied", 10, {"reply": "已答复"})]),
+        (1, []),
+    ],
+}
+CLOSED = {"out_of_scope", "concluded", "rejected", "not_corrected", "decided", "replied"}
+WEIGHTS = {"business_complaint": 1, "help_request": 6, "reconsideration": 1, "mailbox_letter": 2}
+
+
+def generate() -> None:
+    from django.db import transaction
+
+    from fazhi.core import demo
+    from fazhi.core.models import OrgUnit
+    from fazhi.indicators import rollup
+    from fazhi.procedures.models import Activity, Matter, Step
+
+    if Matter.objects.count() >= N_MATTERS:
+        return
+    rng = random.Random(SEED)
+    root = demo.build_district()
+    units = list(OrgUnit.objects.subtree_of(root).values_list("pk", flat=True))
+    now = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    procs = list(WEIGHTS)
+    weights = [WEIGHTS[p] for p in procs]
+    started = time.perf_counter()
+    batch = 20_000
+    made = 0
+    while made < N_MATTERS:
+        n = min(batch, N_MATTERS - made)
+        matters, plans = [], []
+        for i in range(n):
+            proc = rng.choices(procs, weights)[0]
+            year = YEARS[(made + i) % len(YEARS)]
+            received = dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(365))
+            path = rng.choices([p for _, p in PATHS[proc]], [w for w, _ in PATHS[proc]])[0]
+            on, steps = received, []
+            for action, state, days, data in path:
+                on = on + dt.timedelta(days=rng.randrange(days + 1))
+                steps.append((action, state, on, data))
+            state = steps[-1][1] if steps else "received"
+            sat = next((d["satisfaction"] for a, s, o, d in reversed(steps) if a == "rate"), "")
+            closed = steps[-1][2] if steps and state in CLOSED else None
+            matters.append(
+                Matter(
+                    procedure=proc,
+                    reference=f"B{made + i:07d}",
+                    verification_code="BENCH1",
+                    org_id=rng.choice(units),
+                    received_on=received,
+                    subject="基准测试事项",
+                    channel="import",
+                    state=state,
+                    satisfaction=sat,
+                    closed_on=closed,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            plans.append(steps)
+        with transaction.atomic():
+            created = Matter.objects.bulk_create(matters, batch_size=5000)
+            if created[0].pk is None:  # backends that do not return ids
+                ids = dict(
+                    Matter.objects.filter(reference__in=[m.reference for m in matters]).values_list(
+                        "reference", "pk"
+                    )
+                )
+                for m in created:
+                    m.pk = ids[m.reference]
+            rows = []
+            for m, steps in zip(created, plans, strict=True):
+                rows.append(
+                    Step(
+                        matter_id=m.pk,
+                        seq=1,
+                        action="register",
+                        on=m.received_on,
+                        at=now,
+                        actor_label="导入",
+                        org_id=m.org_id,
+                        state_before="",
+                        state_after="received",
+                        data={},
+                    )
+                )
+                prev = "received"
+                for seq, (action, state, on, data) in enumerate(steps, start=2):
+                    rows.append(
+                        Step(
+                            matter_id=m.pk,
+                            seq=seq,
+                            action=action,
+                            on=on,
+                            at=now,
+                            actor_label="导入",
+                            org_id=m.org_id,
+                            state_before=prev,
+                            state_after=state,
+                            data=data,
+                        )
+                    )
+                    prev = state
+            Step.objects.bulk_create(rows, batch_size=5000)
+        made += n
+        print(f"  {made:,} matters ({time.perf_counter() - started:.0f} s)", flush=True)
+    acts = []
+    for i in range(N_ACTIVITIES):
+        kind = "dispute_screening" if i % 4 else "field_supervision"
+        year = YEARS[i % len(YEARS)]
+        figures = {"found": rng.randrange(3), "resolved": 0} if kind == "dispute_screening" else {}
+        acts.append(
+            Activity(
+                kind=kind,
+                on=dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(365)),
+                org_id=rng.choice(units),
+                title="基准活动",
+                figures=figures,
+                reference=f"BA{i:06d}",
+                created_at=now,
+            )
+        )
+    Activity.objects.bulk_create(acts, batch_size=5000)
+    t = time.perf_counter()
+    rows = rollup.rebuild()
+    print(f"  rollup: {rows:,} rows in {time.perf_counter() - t:.0f} s", flush=True)
+
+
+def best_of(fn, repeat):
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times), sorted(times)[len(times) // 2]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    setup(args.db)
+    t = time.perf_counter()
+    generate()
+    print(f"data ready in {time.perf_counter() - t:.0f} s", flush=True)
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    from fazhi.core import demo
+    from fazhi.core.models import OrgUnit
+    from fazhi.indicators.engine import compute_indicators, compute_scope
+    from fazhi.indicators.models import MatterPeriod
+    from fazhi.procedures.models import Matter, Step
+
+    root = OrgUnit.objects.get(division_code="220302")
+    demo.build_users(root)
+    counts = (
+        Matter.objects.count(),
+        Step.objects.count(),
+        MatterPeriod.objects.count(),
+        Matter.objects.received_in(2024).count(),
+    )
+    fast = compute_indicators(root, 2024)
+    base = compute_indicators(root, 2024, source="base")
+    assert fast.values == base.values, "rollup and base tables disagree"
+    with CaptureQueriesContext(connection) as q:
+        compute_indicators(root, 2024)
+    results = [
+        (
+            "compute_indicators, rollup",
+            *best_of(lambda: compute_indicators(root, 2024), args.repeat),
+        ),
+        (
+            "compute_indicators, base tables",
+            *best_of(
+                lambda: compute_indicators(root, 2024, source="base"), max(2, args.repeat // 2)
+            ),
+        ),
+        (
+            "compute_scope (with unit comparison), rollup",
+            *best_of(lambda: compute_scope(root, 2024), args.repeat),
+        ),
+        (
+            "compute_indicators as of 2024-06-30, rollup",
+            *best_of(lambda: compute_indicators(root, 2024, dt.date(2024, 6, 30)), args.repeat),
+        ),
+    ]
+    setup_test_environment()
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="admin"))
+    dash = f"/workbench/indicators/?org={root.pk}&year=2024"
+    drill = f"/workbench/indicators/help_request.in_progress/?org={root.pk}&year=2024"
+    assert client.get(dash).status_code == 200
+    results.append(("dashboard page (GET, admin)", *best_of(lambda: client.get(dash), args.repeat)))
+    results.append(
+        (
+            "drill-down page, first 50 of help_request.in_progress",
+            *best_of(lambda: client.get(drill), args.repeat),
+        )
+    )
+    print()
+    print(
+        f"database: {connection.vendor}; matters {counts[0]:,}; steps {counts[1]:,}; "
+        f"rollup rows {counts[2]:,}; 2024 cohort {counts[3]:,}; queries per compute: {len(q.captured_queries)}"
+    )
+    print(
+        f"received 2024: help_request {fast.values['help_request.received']:,}, "
+        f"business_complaint {fast.values['business_complaint.received']:,}"
+    )
+    print("| measurement | best | median |")
+    print("|---|---|---|")
+    for label, best, median in results:
+        print(f"| {label} | {best * 1000:.0f} ms | {median * 1000:.0f} ms |")
+
+
+if __name__ == "__main__":
+    main()
