@@ -253,6 +253,15 @@ class Procedure:
     def state_label(self, state: str) -> str:
         return self.states.get(state, state)
 
+    def outcome_label(self, outcome: str) -> str:
+        """The Chinese label of an outcome code: a choice of the field it came from, or a state."""
+        for action in self.all_actions():
+            if action.outcome and action.outcome.startswith("="):
+                for f in action.fields:
+                    if f.name == action.outcome[1:] and outcome in dict(f.choices):
+                        return f.choice_label(outcome)
+        return self.states.get(outcome, outcome)
+
     def detail_field(self, name: str) -> Field | None:
         for f in self.details:
             if f.name == name:

@@ -241,6 +241,10 @@ class Matter(models.Model):
         return self.declaration.state_label(self.state)
 
     @property
+    def outcome_label(self) -> str:
+        return self.declaration.outcome_label(self.outcome) if self.outcome else ""
+
+    @property
     def is_closed(self) -> bool:
         return self.closed_on is not None
 

@@ -208,3 +208,9 @@ def test_declarations_refuse_reserved_field_names():
                 Action("appeal", "上诉", frozenset({"received"}), fields=(Field("by", "上诉人"),)),
             ),
         )
+
+
+def test_outcome_has_a_chinese_label(matter, users):
+    do(matter, "accept", users["staff_a"], D(2025, 3, 10))
+    do(matter, "decide", users["staff_a"], D(2025, 4, 1), outcome="confirmed_unlawful")
+    assert matter.outcome_label == "确认违法"
