@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import random
 import sys
@@ -112,6 +113,30 @@ CLOSED = {"out_of_scope", "concluded", "rejected", "not_corrected", "decided", "
 WEIGHTS = {"business_complaint": 1, "help_request": 6, "reconsideration": 1, "mailbox_letter": 2}
 
 
+def insert(model, rows) -> None:
+    """Plain executemany of dicts (fields not given take their model default)."""
+    from django.db import connection
+
+    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and "id" not in rows[0])]
+    defaults = {}
+    for f in fields:
+        if f.attname not in rows[0]:
+            defaults[f.attname] = f.get_db_prep_save(f.get_default(), connection)
+    cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    table = connection.ops.quote_name(model._meta.db_table)
+    sql = f"INSERT INTO {table} ({cols}) VALUES ({marks})"  # noqa: S608  names from model metadata
+    names = [f.attname for f in fields]
+    with connection.cursor() as cur:
+        cur.executemany(sql, [tuple(r.get(n, defaults.get(n)) for n in names) for r in rows])
+    if connection.vendor == "postgresql" and "id" in rows[0]:
+        with connection.cursor() as cur:
+            table = model._meta.db_table
+            cur.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"  # noqa: S608  model metadata
+            )
+
+
 def generate() -> None:
     from django.db import transaction
 
@@ -131,6 +156,7 @@ def generate() -> None:
     started = time.perf_counter()
     batch = 20_000
     made = 0
+    next_id = (Matter.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     while made < N_MATTERS:
         n = min(batch, N_MATTERS - made)
         matters, plans = [], []
@@ -147,66 +173,62 @@ def generate() -> None:
             sat = next((d["satisfaction"] for a, s, o, d in reversed(steps) if a == "rate"), "")
             closed = steps[-1][2] if steps and state in CLOSED else None
             matters.append(
-                Matter(
-                    procedure=proc,
-                    reference=f"B{made + i:07d}",
-                    verification_code="BENCH1",
-                    org_id=rng.choice(units),
-                    received_on=received,
-                    subject="基准测试事项",
-                    channel="import",
-                    state=state,
-                    satisfaction=sat,
-                    closed_on=closed,
-                    created_at=now,
-                    updated_at=now,
-                )
+                {
+                    "procedure": proc,
+                    "reference": f"B{made + i:07d}",
+                    "verification_code": "BENCH1",
+                    "org_id": rng.choice(units),
+                    "received_on": received,
+                    "subject": "基准测试事项",
+                    "channel": "import",
+                    "state": state,
+                    "satisfaction": sat,
+                    "closed_on": closed,
+                    "created_at": now,
+                    "updated_at": now,
+                    "details": "{}",
+                }
             )
             plans.append(steps)
         with transaction.atomic():
-            created = Matter.objects.bulk_create(matters, batch_size=5000)
-            if created[0].pk is None:  # backends that do not return ids
-                ids = dict(
-                    Matter.objects.filter(reference__in=[m.reference for m in matters]).values_list(
-                        "reference", "pk"
-                    )
-                )
-                for m in created:
-                    m.pk = ids[m.reference]
+            first_id = next_id
+            next_id += n
+            insert(Matter, [{**m, "id": first_id + i} for i, m in enumerate(matters)])
             rows = []
-            for m, steps in zip(created, plans, strict=True):
+            for i, (m, steps) in enumerate(zip(matters, plans, strict=True)):
+                mid = first_id + i
                 rows.append(
-                    Step(
-                        matter_id=m.pk,
-                        seq=1,
-                        action="register",
-                        on=m.received_on,
-                        at=now,
-                        actor_label="导入",
-                        org_id=m.org_id,
-                        state_before="",
-                        state_after="received",
-                        data={},
-                    )
+                    {
+                        "matter_id": mid,
+                        "seq": 1,
+                        "action": "register",
+                        "on": m["received_on"],
+                        "at": now,
+                        "actor_label": "导入",
+                        "org_id": m["org_id"],
+                        "state_before": "",
+                        "state_after": "received",
+                        "data": "{}",
+                    }
                 )
                 prev = "received"
                 for seq, (action, state, on, data) in enumerate(steps, start=2):
                     rows.append(
-                        Step(
-                            matter_id=m.pk,
-                            seq=seq,
-                            action=action,
-                            on=on,
-                            at=now,
-                            actor_label="导入",
-                            org_id=m.org_id,
-                            state_before=prev,
-                            state_after=state,
-                            data=data,
-                        )
+                        {
+                            "matter_id": mid,
+                            "seq": seq,
+                            "action": action,
+                            "on": on,
+                            "at": now,
+                            "actor_label": "导入",
+                            "org_id": m["org_id"],
+                            "state_before": prev,
+                            "state_after": state,
+                            "data": json.dumps(data, ensure_ascii=False),
+                        }
                     )
                     prev = state
-            Step.objects.bulk_create(rows, batch_size=5000)
+            insert(Step, rows)
         made += n
         print(f"  {made:,} matters ({time.perf_counter() - started:.0f} s)", flush=True)
     acts = []
