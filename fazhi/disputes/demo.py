@@ -53,7 +53,35 @@ def _party(rng: random.Random) -> dict[str, str]:
     }
 
 
+def _screenings(root: OrgUnit, year: int, rng: random.Random) -> int:
+    """2666 screening rounds by the township and street offices; 9 disputes found, all resolved."""
+    from fazhi.core.models import OrgKind
+    from fazhi.procedures.activities import record_activity
+    from fazhi.procedures.models import Activity
+
+    if Activity.objects.of("dispute_screening").in_year(year).exists():
+        return 0
+    units = list(
+        OrgUnit.objects.subtree_of(root).filter(kind__in=[OrgKind.TOWNSHIP, OrgKind.STREET])
+    )
+    staff = demo_user("fazhiban")
+    days = spread(rng, year, 2666)
+    finding = set(rng.sample(range(len(days)), 9))
+    for i, day in enumerate(days):
+        found = 1 if i in finding else 0
+        record_activity(
+            "dispute_screening",
+            org=units[i % len(units)],
+            on=day,
+            title=f"涉民生重点领域矛盾纠纷排查（第{i + 1}次）",
+            figures={"found": found, "resolved": found},
+            by=staff,
+        )
+    return len(days)
+
+
 def build(root: OrgUnit, year: int) -> str:
+    screenings = _screenings(root, year, random.Random(year * 3))
     if already_built("reconsideration", year):
         return ""
     rng = random.Random(year * 7)
@@ -114,4 +142,4 @@ def build(root: OrgUnit, year: int) -> str:
             if back > 5:
                 act(m, "accept", staff, received + dt.timedelta(days=3))
             current += 1
-    return f"{year}年行政复议申请{len(days)}件；当前在办{current}件"
+    return f"{year}年行政复议申请{len(days)}件、矛盾纠纷排查{screenings}次；当前在办{current}件"

@@ -27,9 +27,31 @@ LETTERS = [
 ]
 
 
+def _field_supervision(office: OrgUnit, year: int, rng: random.Random) -> int:
+    """Field supervision inspections on sanitation and projects (the report's "60余次")."""
+    from fazhi.procedures.activities import record_activity
+    from fazhi.procedures.models import Activity
+
+    if Activity.objects.of("field_supervision").in_year(year).exists():
+        return 0
+    topics = ["环境卫生", "项目建设", "领导批示交办事项", "安全生产"]
+    days = spread(rng, year, 63)
+    for i, day in enumerate(days):
+        record_activity(
+            "field_supervision",
+            org=office,
+            on=day,
+            title=f"{topics[i % len(topics)]}实地督查",
+            figures={"issues_found": rng.randint(0, 4)},
+            by=demo_user("admin"),
+        )
+    return len(days)
+
+
 def build(root: OrgUnit, year: int) -> str:
     office = unit(root, "区政府办")
     route("mailbox_letter", office)
+    inspections = _field_supervision(office, year, random.Random(year * 17))
     if already_built("mailbox_letter", year):
         return ""
     staff = demo_user("admin")
@@ -55,4 +77,4 @@ def build(root: OrgUnit, year: int) -> str:
             },
         )
         act(m, "reply", staff, later(received, rng, 3, 12, cutoff), reply=reply)
-    return f"{year}年区长信箱来信{len(days)}件"
+    return f"{year}年区长信箱来信{len(days)}件、实地督查{inspections}次"
