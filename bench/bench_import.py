@@ -71,8 +71,10 @@ def main() -> None:
 
         t = time.perf_counter()
         generate(args.n, str(data), units)
-        print(f"generated {data.name}: {time.perf_counter() - t:.1f} s, "
-              f"{data.stat().st_size / 2**20:.0f} MiB")
+        print(
+            f"generated {data.name}: {time.perf_counter() - t:.1f} s, "
+            f"{data.stat().st_size / 2**20:.0f} MiB"
+        )
 
     from fazhi.procedures.importing import import_file
     from fazhi.procedures.models import Matter, Step
