@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from django.core.exceptions import ValidationError
@@ -62,6 +63,7 @@ def resident_id_error(value: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=8192)
 def _region_known(code: str) -> bool:
     return any(props for _part, props in numdb.get("cn/loc").info(code))
 

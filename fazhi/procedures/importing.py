@@ -365,7 +365,7 @@ class Replayer:
             raise InvalidData("steps 应为列表。", field="steps")
 
         snap = rules.new_snapshot(procedure, received_on, details)
-        due = rules.compute_due(snap, self.cal)
+        due = None if steps_in else rules.compute_due(snap, self.cal)
         register = StepRow(
             1, "register", received_on, mailed_on, IMPORT_LABEL, org_id, "", snap.state, {}
         )
@@ -426,6 +426,7 @@ class Replayer:
                     data=data,
                     today=self.today,
                     cal=self.cal,
+                    with_due=i == len(steps_in) - 1,  # only the final due date is stored
                 )
             except ProcedureError as exc:
                 f = exc.field or ""

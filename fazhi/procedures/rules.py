@@ -162,8 +162,12 @@ def apply(
     data: Mapping[str, Any] | None = None,
     today: dt.date,
     cal: Calendar | None = None,
+    with_due: bool = True,
 ) -> Transition:
-    """Check and apply one action; raise a ``ProcedureError`` with a Chinese message if refused."""
+    """Check and apply one action; raise a ``ProcedureError`` with a Chinese message if refused.
+
+    ``with_due=False`` skips the due date (a replay computes it after its last step only).
+    """
     procedure = snap.procedure
     action = procedure.action(action_name)
     if role not in action.roles:
@@ -229,7 +233,7 @@ def apply(
         snapshot=new,
         step=step,
         action=action,
-        due=compute_due(new, cal),
+        due=compute_due(new, cal) if with_due else None,
         state_before=snap.state,
     )
 

@@ -546,8 +546,37 @@ def _overrides() -> dict[str, dict[str, Any]]:
 _OVERRIDABLE = {"length", "unit", "extension_max", "extension_needs_approval", "basis", "label"}
 
 
+# code → (the overrides object it was computed from, the limit): a hot path of every replay.
+_RESOLVED: dict[str, tuple[object, TimeLimit]] = {}
+
+
+def _raw_overrides() -> object:
+    if "django" not in sys.modules:
+        return None
+    from django.conf import settings
+
+    if not settings.configured:
+        return None
+    return getattr(settings, "FAZHI_TIME_LIMIT_OVERRIDES", None)
+
+
 def get_limit(code: str) -> TimeLimit:
-    """The limit registered under ``code``, with the deployment's overrides if configurable."""
+    """The limit registered under ``code``, with the deployment's overrides if configurable.
+
+    Memoised per code while the settings object holding the overrides stays the same object
+    (``override_settings`` and a restart replace it, so a change is always seen).
+    """
+    raw = _raw_overrides()
+    cached = _RESOLVED.get(code) if isinstance(code, str) else None
+    if cached is not None and cached[0] is raw:
+        return cached[1]
+    limit = _resolve_limit(code)
+    if isinstance(code, str):
+        _RESOLVED[code] = (raw, limit)
+    return limit
+
+
+def _resolve_limit(code: str) -> TimeLimit:
     try:
         limit = LIMITS[code]
     except (KeyError, TypeError):
