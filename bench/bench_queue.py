@@ -49,6 +49,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from fazhi.core import clock  # noqa: E402
+from fazhi.core.dbstats import refresh_statistics  # noqa: E402
 from fazhi.core.demo import build_district, build_users  # noqa: E402
 from fazhi.core.models import OrgKind, OrgUnit  # noqa: E402
 from fazhi.procedures import rules  # noqa: E402
@@ -235,6 +236,7 @@ def main() -> None:
             Path(f"{DB}{suffix}").unlink(missing_ok=True)
     with clock.frozen(TODAY):
         build(args.total)
+        refresh_statistics()  # as the daily `fazhi sweep` and every big import do
         total = Matter.objects.count()
         open_total = Matter.objects.open().count()
         print(

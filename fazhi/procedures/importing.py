@@ -31,6 +31,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from fazhi.core import audit, clock
+from fazhi.core.dbstats import refresh_statistics
 from fazhi.core.models import OrgUnit
 from fazhi.procedures import rules
 from fazhi.procedures.declarations import (
@@ -1191,6 +1192,8 @@ def import_records(
         raise
     if not report.committed:
         _finish(run, report, by, failed=True)
+    elif report.created > 10_000:
+        refresh_statistics()  # a big load changes the tables' shape: tell the planner
     return report
 
 

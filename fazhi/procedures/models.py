@@ -220,6 +220,14 @@ class Matter(models.Model):
             models.Index(
                 fields=["due_on"], name="matter_open_due", condition=Q(closed_on__isnull=True)
             ),
+            # the all-seeing queue filtered by procedure/state, in due order
+            models.Index(
+                fields=["procedure", "state", "due_on"],
+                name="matter_open_proc_due",
+                condition=Q(closed_on__isnull=True),
+            ),
+            # closed lists and date filters by received_on
+            models.Index(fields=["received_on"], name="matter_received"),
             models.Index(fields=["reference"], name="matter_reference"),
         ]
 

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fazhi.core import clock
+from fazhi.core.dbstats import refresh_statistics
 from fazhi.procedures import services
 
 
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         if day > today:
             raise CommandError(f"巡检日期 {day.isoformat()} 晚于今天 {today.isoformat()}。")
         counts = services.sweep(day)
+        refresh_statistics()  # SQLite has no autoanalyze: the daily sweep keeps plans good
         self.stdout.write(
             f"{day.isoformat()} 期限巡检完成：新进入临期 {counts['warning']} 件，"
             f"新进入逾期 {counts['overdue']} 件，发出提醒 {counts['notifications']} 条。"
