@@ -306,7 +306,7 @@ def main() -> None:
     assert fast.values == base.values, "rollup and base tables disagree"
     with CaptureQueriesContext(connection) as q:
         compute_indicators(root, 2024)
-    assert q.captured_queries, "query capture failed"
+    n_queries = len(q.captured_queries)  # now: DEBUG's query log is a ring buffer
     results = [
         (
             "compute_indicators, rollup",
@@ -343,7 +343,7 @@ def main() -> None:
     print()
     print(
         f"database: {connection.vendor}; matters {counts[0]:,}; steps {counts[1]:,}; "
-        f"rollup rows {counts[2]:,}; 2024 cohort {counts[3]:,}; queries per compute: {len(q.captured_queries)}"
+        f"rollup rows {counts[2]:,}; 2024 cohort {counts[3]:,}; queries per compute: {n_queries}"
     )
     print(
         f"received 2024: help_request {fast.values['help_request.received']:,}, "

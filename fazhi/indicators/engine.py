@@ -56,7 +56,6 @@ from fazhi.indicators.registry import (
     get_indicator,
 )
 from fazhi.indicators.rollup import rating_fields
-from fazhi.procedures.declarations import all_procedures
 from fazhi.procedures.models import Activity, Matter, Step
 
 Value_ = int | Decimal | None
@@ -152,23 +151,14 @@ def _as_of_annotations(period: Period) -> tuple[Subquery, Coalesce]:
     """State and latest rating of each matter as of the cut-off, from its Step rows."""
     steps = Step.objects.filter(matter=OuterRef("pk"), on__lte=period.as_of).order_by("-seq")
     ratings = rating_fields()
-    names = {action for _, action in ratings}
-    ambiguous = any(
-        a.name in names and (p.code, a.name) not in ratings
-        for p in all_procedures()
-        for a in p.actions
-    )
-    rate_q = Q(action__in=sorted(names))  # correlated to one matter: no join needed
-    if ambiguous:  # an action of that name that is not a rating elsewhere: name the pairs
-        rate_q = Q()
-        for (procedure, action), _field in ratings.items():
-            rate_q |= Q(matter__procedure=procedure, action=action)
     keys = sorted(set(ratings.values()))
     if len(keys) != 1:  # pragma: no cover - every declared rating field is called satisfaction
         raise IndicatorError("评价字段名称不一致，无法按基础表计算满意度。")
-    rated = (steps.filter(rate_q) if ratings else steps.none()).annotate(
-        rating=KT(f"data__{keys[0]}")
-    )
+    # Only rating steps carry the rating field (every declaration: ``Action.satisfaction``).
+    # Filtering on the JSON key rather than the action keeps the planner on the (matter, seq)
+    # index: an ``action IN (…)`` filter lures SQLite onto the (action, on) index instead.
+    rated = steps.filter(data__has_key=keys[0]) if ratings else steps.none()
+    rated = rated.annotate(rating=KT(f"data__{keys[0]}"))
     return (
         Subquery(steps.values("state_after")[:1]),
         Coalesce(Subquery(rated.values("rating")[:1]), Value(""), output_field=CharField()),
