@@ -7,6 +7,7 @@ from django.core.cache import caches
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from fazhi.core import ratelimit
 from fazhi.core.ratelimit import window_key
 from fazhi.portal.tests.test_submit import help_data, letter_data
 from fazhi.procedures.models import Matter, Step
@@ -30,6 +31,12 @@ def test_the_honeypot_is_hidden_from_people_and_screen_readers(client, intake):
     start = page.index('<div class="hp" aria-hidden="true">')
     assert 'name="website"' in page[start : start + 400]
     assert 'tabindex="-1"' in page[start : start + 400]
+
+
+@pytest.fixture(autouse=True)
+def _one_minute(monkeypatch):
+    """Hold the rate-limit clock inside one minute: a slow run must not cross a window edge."""
+    monkeypatch.setattr(ratelimit, "_now", lambda: 1_790_000_000.0)
 
 
 def test_the_31st_post_in_a_minute_is_refused(client, intake, today):
