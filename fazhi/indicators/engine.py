@@ -39,7 +39,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce, ExtractMonth
+from django.db.models.functions import Cast, Coalesce
 
 from fazhi.core.models import OrgKind, OrgUnit
 from fazhi.indicators.models import MatterPeriod
@@ -612,35 +612,35 @@ def drill_down(
 
 def monthly_trend(org: OrgUnit, year: int, as_of: dt.date | None = None) -> dict[str, list[int]]:
     """Counts by month (1–12) of matters received (per procedure) and activities held (per
-    kind) in the scope, for the procedures and kinds the indicators use. Two grouped queries."""
+    kind) in the scope, for the procedures and kinds the indicators use. Two grouped queries.
+
+    The queries group by the date itself (at most 366 groups per series, read from the
+    covering indexes) and fold days into months here: extracting the month in SQL costs a
+    function call per row on SQLite (1 s for 200,000 matters instead of about 0.1 s).
+    """
     period = period_of(year, as_of)
     sources = _sources(computed_indicators())
     procedures = sorted({s.procedure for s in sources if isinstance(s, MatterSet)})
     kinds = sorted({s.activity for s in sources if isinstance(s, ActivityCount | ActivitySum)})
     series: dict[str, list[int]] = {key: [0] * 12 for key in [*procedures, *kinds]}
-    matter_rows = (
-        Matter.objects.filter(
-            procedure__in=procedures,
-            received_on__gte=period.start,
-            received_on__lte=period.end,
-            org_id__in=_subtree_ids(org),
-        )
-        .annotate(month=ExtractMonth("received_on"))
-        .values("procedure", "month")
-        .annotate(n=Count("pk"))
-        .order_by()
+    matters = Matter.objects.filter(
+        procedure__in=procedures, received_on__gte=period.start, received_on__lte=period.end
     )
+    if org.parent_id is not None or OrgUnit.objects.roots().count() > 1:
+        # A whole deployment needs no unit filter, and without it the cohort index covers
+        # the query; with it SQLite reads every row of the year to check its unit.
+        matters = matters.filter(org_id__in=_subtree_ids(org))
+    matter_rows = matters.values("procedure", "received_on").annotate(n=Count("pk")).order_by()
     for row in matter_rows:
-        series[row["procedure"]][row["month"] - 1] += row["n"]
+        series[row["procedure"]][row["received_on"].month - 1] += row["n"]
     activity_rows = (
         Activity.objects.filter(
             kind__in=kinds, on__gte=period.start, on__lte=period.end, org_id__in=_subtree_ids(org)
         )
-        .annotate(month=ExtractMonth("on"))
-        .values("kind", "month")
+        .values("kind", "on")
         .annotate(n=Count("pk"))
         .order_by()
     )
     for row in activity_rows:
-        series[row["kind"]][row["month"] - 1] += row["n"]
+        series[row["kind"]][row["on"].month - 1] += row["n"]
     return series
