@@ -236,6 +236,8 @@ FAZHI_MAX_ATTACHMENT_BYTES = env.int("FAZHI_MAX_ATTACHMENT_BYTES", default=10 * 
 FAZHI_TIME_LIMIT_OVERRIDES: dict[str, dict[str, object]] = env.json(
     "FAZHI_TIME_LIMIT_OVERRIDES", default={}
 )
+# How long the dashboard keeps a scope's figures (seconds; 0 = always compute).
+FAZHI_DASHBOARD_CACHE_SECONDS = env.int("FAZHI_DASHBOARD_CACHE_SECONDS", default=60)
 # Public POSTs allowed per client address per minute (portal forms, Open311, public API).
 FAZHI_PUBLIC_RATE_PER_MINUTE = env.int("FAZHI_PUBLIC_RATE_PER_MINUTE", default=30)
 FAZHI_SITE_NAME = env.str("FAZHI_SITE_NAME", default="法治政府建设工作平台")

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     BigIntegerField,
     CharField,
@@ -41,6 +43,7 @@ from django.db.models import (
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 
+from fazhi.core import clock
 from fazhi.core.models import OrgKind, OrgUnit
 from fazhi.indicators.models import MatterPeriod
 from fazhi.indicators.registry import (
@@ -644,3 +647,37 @@ def monthly_trend(org: OrgUnit, year: int, as_of: dt.date | None = None) -> dict
     for row in activity_rows:
         series[row["kind"]][row["on"].month - 1] += row["n"]
     return series
+
+
+# --- dashboard cache --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DashboardFigures:
+    result: IndicatorResult
+    units: list[UnitValues]
+    trend: dict[str, list[int]]
+    computed_at: dt.datetime
+
+
+def dashboard_figures(
+    org: OrgUnit, year: int, as_of: dt.date | None = None, *, fresh: bool = False
+) -> DashboardFigures:
+    """The dashboard's figures, kept in the shared cache for ``FAZHI_DASHBOARD_CACHE_SECONDS``.
+
+    A dashboard is read far more often than a scope's figures change in a way anyone can
+    see; the page says when its figures were computed and offers a refresh (``fresh=True``),
+    and the drill-down lists, the API and ``fazhi report indicators`` always compute live.
+    """
+    period = period_of(year, as_of)
+    key = f"fazhi:dashboard:{org.pk}:{year}:{period.as_of.isoformat()}"
+    seconds = int(getattr(settings, "FAZHI_DASHBOARD_CACHE_SECONDS", 60))
+    if not fresh and seconds > 0:
+        cached = cache.get(key)
+        if isinstance(cached, DashboardFigures):
+            return cached
+    result, units = compute_scope(org, year, as_of)
+    figures = DashboardFigures(result, units, monthly_trend(org, year, as_of), clock.now())
+    if seconds > 0:
+        cache.set(key, figures, seconds)
+    return figures

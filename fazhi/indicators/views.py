@@ -34,8 +34,8 @@ from fazhi.indicators.engine import (
     IndicatorError,
     Period,
     compute_scope,
+    dashboard_figures,
     drill_down,
-    monthly_trend,
     period_of,
 )
 from fazhi.indicators.formatting import format_value
@@ -178,7 +178,10 @@ class DashboardView(StaffRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         sel = select(self.request)
-        result, units = compute_scope(sel.org, sel.year, sel.as_of)
+        figures = dashboard_figures(
+            sel.org, sel.year, sel.as_of, fresh=self.request.GET.get("fresh") == "1"
+        )
+        result, units = figures.result, figures.units
         sections: list[tuple[str, list[Row]]] = []
         for code, label in SECTIONS:
             rows = []
@@ -232,8 +235,9 @@ class DashboardView(StaffRequiredMixin, TemplateView):
                 percent=chosen.is_rate,
                 target_min=chosen.target_min,
             )
-        trend = monthly_trend(sel.org, sel.year, sel.as_of)
+        trend = figures.trend
         ctx.update(
+            computed_at=figures.computed_at,
             sel=sel,
             orgs=scope_orgs(self.request),
             years=list(range(clock.today().year, clock.today().year - 8, -1)),
