@@ -14,7 +14,7 @@ Roles (fazhi.core.models.Role):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist
@@ -24,6 +24,7 @@ from django.http import Http404
 from fazhi.core.models import OrgUnit, Role, StaffProfile
 
 M = TypeVar("M", bound=models.Model)
+QS = TypeVar("QS", bound="models.QuerySet[Any]")
 
 ALL_SEEING = frozenset({Role.ADMIN, Role.LAW_OFFICE, Role.LEADER})
 ALL_ACTING = frozenset({Role.ADMIN, Role.LAW_OFFICE})
@@ -122,9 +123,7 @@ def visible_org_ids(user: AnyUser | None) -> list[int] | None:
     )
 
 
-def scope_queryset(
-    qs: models.QuerySet[M], user: AnyUser | None, field: str = "org"
-) -> models.QuerySet[M]:
+def scope_queryset(qs: QS, user: AnyUser | None, field: str = "org") -> QS:
     """Limit ``qs`` to what ``user`` may see, through its org-unit field ``field``.
 
     ``field="self"`` scopes a queryset of OrgUnit itself.

@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 from fazhi.procedures.declarations import (
-    PUBLIC,
-    STAFF_ROLES,
     Action,
     Deadline,
     Field,
     FieldType,
     Procedure,
+    rate_action,
     register,
-)
-
-SATISFACTION = (
-    ("satisfied", "满意"),
-    ("basically_satisfied", "基本满意"),
-    ("dissatisfied", "不满意"),
 )
 
 MAILBOX_LETTER = register(
@@ -34,18 +27,7 @@ MAILBOX_LETTER = register(
                 fields=(Field("reply", "回复内容", FieldType.TEXT, max_length=10000),),
                 outcome="replied",
             ),
-            Action(
-                "rate",
-                "评价",
-                frozenset({"replied"}),
-                None,
-                fields=(
-                    Field("satisfaction", "满意度", FieldType.CHOICE, choices=SATISFACTION),
-                    Field("comment", "评价意见", FieldType.TEXT, required=False, max_length=1000),
-                ),
-                roles=STAFF_ROLES | {PUBLIC},
-                satisfaction="satisfaction",
-            ),
+            rate_action("replied"),
         ),
         deadlines=(
             Deadline("mailbox_letter.reply", frozenset({"received"}), ("register",), "回复"),

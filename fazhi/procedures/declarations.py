@@ -269,6 +269,29 @@ class Procedure:
         return None
 
 
+SATISFACTION_CHOICES = (
+    ("satisfied", "满意"),
+    ("basically_satisfied", "基本满意"),
+    ("dissatisfied", "不满意"),
+)
+
+
+def rate_action(*sources: str) -> Action:
+    """The submitter's rating 评价 (the public through tracking, or staff recording it)."""
+    return Action(
+        "rate",
+        "评价",
+        frozenset(sources),
+        None,
+        fields=(
+            Field("satisfaction", "满意度", FieldType.CHOICE, choices=SATISFACTION_CHOICES),
+            Field("comment", "评价意见", FieldType.TEXT, required=False, max_length=1000),
+        ),
+        roles=STAFF_ROLES | {PUBLIC},
+        satisfaction="satisfaction",
+    )
+
+
 _REGISTRY: dict[str, Procedure] = {}
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fazhi.core import clock
 from fazhi.core.models import OrgUnit
-from fazhi.core.scope import AnyUser, scope_of, visible_org_ids
+from fazhi.core.scope import AnyUser, scope_queryset
 
 if TYPE_CHECKING:
     from fazhi.procedures.declarations import Procedure
@@ -49,12 +49,7 @@ class Satisfaction(models.TextChoices):
 class MatterQuerySet(models.QuerySet["Matter"]):
     def for_user(self, user: AnyUser | None) -> MatterQuerySet:
         """Matters the user may see: the whole platform or the user's org subtree."""
-        scope = scope_of(user)
-        if not scope.is_staff_member:
-            return self.none()
-        if scope.all_orgs:
-            return self
-        return self.filter(org_id__in=visible_org_ids(user))
+        return scope_queryset(self, user)
 
     def for_org_subtree(self, org: OrgUnit) -> MatterQuerySet:
         """Matters of ``org`` and every unit below it."""
@@ -454,12 +449,7 @@ class Notification(models.Model):
 class ActivityQuerySet(models.QuerySet["Activity"]):
     def for_user(self, user: AnyUser | None) -> ActivityQuerySet:
         """Activities the user may see: the whole platform or the user's org subtree."""
-        scope = scope_of(user)
-        if not scope.is_staff_member:
-            return self.none()
-        if scope.all_orgs:
-            return self
-        return self.filter(org_id__in=visible_org_ids(user))
+        return scope_queryset(self, user)
 
     def in_year(self, year: int) -> ActivityQuerySet:
         """Activities held in ``year`` (indicators count them by their own date)."""
@@ -568,9 +558,7 @@ class ImportRun(models.Model):
     sha256 = models.CharField(
         _("SHA-256"), max_length=64, blank=True, help_text=_("文件内容摘要，用于核对。")
     )
-    format = models.CharField(
-        _("格式"), max_length=10, help_text=_("jsonl、xlsx 或 csv。")
-    )
+    format = models.CharField(_("格式"), max_length=10, help_text=_("jsonl、xlsx 或 csv。"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -19,15 +19,10 @@ from fazhi.procedures.declarations import (
     Field,
     FieldType,
     Procedure,
+    rate_action,
     register,
 )
 from fazhi.procedures.rules import MatterSnapshot
-
-SATISFACTION = (
-    ("satisfied", "满意"),
-    ("basically_satisfied", "基本满意"),
-    ("dissatisfied", "不满意"),
-)
 
 STATES = {
     "received": "待受理",
@@ -66,18 +61,7 @@ def _shared_actions(code: str) -> tuple[Action, ...]:
             fields=(Field("result", "办理结果", FieldType.TEXT, max_length=5000),),
             outcome="concluded",
         ),
-        Action(
-            "rate",
-            "评价",
-            frozenset({"concluded"}),
-            None,
-            fields=(
-                Field("satisfaction", "满意度", FieldType.CHOICE, choices=SATISFACTION),
-                Field("comment", "评价意见", FieldType.TEXT, required=False, max_length=1000),
-            ),
-            roles=STAFF_ROLES | {PUBLIC},
-            satisfaction="satisfaction",
-        ),
+        rate_action("concluded"),
         Action(
             "reopen",
             "重办",
