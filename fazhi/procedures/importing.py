@@ -236,35 +236,6 @@ def _step_key(action: Action | None, row_action: str, on: dt.date, data: Mapping
     return (row_action, on, tuple((n, data.get(n)) for n in names))
 
 
-def org_effects(
-    action: str,
-    step_data: dict[str, Any],
-    org_id: int,
-    earlier: Sequence[tuple[str, Mapping[str, Any]]],
-    org_name: Callable[[int], str],
-) -> int:
-    """The derived data ``act()`` adds to org-changing steps; returns the matter's new org id.
-
-    Mirrors services.act exactly: ``transfer``/``assign`` record the unit they came from and
-    the new unit's name; ``add_assistant`` the assistant's name; ``return`` goes back to the
-    unit the last transfer or assignment came from. ``step_data`` is updated in place.
-    """
-    if action in ("transfer", "assign"):
-        new_org = int(step_data["to_org"])
-        step_data["from_org"] = org_id
-        step_data["to_org_name"] = org_name(new_org)
-        return new_org
-    if action == "add_assistant":
-        step_data["org_name"] = org_name(int(step_data["org"]))
-    elif action == "return":
-        last = next(d for a, d in reversed(earlier) if a in ("transfer", "assign"))
-        new_org = int(last["from_org"])
-        step_data["to_org"] = new_org
-        step_data["to_org_name"] = org_name(new_org)
-        return new_org
-    return org_id
-
-
 # --- parsing values -------------------------------------------------------------------------
 
 
@@ -438,15 +409,10 @@ class Replayer:
                 exc.field = f"{where}.{f}" if f else where
                 raise
             step_data = dict(transition.step.data)
-            new_org = org_effects(name, step_data, target.org_id, earlier, self.orgs.name)
+            new_org = rules.org_effects(name, step_data, target.org_id, earlier, self.orgs.name)
             new = transition.snapshot
             if name == "add_assistant":
-                details = dict(new.details)
-                assistants = list(details.get("_assistants", []))
-                if int(step_data["org"]) not in assistants:
-                    assistants.append(int(step_data["org"]))
-                details["_assistants"] = assistants
-                new = replace(new, details=details)
+                new = replace(new, details=rules.with_assistant(new.details, int(step_data["org"])))
             target.steps.append(
                 StepRow(
                     len(target.steps) + 1,

@@ -10,7 +10,7 @@ to persist; no database access here.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -298,6 +298,46 @@ def compute_due(snap: MatterSnapshot, cal: Calendar | None = None) -> Due | None
         extension=extension_used(snap, deadline),
         provisional=True,
     )
+
+
+def org_effects(
+    action: str,
+    step_data: dict[str, Any],
+    org_id: int,
+    earlier: Sequence[tuple[str, Mapping[str, Any]]],
+    org_name: Callable[[int], str],
+) -> int:
+    """The data an org-changing step adds to itself; returns the matter's new org id.
+
+    ``transfer``/``assign`` record the unit they came from and the new unit's name;
+    ``add_assistant`` the assistant's name; ``return`` goes back to the unit the last transfer
+    or assignment came from. ``step_data`` is updated in place. Used by ``act()`` and by the
+    bulk import alike.
+    """
+    if action in ("transfer", "assign"):
+        new_org = int(step_data["to_org"])
+        step_data["from_org"] = org_id
+        step_data["to_org_name"] = org_name(new_org)
+        return new_org
+    if action == "add_assistant":
+        step_data["org_name"] = org_name(int(step_data["org"]))
+    elif action == "return":
+        last = next(d for a, d in reversed(earlier) if a in ("transfer", "assign"))
+        new_org = int(last["from_org"])
+        step_data["to_org"] = new_org
+        step_data["to_org_name"] = org_name(new_org)
+        return new_org
+    return org_id
+
+
+def with_assistant(details: Mapping[str, Any], org_id: int) -> dict[str, Any]:
+    """``details`` with ``org_id`` added to its assisting units (``_assistants``), once."""
+    result = dict(details)
+    assistants = list(result.get("_assistants", []))
+    if org_id not in assistants:
+        assistants.append(org_id)
+    result["_assistants"] = assistants
+    return result
 
 
 def org_fields(action: Action) -> list[str]:

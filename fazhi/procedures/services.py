@@ -370,18 +370,22 @@ def act(
         snap = snapshot_of(locked, steps)
         transition = rules.apply(snap, action, role=role, on=on, data=data, today=today, cal=cal)
         step_data = dict(transition.step.data)
-        new_org = locked.org
-        if action in ("transfer", "assign"):
-            new_org = resolved["to_org"]
-            step_data["from_org"] = locked.org_id
-            step_data["to_org_name"] = new_org.name
-        elif action == "add_assistant":
-            step_data["org_name"] = resolved["org"].name
-        elif action == "return":
-            last_transfer = next(s for s in reversed(steps) if s.action in ("transfer", "assign"))
-            new_org = OrgUnit.objects.get(pk=last_transfer.data["from_org"])
-            step_data["to_org"] = new_org.pk
-            step_data["to_org_name"] = new_org.name
+        known = {unit.pk: unit for unit in (locked.org, *resolved.values())}
+
+        def unit(pk: int) -> OrgUnit:
+            if pk not in known:
+                known[pk] = OrgUnit.objects.get(pk=pk)
+            return known[pk]
+
+        new_org = unit(
+            rules.org_effects(
+                action,
+                step_data,
+                locked.org_id,
+                [(s.action, s.data) for s in steps],
+                lambda pk: unit(pk).name,
+            )
+        )
         new = transition.snapshot
         step = Step.objects.create(
             matter=locked,
@@ -402,10 +406,7 @@ def act(
         locked.closed_on = new.closed_on
         locked.details = dict(new.details)
         if action == "add_assistant":
-            assistants = list(locked.details.get("_assistants", []))
-            if resolved["org"].pk not in assistants:
-                assistants.append(resolved["org"].pk)
-            locked.details["_assistants"] = assistants
+            locked.details = rules.with_assistant(locked.details, resolved["org"].pk)
         org_changed = new_org.pk != locked.org_id
         locked.org = new_org
         locked.updated_at = clock.now()
