@@ -11,15 +11,8 @@ import random
 
 from fazhi.core import clock
 from fazhi.core.models import OrgUnit
-from fazhi.procedures.demodata import (
-    act,
-    already_built,
-    demo_user,
-    later,
-    register_matter,
-    spread,
-    unit,
-)
+from fazhi.procedures.demodata import already_built, demo_user, later, spread, unit
+from fazhi.procedures.services import act, register_matter
 
 RESPONDENTS = [
     "四平市铁西区市场监督管理局",

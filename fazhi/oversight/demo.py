@@ -6,16 +6,8 @@ import datetime as dt
 import random
 
 from fazhi.core.models import OrgUnit
-from fazhi.procedures.demodata import (
-    act,
-    already_built,
-    demo_user,
-    later,
-    register_matter,
-    route,
-    spread,
-    unit,
-)
+from fazhi.procedures.demodata import already_built, demo_user, later, route, spread, unit
+from fazhi.procedures.services import act, register_matter
 
 LETTERS = [
     ("小区供暖温度不达标", "经核查，热力公司已对该小区管网进行调压，室温已达标。"),

@@ -14,9 +14,6 @@ from django.contrib.auth import get_user_model
 
 from fazhi.core.models import OrgUnit
 from fazhi.procedures.models import IntakeRoute, Matter
-from fazhi.procedures.services import act, register_matter
-
-DEMO_TODAY_MARGIN = dt.timedelta(days=0)
 
 
 def demo_user(username: str) -> Any:
@@ -58,15 +55,3 @@ def spread(
 def later(day: dt.date, rng: random.Random, lo: int, hi: int, cap: dt.date) -> dt.date:
     """A working day ``lo``–``hi`` days after ``day``, never after ``cap``."""
     return min(working_day_on_or_after(day + dt.timedelta(days=rng.randint(lo, hi))), cap)
-
-
-__all__ = [
-    "act",
-    "already_built",
-    "demo_user",
-    "later",
-    "register_matter",
-    "route",
-    "spread",
-    "unit",
-]

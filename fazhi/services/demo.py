@@ -12,16 +12,8 @@ import random
 
 from fazhi.core import clock
 from fazhi.core.models import OrgUnit
-from fazhi.procedures.demodata import (
-    act,
-    already_built,
-    demo_user,
-    later,
-    register_matter,
-    route,
-    spread,
-    unit,
-)
+from fazhi.procedures.demodata import already_built, demo_user, later, route, spread, unit
+from fazhi.procedures.services import act, register_matter
 
 COMPLAINTS = [
     "企业开办登记材料反复要求补正",
