@@ -1233,8 +1233,11 @@ def _import_batch(
     report.created += len(new)
     report.updated += len(updates)
     report.steps += sum(len(r.steps) - r.new_from for r in (*new, *updates))
+    written: dict[str, list[Replayed]] = {}
+    for r in (*new, *updates):
+        written.setdefault(r.procedure, []).append(r)
     for code, matter_ids in ids.items():
-        matters_imported.send(sender=code, matter_ids=matter_ids)
+        matters_imported.send(sender=code, matter_ids=matter_ids, matters=written[code])
 
 
 def _against_stored(

@@ -2,8 +2,13 @@
 
 - ``step_recorded(sender=procedure_code, matter=Matter, step=Step)``: sent inside the
   transaction of ``register_matter``/``act``, after the step and the matter are written.
-- ``matters_imported(sender=procedure_code, matter_ids=list[int])``: sent inside the import's
-  transaction after a batch of matters (and their steps) was written in bulk.
+- ``matters_imported(sender=procedure_code, matter_ids=list[int], matters=list[Replayed])``:
+  sent inside the import's transaction after a batch of matters (and their steps) was written
+  in bulk. ``matters`` are the replayed records as written (``fazhi.procedures.importing.
+  Replayed``: ``matter_id``, ``procedure``, ``org_id`` (final), ``received_on``, ``steps``
+  — every step of the matter, stored ones first, each with ``seq``, ``action``, ``on``,
+  ``state_after``, ``data`` — and ``new_from``, the index of the first step this batch wrote),
+  so that a receiver can derive its rows without reading back what was just written.
 """
 
 from django.dispatch import Signal
