@@ -250,7 +250,9 @@ def generate() -> None:
     Activity.objects.bulk_create(acts, batch_size=5000)
     t = time.perf_counter()
     rows = rollup.rebuild()
-    print(f"  rollup: {rows:,} rows in {time.perf_counter() - t:.0f} s", flush=True)
+    print(
+        f"  rollup and tally: {rows:,} rollup rows in {time.perf_counter() - t:.0f} s", flush=True
+    )
     analyze()
 
 
@@ -284,13 +286,14 @@ def main() -> None:
 
     from django.contrib.auth import get_user_model
     from django.db import connection
+    from django.db.models import Count
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
     from fazhi.core import demo
     from fazhi.core.models import OrgUnit
     from fazhi.indicators.engine import compute_indicators, compute_scope
-    from fazhi.indicators.models import MatterPeriod
+    from fazhi.indicators.models import MatterPeriod, StateTally
     from fazhi.procedures.models import Matter, Step
 
     root = OrgUnit.objects.get(division_code="220302")
@@ -301,16 +304,33 @@ def main() -> None:
         MatterPeriod.objects.count(),
         Matter.objects.received_in(2024).count(),
     )
-    fast = compute_indicators(root, 2024)
-    base = compute_indicators(root, 2024, source="base")
-    assert fast.values == base.values, "rollup and base tables disagree"
+    # the department with the most 2024 matters: a scope that needs the unit filter
+    dept = OrgUnit.objects.get(
+        pk=Matter.objects.received_in(2024)
+        .exclude(org=root)
+        .values("org_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .values_list("org_id", flat=True)[0]
+    )
+    tally_rows = StateTally.objects.filter(year=2024).count()
+    for as_of in (None, dt.date(2024, 6, 15)):
+        fast = compute_indicators(root, 2024, as_of)
+        periods = compute_indicators(root, 2024, as_of, source="periods")
+        base = compute_indicators(root, 2024, as_of, source="base")
+        assert fast.values == periods.values == base.values, f"sources disagree ({as_of})"
     with CaptureQueriesContext(connection) as q:
         compute_indicators(root, 2024)
     n_queries = len(q.captured_queries)  # now: DEBUG's query log is a ring buffer
+    mid = dt.date(2024, 6, 15)
     results = [
         (
-            "compute_indicators, rollup",
+            "compute_indicators, tally",
             *best_of(lambda: compute_indicators(root, 2024), args.repeat),
+        ),
+        (
+            "compute_indicators, rollup (MatterPeriod)",
+            *best_of(lambda: compute_indicators(root, 2024, source="periods"), args.repeat),
         ),
         (
             "compute_indicators, base tables",
@@ -319,24 +339,47 @@ def main() -> None:
             ),
         ),
         (
-            "compute_scope (with unit comparison), rollup",
+            "compute_scope (with unit comparison), tally",
             *best_of(lambda: compute_scope(root, 2024), args.repeat),
         ),
         (
-            "compute_indicators as of 2024-06-30, rollup",
-            *best_of(lambda: compute_indicators(root, 2024, dt.date(2024, 6, 30)), args.repeat),
+            "compute_indicators as of 2024-06-15 (days of June), tally",
+            *best_of(lambda: compute_indicators(root, 2024, mid), args.repeat),
+        ),
+        (
+            "compute_indicators as of 2024-06-15, rollup (MatterPeriod)",
+            *best_of(lambda: compute_indicators(root, 2024, mid, source="periods"), args.repeat),
+        ),
+        (
+            f"compute_scope of one department ({dept.name}), tally",
+            *best_of(lambda: compute_scope(dept, 2024), args.repeat),
         ),
     ]
     setup_test_environment()
     client = Client()
     client.force_login(get_user_model().objects.get(username="admin"))
     dash = f"/workbench/indicators/?org={root.pk}&year=2024"
+    dash_dept = f"/workbench/indicators/?org={dept.pk}&year=2024"
+    dash_mid = dash + "&as_of=2024-06-15"
     drill = f"/workbench/indicators/help_request.in_progress/?org={root.pk}&year=2024"
-    assert client.get(dash).status_code == 200
+    for page in (dash, dash_dept, dash_mid):
+        assert client.get(page).status_code == 200
     results.append(
         (
             "dashboard page, recomputed (`&fresh=1`)",
             *best_of(lambda: client.get(dash + "&fresh=1"), args.repeat),
+        )
+    )
+    results.append(
+        (
+            "dashboard page as of 2024-06-15, recomputed",
+            *best_of(lambda: client.get(dash_mid + "&fresh=1"), args.repeat),
+        )
+    )
+    results.append(
+        (
+            "dashboard page of the department, recomputed",
+            *best_of(lambda: client.get(dash_dept + "&fresh=1"), args.repeat),
         )
     )
     results.append(
@@ -354,7 +397,8 @@ def main() -> None:
     print()
     print(
         f"database: {connection.vendor}; matters {counts[0]:,}; steps {counts[1]:,}; "
-        f"rollup rows {counts[2]:,}; 2024 cohort {counts[3]:,}; queries per compute: {n_queries}"
+        f"rollup rows {counts[2]:,}; 2024 cohort {counts[3]:,}; tally rows of 2024 "
+        f"{tally_rows:,}; queries per compute: {n_queries}"
     )
     print(
         f"received 2024: help_request {fast.values['help_request.received']:,}, "

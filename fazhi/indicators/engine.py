@@ -11,9 +11,12 @@ before the cut-off); its state and latest rating are those of its last step date
 the cut-off; activities count by their own date. A rate is numerator / denominator × 100 with
 two decimals; a denominator of 0 gives None ("—").
 
-Cost: one grouped query over matters (the rollup, or the base tables with ``source="base"``),
-one over activities and one over the org tree — the same three queries whatever the number of
-matters, units or indicators. ``compute_by_unit`` answers the same for each direct child of the
+Cost: one grouped query over matters, one over activities and one over the org tree — the
+same three queries whatever the number of matters, units or indicators. The matters' query
+reads the tally (StateTally: a few thousand rows per district-year, whatever the number of
+matters); ``source="periods"`` reads the rollup (MatterPeriod, a row per step) and
+``source="base"`` the Matter and Step tables themselves — same answers, slower, kept as the
+references the tally is verified against. ``compute_by_unit`` answers the same for each direct child of the
 scope from the same three queries (plus one listing the subtree).
 """
 
@@ -45,7 +48,7 @@ from django.db.models.functions import Cast, Coalesce
 
 from fazhi.core import clock
 from fazhi.core.models import OrgKind, OrgUnit
-from fazhi.indicators.models import MatterPeriod
+from fazhi.indicators.models import MatterPeriod, StateTally
 from fazhi.indicators.registry import (
     PERCENT_100,
     ActivityCount,
@@ -63,7 +66,7 @@ from fazhi.procedures.models import Activity, Matter, Step
 
 Value_ = int | Decimal | None
 Part = Literal["numerator", "denominator"]
-SourceKind = Literal["rollup", "base"]
+SourceKind = Literal["tally", "periods", "base"]
 
 CENT = Decimal("0.01")
 
@@ -132,7 +135,47 @@ def _subtree_ids(org: OrgUnit) -> QuerySet[Any, Any]:
     return OrgUnit.objects.subtree_of(org).values("pk")
 
 
-def _matter_rows_rollup(
+def _tally(
+    org: OrgUnit, period: Period, procedures: list[str], day: str, month: str
+) -> QuerySet[StateTally]:
+    """Tally rows that add up to a count as of the cut-off: the months before the cut-off's
+    month (its month too when the cut-off is the month's last day) and the days of the
+    cut-off's month up to it.
+
+    Year and procedures are repeated inside each branch of the OR so that each branch is an
+    index range on its own (SQLite's multi-index OR; otherwise it reads the whole year's days).
+    """
+    as_of = period.as_of
+    first = as_of.replace(day=1)
+    common = Q(year=period.year, procedure__in=procedures)
+    if (as_of + dt.timedelta(days=1)).day == 1:
+        window = common & Q(grain=month, on__lte=first)
+    else:
+        window = (common & Q(grain=month, on__lt=first)) | (
+            common & Q(grain=day, on__gte=first, on__lte=as_of)
+        )
+    return StateTally.objects.filter(window, org_id__in=_subtree_ids(org))
+
+
+def _matter_rows_tally(
+    org: OrgUnit, period: Period, procedures: list[str]
+) -> Iterable[dict[str, Any]]:
+    """Counts by (unit, procedure, state, rating) as of the cut-off, from the tally.
+
+    The cohort is the year's matters received on or before the cut-off: a matter received
+    after the cut-off has no step (so no period) on or before it, so summing the tally's
+    changes up to the cut-off leaves it out without a filter on the date received.
+    """
+    rows = (
+        _tally(org, period, procedures, StateTally.Grain.DAY, StateTally.Grain.MONTH)
+        .values("org_id", "procedure", "state", "satisfaction")
+        .annotate(n=Sum("n"))
+        .order_by()
+    )
+    return (row for row in rows if row["n"])
+
+
+def _matter_rows_periods(
     org: OrgUnit, period: Period, procedures: list[str]
 ) -> Iterable[dict[str, Any]]:
     return (
@@ -201,14 +244,18 @@ def gather(
     period: Period,
     indicators: Iterable[Indicator],
     *,
-    source: SourceKind = "rollup",
+    source: SourceKind = "tally",
 ) -> Facts:
     """Run the (at most three) grouped queries the indicators need."""
     sources = _sources(indicators)
     facts = Facts()
     procedures = sorted({s.procedure for s in sources if isinstance(s, MatterSet)})
     if procedures:
-        reader = _matter_rows_rollup if source == "rollup" else _matter_rows_base
+        reader = {
+            "tally": _matter_rows_tally,
+            "periods": _matter_rows_periods,
+            "base": _matter_rows_base,
+        }[source]
         for row in reader(org, period, procedures):
             key = (row["procedure"], row["state"] or "", row["satisfaction"] or "")
             facts.matters[row["org_id"]][key] += row["n"]
@@ -469,12 +516,12 @@ def compute_indicators(
     year: int,
     as_of: dt.date | None = None,
     *,
-    source: SourceKind = "rollup",
+    source: SourceKind = "tally",
 ) -> IndicatorResult:
     """All indicators of ``org``'s subtree for ``year`` as of ``as_of`` (default 31 December).
 
-    Pending indicators (no procedure yet) are present with the value None. ``source="base"``
-    computes from Matter and Step directly instead of the rollup (same answer; slower).
+    Pending indicators (no procedure yet) are present with the value None. ``source`` picks
+    the table the matters are counted from (see the module's docstring; same answers).
     """
     period = period_of(year, as_of)
     indicators = computed_indicators()
@@ -622,27 +669,25 @@ def drill_down(
 
 def monthly_trend(org: OrgUnit, year: int, as_of: dt.date | None = None) -> dict[str, list[int]]:
     """Counts by month (1–12) of matters received (per procedure) and activities held (per
-    kind) in the scope, for the procedures and kinds the indicators use. Two grouped queries.
-
-    The queries group by the date itself (at most 366 groups per series, read from the
-    covering indexes) and fold days into months here: extracting the month in SQL costs a
-    function call per row on SQLite (1 s for 200,000 matters instead of about 0.1 s).
-    """
+    kind) in the scope, for the procedures and kinds the indicators use. Two grouped queries:
+    the matters' from the tally's received counts, the activities' by date (at most 366 groups
+    per kind, folded into months here: extracting the month in SQL costs a function call per
+    row on SQLite)."""
     period = period_of(year, as_of)
     sources = _sources(computed_indicators())
     procedures = sorted({s.procedure for s in sources if isinstance(s, MatterSet)})
     kinds = sorted({s.activity for s in sources if isinstance(s, ActivityCount | ActivitySum)})
     series: dict[str, list[int]] = {key: [0] * 12 for key in [*procedures, *kinds]}
-    matters = Matter.objects.filter(
-        procedure__in=procedures, received_on__gte=period.start, received_on__lte=period.end
+    matter_rows = (
+        _tally(
+            org, period, procedures, StateTally.Grain.RECEIVED_DAY, StateTally.Grain.RECEIVED_MONTH
+        )
+        .values("procedure", "on")
+        .annotate(n=Sum("n"))
+        .order_by()
     )
-    if org.parent_id is not None or OrgUnit.objects.roots().count() > 1:
-        # A whole deployment needs no unit filter, and without it the cohort index covers
-        # the query; with it SQLite reads every row of the year to check its unit.
-        matters = matters.filter(org_id__in=_subtree_ids(org))
-    matter_rows = matters.values("procedure", "received_on").annotate(n=Count("pk")).order_by()
     for row in matter_rows:
-        series[row["procedure"]][row["received_on"].month - 1] += row["n"]
+        series[row["procedure"]][row["on"].month - 1] += row["n"]
     activity_rows = (
         Activity.objects.filter(
             kind__in=kinds, on__gte=period.start, on__lte=period.end, org_id__in=_subtree_ids(org)

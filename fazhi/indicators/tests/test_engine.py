@@ -18,7 +18,7 @@ from fazhi.indicators.engine import (
 )
 from fazhi.indicators.models import MatterPeriod
 from fazhi.indicators.registry import all_indicators, get_indicator
-from fazhi.indicators.rollup import differences, rebuild
+from fazhi.indicators.rollup import differences, rebuild, tally_differences
 from fazhi.procedures.activities import record_activity
 from fazhi.procedures.services import act
 from fazhi.procedures.tests.factories import make_matter
@@ -43,10 +43,13 @@ def complaint(org, user, received, *steps):
 
 
 def both(org, year=Y, as_of=None):
-    """Compute from the rollup and from the base tables; they must agree."""
+    """Compute from the tally, the rollup and the base tables; all three must agree, and the
+    tally must equal what the rollup says it should hold."""
     fast = compute_indicators(org, year, as_of)
+    periods = compute_indicators(org, year, as_of, source="periods")
     base = compute_indicators(org, year, as_of, source="base")
-    assert fast.values == base.values
+    assert fast.values == periods.values == base.values
+    assert tally_differences()[1] == []
     return fast.values
 
 

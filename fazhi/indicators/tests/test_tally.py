@@ -1,0 +1,174 @@
+"""The tally (StateTally): counts as of any cut-off equal the rollup's and the base tables', it
+follows act(), transfers and imports, and ``fazhi indicators verify`` catches a wrong row."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from fazhi.indicators.engine import compute_indicators, monthly_trend
+from fazhi.indicators.models import MatterPeriod, StateTally
+from fazhi.indicators.rollup import differences, rebuild, tally_differences
+from fazhi.indicators.tests.test_engine import complaint, do
+from fazhi.procedures.importing import import_file
+from fazhi.procedures.models import Matter
+from fazhi.procedures.signals import matters_imported
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date
+
+
+@pytest.fixture
+def history(district, users):
+    """Complaints across two years: a transfer, a reopening, a rating changed, a late step."""
+    a, s, office = district["a"], users["staff_a"], users["office"]
+    moved = complaint(a, s, D(2024, 1, 30), ("accept", D(2024, 2, 1), {}))
+    do(moved, "transfer", office, D(2024, 2, 29), to_org=str(district["b"].pk), reason="职责")
+    reopened = complaint(
+        a,
+        s,
+        D(2024, 3, 15),
+        ("accept", D(2024, 3, 15), {}),
+        ("conclude", D(2024, 3, 31), {"result": "已解决"}),
+        ("rate", D(2024, 4, 1), {"satisfaction": "dissatisfied"}),
+        ("reopen", D(2024, 4, 1), {"reason": "重办"}),
+        ("conclude", D(2024, 4, 30), {"result": "再次办结"}),
+        ("rate", D(2024, 5, 2), {"satisfaction": "satisfied"}),
+    )
+    spanning = complaint(
+        a,
+        s,
+        D(2024, 12, 31),
+        ("accept", D(2025, 1, 2), {}),
+        ("conclude", D(2025, 1, 31), {"result": "已解决"}),
+    )
+    refused = complaint(a, s, D(2024, 6, 1), ("refuse", D(2024, 6, 3), {"reason": "不属于"}))
+    earlier = complaint(a, s, D(2023, 12, 31), ("accept", D(2024, 1, 1), {}))
+    return [moved, reopened, spanning, refused, earlier]
+
+
+def cut_offs() -> list[dt.date]:
+    """Every day around the history's steps, every month's first and last day, next year's."""
+    days = {D(2024, 1, 1) + dt.timedelta(days=i) for i in range(0, 130)}
+    days |= {D(2024, 12, 25) + dt.timedelta(days=i) for i in range(0, 45)}
+    for month in range(1, 13):
+        first = D(2024, month, 1)
+        days |= {first, (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)}
+    return sorted(days)
+
+
+def test_every_cut_off_agrees_with_the_rollup_and_the_base_tables(district, history):
+    assert tally_differences()[1] == []
+    for unit in (district["root"], district["a"], district["b"]):
+        for as_of in cut_offs()[::3] if unit != district["root"] else cut_offs():
+            tally = compute_indicators(unit, 2024, as_of).values
+            base = compute_indicators(unit, 2024, as_of, source="base").values
+            assert tally == base, (unit.name, as_of)
+    # and the previous year's cohort, seen from 2024
+    assert (
+        compute_indicators(district["root"], 2023, D(2024, 1, 1)).values
+        == compute_indicators(district["root"], 2023, D(2024, 1, 1), source="base").values
+    )
+
+
+def test_transfer_moves_the_whole_history_to_the_new_unit(district, history):
+    a = compute_indicators(district["a"], 2024, D(2024, 2, 28)).values
+    b = compute_indicators(district["b"], 2024, D(2024, 2, 28)).values
+    # as of the 28th the moved matter is counted for b already: a matter belongs to the unit
+    # that handles it now (spec/indicators.md), for every cut-off
+    assert a["business_complaint.received"] == 0
+    assert b["business_complaint.received"] == 1
+    left_at_a = StateTally.objects.filter(org=district["a"], year=2024, on__lt=D(2024, 3, 1))
+    assert not left_at_a.exclude(n=0).exists()
+
+
+def test_monthly_trend_counts_receipts_up_to_the_cut_off(district, history):
+    for as_of in (D(2024, 3, 14), D(2024, 3, 15), D(2024, 3, 31), D(2024, 12, 31), D(2025, 2, 1)):
+        want = Counter(
+            m.received_on.month
+            for m in Matter.objects.filter(
+                received_on__year=2024, received_on__lte=as_of, procedure="business_complaint"
+            )
+        )
+        got = monthly_trend(district["root"], 2024, as_of)["business_complaint"]
+        assert got == [want.get(month, 0) for month in range(1, 13)], as_of
+    b = monthly_trend(district["b"], 2024)["business_complaint"]
+    assert b == [1] + [0] * 11  # the transferred matter, received in January
+
+
+def line(ref: str, steps: list[dict[str, object]]) -> str:
+    return json.dumps(
+        {
+            "procedure": "business_complaint",
+            "reference": ref,
+            "org": "220302",
+            "received_on": "2024-05-06",
+            "subject": "噪音",
+            "steps": steps,
+        },
+        ensure_ascii=False,
+    )
+
+
+def test_import_and_appended_steps_keep_the_tally_exact(district, users, history, tmp_path):
+    accept = {"action": "accept", "on": "2024-05-07"}
+    conclude = {"action": "conclude", "on": "2024-06-20", "data": {"result": "已办结"}}
+    rate = {"action": "rate", "on": "2024-06-21", "data": {"satisfaction": "satisfied"}}
+    first = tmp_path / "a.jsonl"
+    first.write_text(
+        "\n".join([line("T-1", [accept]), line("T-2", [accept, conclude])]) + "\n",
+        encoding="utf-8",
+    )
+    assert import_file(first).created == 2
+    second = tmp_path / "b.jsonl"
+    second.write_text(
+        "\n".join([line("T-1", [accept, conclude, rate]), line("T-3", [])]) + "\n",
+        encoding="utf-8",
+    )
+    report = import_file(second)
+    assert (report.created, report.updated) == (1, 1)
+    assert differences()[1] == []
+    assert tally_differences()[1] == []
+    for as_of in (D(2024, 5, 31), D(2024, 6, 20), D(2024, 12, 31)):
+        assert (
+            compute_indicators(district["root"], 2024, as_of).values
+            == compute_indicators(district["root"], 2024, as_of, source="base").values
+        )
+    values = compute_indicators(district["root"], 2024).values
+    assert values["business_complaint.received"] == 7  # 4 of the history's 2024 ones + 3
+
+
+def test_signal_without_the_replayed_matters_rebuilds_from_steps(district, history):
+    ids = [m.pk for m in history]
+    matters_imported.send(sender="business_complaint", matter_ids=ids)
+    assert differences()[1] == []
+    assert tally_differences()[1] == []
+
+
+def test_verify_names_a_wrong_tally_row_and_rebuild_mends_it(district, history):
+    row = StateTally.objects.filter(grain="m").exclude(n=0).order_by("pk").first()
+    assert row is not None
+    StateTally.objects.filter(pk=row.pk).update(n=row.n + 1)
+    bad = tally_differences()[1]
+    assert bad == [
+        (row.grain, row.year, row.procedure, row.on, row.org_id, row.state, row.satisfaction)
+    ]
+    with pytest.raises(CommandError, match="指标计数表与统计时段表不一致"):
+        call_command("indicators", "verify")
+    assert rebuild() == MatterPeriod.objects.count()
+    assert tally_differences()[1] == []
+    call_command("indicators", "verify", "--org", "220302", "--year", "2024")
+
+
+def test_a_missing_tally_is_built_after_migrate(district, history):
+    from fazhi.indicators.rollup import build_if_missing
+
+    want = sorted(StateTally.objects.exclude(n=0).values_list("grain", "on", "org_id", "n"))
+    StateTally.objects.all().delete()
+    build_if_missing(sender=None)
+    assert sorted(StateTally.objects.exclude(n=0).values_list("grain", "on", "org_id", "n")) == want
