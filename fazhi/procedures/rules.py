@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from fazhi.procedures.declarations import (
     PUBLIC,
@@ -99,7 +99,7 @@ def new_snapshot(
 def clean_details(procedure: Procedure, details: Mapping[str, Any] | None) -> dict[str, Any]:
     """Validate a matter's ``details`` against the declaration; unknown keys are refused."""
     details = dict(details or {})
-    unknown = sorted(set(details) - {f.name for f in procedure.details})
+    unknown = sorted(details.keys() - procedure.detail_names)
     if unknown:
         raise InvalidData(
             f"{procedure.label}没有字段 {'、'.join(unknown)}。", field=f"details.{unknown[0]}"
@@ -118,7 +118,7 @@ def clean_details(procedure: Procedure, details: Mapping[str, Any] | None) -> di
 
 def clean_data(action: Action, data: Mapping[str, Any]) -> dict[str, Any]:
     """Validate an action's data; unknown keys are refused, so a typo is never lost silently."""
-    unknown = sorted(set(data) - {f.name for f in action.fields})
+    unknown = sorted(data.keys() - action.field_names)
     if unknown:
         raise InvalidData(
             f"操作“{action.label}”不接受字段 {'、'.join(unknown)}。", field=unknown[0]
@@ -197,7 +197,7 @@ def apply(
         if problem:
             raise InvalidTransition(f"不能执行“{action.label}”：{problem}", field="action")
 
-    step = StepRecord(action.name, on, cleaned)
+    step = _build(StepRecord, {"action": action.name, "on": on, "data": cleaned})
     state = action.target or snap.state
     details = dict(snap.details)
     for name in action.sets_details:
@@ -220,22 +220,43 @@ def apply(
         closed_on = None
         if procedure.is_closed(snap.state):  # reopened: the old outcome no longer stands
             outcome = ""
-    new = replace(
-        snap,
-        state=state,
-        details=details,
-        steps=(*snap.steps, step),
-        outcome=outcome,
-        satisfaction=satisfaction,
-        closed_on=closed_on,
+    new = _build(
+        MatterSnapshot,
+        {
+            "procedure": procedure,
+            "state": state,
+            "received_on": snap.received_on,
+            "details": details,
+            "steps": (*snap.steps, step),
+            "outcome": outcome,
+            "satisfaction": satisfaction,
+            "closed_on": closed_on,
+        },
     )
-    return Transition(
-        snapshot=new,
-        step=step,
-        action=action,
-        due=compute_due(new, cal) if with_due else None,
-        state_before=snap.state,
+    return _build(
+        Transition,
+        {
+            "snapshot": new,
+            "step": step,
+            "action": action,
+            "due": compute_due(new, cal) if with_due else None,
+            "state_before": snap.state,
+        },
     )
+
+
+_T = TypeVar("_T")
+
+
+def _build(cls: type[_T], values: dict[str, Any]) -> _T:
+    """An instance of the frozen dataclass ``cls`` with every field in ``values``.
+
+    The same object the generated ``__init__`` makes (these classes have no ``__post_init__``),
+    without its ``object.__setattr__`` per field: ``apply`` makes three per replayed step.
+    """
+    obj = object.__new__(cls)
+    obj.__dict__.update(values)
+    return obj
 
 
 # --- deadlines --------------------------------------------------------------------------

@@ -1,0 +1,90 @@
+"""The bulk import's fast paths give exactly what the general paths give (speed only)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from fazhi.core import clock, pii
+from fazhi.procedures import importing, rules
+from fazhi.procedures.declarations import Field, FieldType, get_procedure
+from fazhi.procedures.errors import ProcedureError
+
+
+class _Str(str):
+    """A str subclass: ``Field.clean`` takes its general path for it."""
+
+    __slots__ = ()
+
+
+FIELDS = [
+    Field("name", "名称"),
+    Field("note", "备注", FieldType.TEXT, required=False, max_length=8),
+    Field("kind", "类别", FieldType.CHOICE, choices=(("a", "甲"), ("b", "乙"))),
+    Field("org", "机构", FieldType.ORG, required=False),
+    Field("short", "简称", max_length=3),
+    Field("checked", "核对", validator=lambda v: "不行" if v == "x" else None),
+]
+
+
+def _outcome(f: Field, value: object) -> tuple[str, object]:
+    try:
+        return "ok", f.clean(value)
+    except ProcedureError as exc:
+        return type(exc).__name__, (exc.message, exc.field)
+
+
+@given(
+    st.sampled_from(FIELDS),
+    st.one_of(
+        st.sampled_from(["", " ", "a", " b ", "c", "x", "abcd", "a\nb", "123456789", "甲"]),
+        st.text(max_size=12),
+    ),
+)
+def test_field_clean_fast_path_equals_the_general_path(f, text):
+    assert _outcome(f, text) == _outcome(f, _Str(text))
+
+
+@pytest.mark.django_db
+def test_apply_builds_complete_snapshots():
+    procedure = get_procedure("business_complaint")
+    snap = rules.new_snapshot(procedure, dt.date(2025, 3, 3), {"enterprise": "某公司"})
+    t = rules.apply(snap, "accept", role="admin", on=dt.date(2025, 3, 5), today=dt.date(2025, 6, 1))
+    for obj in (t, t.snapshot, t.step):
+        names = {f.name for f in dataclasses.fields(obj)}
+        assert set(vars(obj)) == names
+        assert obj == type(obj)(**{n: getattr(obj, n) for n in names})
+    assert t.snapshot == dataclasses.replace(
+        snap, state=t.snapshot.state, steps=(*snap.steps, t.step)
+    )
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        t.snapshot.state = "x"  # type: ignore[misc]
+
+
+def test_resident_id_birth_date_memo_follows_the_clock():
+    born = "20250610"
+    body = f"220302{born}123"
+    number = (
+        body
+        + pii._RIC_CHECK[sum(int(c) * w for c, w in zip(body, pii._RIC_WEIGHTS, strict=True)) % 11]
+    )
+    with clock.frozen(dt.date(2025, 6, 1)):
+        assert "不在合理范围内" in (pii.resident_id_error(number) or "")
+    with clock.frozen(dt.date(2025, 6, 20)):
+        assert pii.resident_id_error(number) is None
+    assert "不是有效日期" in (pii.resident_id_error("220302" + "20250230" + "1234") or "")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("2025-02-30", "日期无效"), ("2025-03-01\n", "日期无效"), ("3月5日", "YYYY-MM-DD")],
+)
+def test_date_cache_keeps_refusals(value, message):
+    assert importing._date("2025-03-01", "on") == dt.date(2025, 3, 1)
+    for _ in range(2):
+        with pytest.raises(ProcedureError, match=message):
+            importing._date(value, "on")
