@@ -11,10 +11,11 @@ class IndicatorsConfig(AppConfig):
         from fazhi.indicators import rollup
         from fazhi.indicators.builtin import register_builtin
         from fazhi.indicators.catalog import register_catalog
-        from fazhi.procedures.signals import matters_imported, step_recorded
+        from fazhi.procedures.signals import import_finished, matters_imported, step_recorded
 
         register_catalog()
         register_builtin()
         step_recorded.connect(rollup.on_step_recorded, dispatch_uid="fazhi.indicators.step")
         matters_imported.connect(rollup.on_matters_imported, dispatch_uid="fazhi.indicators.import")
+        import_finished.connect(rollup.on_import_finished, dispatch_uid="fazhi.indicators.done")
         post_migrate.connect(rollup.build_if_missing, sender=self)

@@ -22,7 +22,6 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fazhi.core.models import OrgUnit
@@ -85,9 +84,6 @@ class MatterPeriod(models.Model):
                     "matter",
                 ],
                 name="matterperiod_cohort_v2",
-            ),
-            models.Index(
-                fields=["matter"], name="matterperiod_open", condition=Q(until_on__isnull=True)
             ),
         ]
 

@@ -210,19 +210,32 @@ def on_step_recorded(sender: Any, matter: Matter, step: Step, **kwargs: Any) -> 
     apply_tally(tally_deltas(before, -1, deltas))
 
 
+TALLY_BUFFER_KEYS = 200_000  # an import's tally changes kept before writing (~40 MB at most)
+_BUFFER = "fazhi.indicators.tally"
+
+
 def on_matters_imported(
-    sender: Any, matter_ids: Iterable[int], matters: Sequence[Any] | None = None, **kwargs: Any
+    sender: Any,
+    matter_ids: Iterable[int],
+    matters: Sequence[Any] | None = None,
+    context: dict[str, Any] | None = None,
+    **kwargs: Any,
 ) -> None:
     """Rows for a batch of imported matters, from the replayed matters when the signal has them.
 
     New matters have no rows yet; an update (steps appended to a stored matter) replaces its
-    rows, and the tally loses the old periods' counts and gains the new ones.
+    rows, and the tally loses the old periods' counts and gains the new ones. With the
+    import's ``context`` the tally's changes are summed across batches and written when the
+    buffer is full and at ``import_finished`` (one upsert per key for the whole import instead
+    of one per key and batch: a day's key recurs in every batch).
     """
     if matters is None:
         rebuild(list(matter_ids))
         return
     ratings = rating_fields()
-    deltas: Counter[TallyKey] = Counter()
+    deltas: Counter[TallyKey] = (
+        Counter() if context is None else context.setdefault(_BUFFER, Counter())
+    )
     updated = [m.matter_id for m in matters if m.new_from]
     if updated:
         tally_deltas(_stored_periods(updated), -1, deltas)
@@ -241,7 +254,17 @@ def on_matters_imported(
             )
         )
     _insert_periods(rows)
-    apply_tally(tally_deltas(rows, 1, deltas))
+    tally_deltas(rows, 1, deltas)
+    if context is None or len(deltas) >= TALLY_BUFFER_KEYS:
+        apply_tally(deltas)
+        deltas.clear()
+
+
+def on_import_finished(sender: Any, context: dict[str, Any], **kwargs: Any) -> None:
+    """Write the tally changes an import's batches left in its context."""
+    deltas = context.pop(_BUFFER, None)
+    if deltas:
+        apply_tally(deltas)
 
 
 # --- rebuilding from the base tables --------------------------------------------------------

@@ -9,9 +9,14 @@
   — every step of the matter, stored ones first, each with ``seq``, ``action``, ``on``,
   ``state_after``, ``data`` — and ``new_from``, the index of the first step this batch wrote),
   so that a receiver can derive its rows without reading back what was just written.
+  ``context`` is a dict that lives for one import: a receiver may keep work there across
+  batches (e.g. sums to write once) and must finish it on ``import_finished``.
+- ``import_finished(sender=None, context=dict)``: sent inside the import's transaction after
+  its last batch, before the commit (not sent when the import is rolled back).
 """
 
 from django.dispatch import Signal
 
 step_recorded = Signal()
 matters_imported = Signal()
+import_finished = Signal()
