@@ -172,3 +172,35 @@ def test_a_missing_tally_is_built_after_migrate(district, history):
     StateTally.objects.all().delete()
     build_if_missing(sender=None)
     assert sorted(StateTally.objects.exclude(n=0).values_list("grain", "on", "org_id", "n")) == want
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_steps_on_the_same_day_and_unit_keep_the_tally_exact(district, users):
+    """Several staff acting at once change the same tally rows: no count is lost, no deadlock
+    (PostgreSQL row locks taken in key order)."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL's concurrency")
+    matters = [complaint(district["a"], users["staff_a"], D(2024, 3, 1)) for _ in range(8)]
+    errors: list[BaseException] = []
+
+    def worker(m: Matter) -> None:
+        try:
+            do(m, "accept", users["staff_a"], D(2024, 3, 4))
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(m,)) for m in matters]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert tally_differences()[1] == []
+    values = compute_indicators(district["root"], 2024, D(2024, 3, 4)).values
+    assert values["business_complaint.in_scope"] == 8
