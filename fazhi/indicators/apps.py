@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_delete
 
 
 class IndicatorsConfig(AppConfig):
@@ -11,6 +11,7 @@ class IndicatorsConfig(AppConfig):
         from fazhi.indicators import rollup
         from fazhi.indicators.builtin import register_builtin
         from fazhi.indicators.catalog import register_catalog
+        from fazhi.procedures.models import Matter
         from fazhi.procedures.signals import import_finished, matters_imported, step_recorded
 
         register_catalog()
@@ -18,4 +19,5 @@ class IndicatorsConfig(AppConfig):
         step_recorded.connect(rollup.on_step_recorded, dispatch_uid="fazhi.indicators.step")
         matters_imported.connect(rollup.on_matters_imported, dispatch_uid="fazhi.indicators.import")
         import_finished.connect(rollup.on_import_finished, dispatch_uid="fazhi.indicators.done")
+        pre_delete.connect(rollup.on_matter_deleted, sender=Matter, dispatch_uid="fazhi.ind.del")
         post_migrate.connect(rollup.build_if_missing, sender=self)

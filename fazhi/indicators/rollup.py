@@ -260,6 +260,12 @@ def on_matters_imported(
         deltas.clear()
 
 
+def on_matter_deleted(sender: Any, instance: Matter, **kwargs: Any) -> None:
+    """A matter deleted (no screen does; a data correction might): its counts leave the tally.
+    Its MatterPeriod rows go with it (cascade)."""
+    apply_tally(tally_deltas(_stored_periods([instance.pk]), -1))
+
+
 def on_import_finished(sender: Any, context: dict[str, Any], **kwargs: Any) -> None:
     """Write the tally changes an import's batches left in its context."""
     deltas = context.pop(_BUFFER, None)

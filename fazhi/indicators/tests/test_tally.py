@@ -204,3 +204,9 @@ def test_concurrent_steps_on_the_same_day_and_unit_keep_the_tally_exact(district
     assert tally_differences()[1] == []
     values = compute_indicators(district["root"], 2024, D(2024, 3, 4)).values
     assert values["business_complaint.in_scope"] == 8
+
+
+def test_a_deleted_matter_leaves_the_tally(district, history):
+    history[1].delete()
+    assert tally_differences()[1] == []
+    assert compute_indicators(district["root"], 2024).values["business_complaint.received"] == 3
