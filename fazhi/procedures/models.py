@@ -102,6 +102,7 @@ class Matter(models.Model):
     )
     org = models.ForeignKey(
         OrgUnit,
+        db_index=False,  # matter_org_cohort (org, procedure, received_on) serves it
         on_delete=models.PROTECT,
         related_name="matters",
         verbose_name=_("承办机构"),
@@ -264,6 +265,7 @@ class Step(models.Model):
 
     matter = models.ForeignKey(
         Matter,
+        db_index=False,  # step_unique_seq (matter, seq) serves every look-up by matter
         on_delete=models.CASCADE,
         related_name="steps",
         verbose_name=_("事项"),
@@ -281,6 +283,7 @@ class Step(models.Model):
     at = models.DateTimeField(_("记录时间"), default=clock.now, help_text=_("录入系统的时间。"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        db_index=False,  # the partial index step_actor (imported steps have no actor)
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -317,6 +320,9 @@ class Step(models.Model):
         ]
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["action", "on"], name="step_action_on"),
+            # who took which steps (PROTECT checks when a user is deleted); steps by the
+            # system, the public or an import have no actor and stay out of it
+            models.Index(fields=["actor"], name="step_actor", condition=Q(actor__isnull=False)),
         ]
 
     def __str__(self) -> str:
