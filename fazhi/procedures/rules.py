@@ -87,12 +87,19 @@ def new_snapshot(
     procedure: Procedure, received_on: dt.date, details: Mapping[str, Any] | None = None
 ) -> MatterSnapshot:
     """The snapshot of a matter just registered (its first step is ``register``)."""
-    return MatterSnapshot(
-        procedure=procedure,
-        state=procedure.initial_state,
-        received_on=received_on,
-        details=dict(details or {}),
-        steps=(StepRecord("register", received_on, {}),),
+    register = _build(StepRecord, {"action": "register", "on": received_on, "data": {}})
+    return _build(
+        MatterSnapshot,
+        {
+            "procedure": procedure,
+            "state": procedure.initial_state,
+            "received_on": received_on,
+            "details": dict(details or {}),
+            "steps": (register,),
+            "outcome": "",
+            "satisfaction": "",
+            "closed_on": None,
+        },
     )
 
 

@@ -54,7 +54,7 @@ def test_apply_builds_complete_snapshots():
     procedure = get_procedure("business_complaint")
     snap = rules.new_snapshot(procedure, dt.date(2025, 3, 3), {"enterprise": "某公司"})
     t = rules.apply(snap, "accept", role="admin", on=dt.date(2025, 3, 5), today=dt.date(2025, 6, 1))
-    for obj in (t, t.snapshot, t.step):
+    for obj in (t, t.snapshot, t.step, snap, snap.steps[0]):
         names = {f.name for f in dataclasses.fields(obj)}
         assert set(vars(obj)) == names
         assert obj == type(obj)(**{n: getattr(obj, n) for n in names})

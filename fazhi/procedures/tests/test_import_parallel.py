@@ -1,0 +1,174 @@
+"""A JSONL file replayed in the worker process gives exactly what the in-process import gives.
+
+Every test of test_import.py runs here again with the worker forced on for every file (it is
+otherwise used from ``PARALLEL_MIN_BYTES`` on), and asserts that the worker was used.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fazhi.procedures import importing
+from fazhi.procedures.importing import ImportFileError, import_file
+from fazhi.procedures.models import ImportRun, Matter, Step
+from fazhi.procedures.signals import matters_imported
+from fazhi.procedures.tests.test_import import *  # noqa: F403 the same tests, through the worker
+from fazhi.procedures.tests.test_import import MATTER_FIELDS, STEP_FIELDS, complaint, write
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(not importing._CAN_FORK, reason="no fork on this platform"),
+]
+
+
+_JSONL_IMPORTS: list[bool] = []  # per JSONL import of the test: did it use the worker?
+
+
+@pytest.fixture(autouse=True)
+def through_the_worker(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every JSONL import of the test goes through the worker (checked after the test)."""
+    jsonl_imports = _JSONL_IMPORTS
+    jsonl_imports.clear()
+    real = importing.import_records
+
+    def spy(records: Any, **kwargs: Any) -> Any:
+        if kwargs.get("fmt") == "jsonl":
+            jsonl_imports.append(kwargs.get("_jsonl") is not None)
+        return real(records, **kwargs)
+
+    monkeypatch.setattr(importing, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(importing, "import_records", spy)
+    yield
+    assert all(jsonl_imports), "a JSONL file was imported in-process"
+
+
+def _lines(n: int) -> list[Any]:
+    lines: list[Any] = []
+    for i in range(n):
+        lines.append(complaint(f"YS-2025-{i:06d}"))
+        if i % 97 == 5:
+            lines.append(complaint(f"BAD-{i}", org="不存在的单位"))
+        if i % 89 == 7:
+            lines.append("not json")
+        if i % 113 == 3:
+            lines.append("")
+    return lines
+
+
+def _snapshot() -> tuple[list[Any], list[Any], list[Any]]:
+    matters = sorted(Matter.objects.values_list(*MATTER_FIELDS))
+    steps = sorted(Step.objects.values_list("matter__procedure", "matter__reference", *STEP_FIELDS))
+    run = ImportRun.objects.order_by("-pk").values_list(
+        "status", "lines", "created", "updated", "unchanged", "rejected", "steps", "report"
+    )[0]
+    return matters, steps, [run]
+
+
+def _import_both_ways(
+    tmp_path: Path, lines: list[Any], **options: Any
+) -> tuple[Any, Any, list[Any], list[Any]]:
+    """Import ``lines`` in-process and through the worker (each into an emptied database)."""
+    results = []
+    for parallel in (False, True):
+        Step.objects.all().delete()
+        Matter.objects.all().delete()
+        seen: list[Any] = []
+
+        def listener(
+            sender: str,
+            matter_ids: list[int],
+            matters: list[Any],
+            seen: list[Any] = seen,
+            **kw: Any,
+        ) -> None:
+            seen.append(
+                (
+                    sender,
+                    len(matter_ids),
+                    [
+                        (
+                            m.procedure,
+                            m.reference,
+                            m.org_id,
+                            m.received_on,
+                            m.new_from,
+                            [(s.seq, s.action, s.on, s.state_after, s.data) for s in m.steps],
+                        )
+                        for m in matters
+                    ],
+                    [m.matter_id for m in matters] == list(matter_ids),
+                )
+            )
+
+        matters_imported.connect(listener)
+        progress: list[int] = []
+        try:
+            report = import_file(
+                write(tmp_path, lines),
+                parallel=parallel,
+                batch_size=50,
+                progress=progress.append,
+                **options,
+            )
+        finally:
+            matters_imported.disconnect(listener)
+        if not parallel:
+            _JSONL_IMPORTS.pop()  # in-process on purpose
+        results.append((report.summary(), [str(e) for e in report.errors], progress, seen))
+        results.append(_snapshot())
+    return results[0], results[2], results[1], results[3]
+
+
+def test_worker_gives_the_same_import(district, tmp_path):
+    lines = _lines(230)
+    one, two, stored_one, stored_two = _import_both_ways(tmp_path, lines, skip_invalid=True)
+    assert one == two
+    assert stored_one == stored_two
+    assert Matter.objects.count() == 230
+
+
+def test_worker_gives_the_same_refusal(district, tmp_path):
+    one, two, stored_one, stored_two = _import_both_ways(tmp_path, _lines(120))
+    assert one == two and "未导入任何事项" in one[0]
+    assert stored_one == stored_two
+    assert not Matter.objects.exists()
+
+
+def test_worker_updates_and_conflicts_like_in_process(district, tmp_path):
+    short = complaint("YS-2025-000001", steps=complaint()["steps"][:1])
+    import_file(write(tmp_path, [short], "first.jsonl"), parallel=True)
+    lines = [
+        complaint("YS-2025-000001"),  # stored steps are a prefix: update
+        complaint("YS-2025-000002"),
+        complaint("YS-2025-000002"),  # the same again in the file: unchanged
+        complaint("YS-2025-000002", subject="改过", steps=[]),  # a conflict
+    ]
+    report = import_file(write(tmp_path, lines), parallel=True, batch_size=2, skip_invalid=True)
+    assert (report.created, report.updated, report.unchanged, report.rejected) == (1, 1, 1, 1)
+    assert "与已有记录冲突" in report.errors[0].message and report.errors[0].line == 4
+    assert Matter.objects.get(reference="YS-2025-000001").steps.count() == 4
+
+
+def test_worker_reports_an_unreadable_line_like_in_process(district, tmp_path):
+    path = tmp_path / "gbk.jsonl"
+    good = json.dumps(complaint("A-1"), ensure_ascii=False).encode()
+    path.write_bytes(good + b"\n" + '{"subject": "投诉"}\n'.encode("gbk"))
+    with pytest.raises(ImportFileError, match="第2行不是 UTF-8"):
+        import_file(path, parallel=True)
+    assert not Matter.objects.exists()
+    assert ImportRun.objects.get().status == "failed"
+
+
+def test_a_crashing_worker_fails_the_import(district, tmp_path, monkeypatch):
+    def boom(*args: Any, **kwargs: Any) -> Any:
+        raise ZeroDivisionError
+
+    monkeypatch.setattr(importing, "_prepare", boom)
+    with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+        import_file(write(tmp_path, [complaint("A-1")]), parallel=True)
+    assert not Matter.objects.exists()
