@@ -1,11 +1,14 @@
 """Benchmark of ``fazhi import``: N matters of JSONL into a fresh database (docs/benchmarks.md).
 
-    python bench/bench_import.py [N] [--database-url URL] [--profile]
+    python bench/bench_import.py [N] [--database-url URL | --sqlite PATH] [--no-receivers]
+                                 [--in-process] [--profile]
 
 Builds the demo district in a fresh SQLite database under bench/out/ (or the given
 DATABASE_URL, whose tables are flushed), generates N matters (bench/gen_import.py), imports
 them through ``import_file`` (the command's code path, progress bar off) and reports
-matters/second, peak RSS (resource.getrusage) and RSS sampled every second.
+matters/second, peak RSS (resource.getrusage) and RSS sampled every second by a separate
+process (so that the import's process keeps a single thread, as the command's does) — the
+import's process and, when the file is replayed in a worker process, the worker's.
 """
 
 from __future__ import annotations
@@ -13,8 +16,8 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -22,16 +25,47 @@ OUT = Path(__file__).resolve().parent / "out"
 sys.path.insert(0, str(OUT.parent.parent))
 
 
-def rss_mib() -> float:
-    with open("/proc/self/statm") as f:
+def rss_mib(pid: int | str = "self") -> float:
+    with open(f"/proc/{pid}/statm") as f:
         pages = int(f.read().split()[1])
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+# Run by a separate process: every second, "seconds main-MiB worker-MiB" (worker 0 when none).
+SAMPLER = """
+import os, sys, time
+pid, out = sys.argv[1], open(sys.argv[2], "w")
+page, start = os.sysconf("SC_PAGE_SIZE") / 2**20, time.perf_counter()
+def rss(p):
+    try:
+        with open(f"/proc/{p}/statm") as f:
+            return int(f.read().split()[1]) * page
+    except OSError:
+        return 0.0
+while os.path.exists(f"/proc/{pid}"):
+    time.sleep(1.0)
+    try:
+        kids = open(f"/proc/{pid}/task/{pid}/children").read().split()
+    except OSError:
+        kids = []
+    worker = sum(rss(k) for k in kids if k != str(os.getpid()))
+    out.write(f"{time.perf_counter() - start:.0f} {rss(pid):.0f} {worker:.0f}\\n")
+    out.flush()
+"""
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("n", type=int, nargs="?", default=1_000_000)
     parser.add_argument("--database-url")
+    parser.add_argument(
+        "--sqlite", help="SQLite file to use (default bench/out/bench_import.sqlite3)"
+    )
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="replay in this process (no worker process), to compare",
+    )
     parser.add_argument("--profile", action="store_true")
     parser.add_argument(
         "--no-receivers",
@@ -40,7 +74,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
-    db = OUT / "bench_import.sqlite3"
+    db = Path(args.sqlite) if args.sqlite else OUT / "bench_import.sqlite3"
     if args.database_url:
         os.environ["DATABASE_URL"] = args.database_url
     else:
@@ -84,16 +118,13 @@ def main() -> None:
 
         matters_imported.receivers.clear()
         matters_imported.sender_receivers_cache.clear()
-    samples: list[tuple[float, float]] = []
-    done = threading.Event()
+    samples_file = db.with_suffix(".rss.txt")
+    sampler = subprocess.Popen(  # noqa: S603 our own interpreter and script
+        [sys.executable, "-c", SAMPLER, str(os.getpid()), str(samples_file)]
+    )
     start = time.perf_counter()
-
-    def sample() -> None:
-        while not done.wait(1.0):
-            samples.append((time.perf_counter() - start, rss_mib()))
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     rss_before = rss_mib()
     if args.profile:
         import cProfile
@@ -101,9 +132,21 @@ def main() -> None:
 
         prof = cProfile.Profile()
         prof.enable()
-    report = import_file(data)
+    report = import_file(data, parallel=False if args.in_process else None)
     elapsed = time.perf_counter() - start
-    done.set()
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
+    sampler.terminate()
+    sampler.wait()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the worker (and the sampler)
+    main_cpu = cpu.ru_utime + cpu.ru_stime - cpu_before.ru_utime - cpu_before.ru_stime
+    worker_cpu = (
+        children.ru_utime + children.ru_stime - children_before.ru_utime - children_before.ru_stime
+    )
+    samples = [
+        tuple(float(x) for x in line.split())
+        for line in samples_file.read_text().splitlines()
+        if len(line.split()) == 3
+    ]
     if args.profile:
         prof.disable()
         pstats.Stats(prof).sort_stats("cumulative").print_stats(30)
@@ -111,9 +154,17 @@ def main() -> None:
     print(report.summary())
     print(f"matters in db: {Matter.objects.count()}, steps: {Step.objects.count()}")
     print(f"elapsed: {elapsed:.1f} s → {report.created / elapsed:,.0f} matters/s")
+    per = 1e6 / max(1, report.lines)
+    print(
+        f"CPU: import process {main_cpu:.1f} s ({main_cpu * per:.0f} µs a line), "
+        f"worker {worker_cpu:.1f} s ({worker_cpu * per:.0f} µs a line)"
+    )
     print(f"RSS before import: {rss_before:.0f} MiB; peak (getrusage): {peak:.0f} MiB")
     step = max(1, len(samples) // 12)
-    print("RSS samples (s, MiB): " + ", ".join(f"{t:.0f}:{m:.0f}" for t, m in samples[::step]))
+    print(
+        "RSS samples (s: main MiB + worker MiB): "
+        + ", ".join(f"{t:.0f}: {m:.0f}+{w:.0f}" for t, m, w in samples[::step])
+    )
 
 
 if __name__ == "__main__":
