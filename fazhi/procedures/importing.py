@@ -60,7 +60,7 @@ from fazhi.procedures.models import (
     Step,
 )
 from fazhi.procedures.services import CODE_ALPHABET, clean_party, reference_prefix
-from fazhi.procedures.signals import matters_imported
+from fazhi.procedures.signals import import_finished, matters_imported
 from fazhi.workdays import Calendar, Due
 
 LINE_KEYS = (
@@ -1406,12 +1406,14 @@ def import_records(
                 def reread(offset: int, line: int) -> Any:
                     return _read_line_at(stream, offset, line)
 
+            shared: dict[str, Any] = {}  # the receivers' work across batches (signals.py)
             for batch in prepared:
-                _store_batch(batch, replayer, writer, report, reread)
+                _store_batch(batch, replayer, writer, report, reread, shared)
                 if progress is not None:
                     progress(batch.lines)
             if report.rejected and not skip_invalid:
                 raise _Rollback
+            import_finished.send(sender=None, context=shared)
             writer.advance_counters()
             report.committed = True
             _finish(run, report, by)
@@ -1507,6 +1509,7 @@ def _store_batch(
     writer: Writer,
     report: ImportReport,
     reread: Callable[[int, int], Any] | None,
+    shared: dict[str, Any],
 ) -> None:
     """Check a replayed batch against the stored matters, write it, tell the receivers."""
     report.lines += batch.lines
@@ -1559,7 +1562,9 @@ def _store_batch(
     for r in updates:
         written.setdefault(r.procedure, []).append(r)
     for code, matter_ids in ids.items():
-        matters_imported.send(sender=code, matter_ids=matter_ids, matters=written[code])
+        matters_imported.send(
+            sender=code, matter_ids=matter_ids, matters=written[code], context=shared
+        )
 
 
 def _against_stored(

@@ -210,3 +210,35 @@ def test_a_deleted_matter_leaves_the_tally(district, history):
     history[1].delete()
     assert tally_differences()[1] == []
     assert compute_indicators(district["root"], 2024).values["business_complaint.received"] == 3
+
+
+@pytest.mark.parametrize("buffer_keys", [1, 10_000])
+def test_an_import_in_many_batches_writes_the_tally_once_or_when_full(
+    district, history, tmp_path, monkeypatch, buffer_keys
+):
+    from fazhi.indicators import rollup
+
+    monkeypatch.setattr(rollup, "TALLY_BUFFER_KEYS", buffer_keys)
+    accept = {"action": "accept", "on": "2024-05-07"}
+    conclude = {"action": "conclude", "on": "2024-06-20", "data": {"result": "已办结"}}
+    path = tmp_path / "many.jsonl"
+    lines = [line(f"M-{i}", [accept, conclude][: i % 3]) for i in range(30)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert import_file(path, batch_size=4).created == 30
+    assert tally_differences()[1] == []
+    assert compute_indicators(district["root"], 2024).values["business_complaint.received"] == 34
+
+
+def test_a_refused_import_leaves_the_tally_as_it_was(district, history, tmp_path):
+    before = sorted(StateTally.objects.values_list("grain", "on", "org_id", "state", "n"))
+    path = tmp_path / "bad.jsonl"
+    path.write_text(
+        line("B-1", [{"action": "accept", "on": "2024-05-07"}])
+        + "\n"
+        + line("B-2", [{"action": "fly", "on": "2024-05-07"}])
+        + "\n",
+        encoding="utf-8",
+    )
+    report = import_file(path)
+    assert not report.committed and report.rejected == 1
+    assert sorted(StateTally.objects.values_list("grain", "on", "org_id", "state", "n")) == before
