@@ -23,10 +23,12 @@ import hashlib
 import io
 import json
 import multiprocessing
+import os
 import pickle
 import queue
 import re
 import secrets
+import sys
 import threading
 import traceback
 import zipfile
@@ -1137,7 +1139,9 @@ def import_file(
 
     ``parallel``: parse and replay a .jsonl file in a worker process while this one writes
     (``_replay_in_worker``). By default only for files of at least ``PARALLEL_MIN_BYTES``, where
-    ``fork`` exists and this process runs a single thread; same results either way.
+    ``fork`` exists, and when called from the main thread of a process whose other threads (if
+    any) are daemons, such as the progress bar's monitor: never from a threaded web server's
+    request thread. Same results either way.
     """
     if not path.is_file():
         raise ImportFileError(f"找不到文件 {path}。")
@@ -1148,11 +1152,7 @@ def import_file(
     digest = sha256_of(path)
     if fmt == "jsonl":
         if parallel is None:
-            parallel = (
-                path.stat().st_size >= PARALLEL_MIN_BYTES
-                and _CAN_FORK
-                and threading.active_count() == 1
-            )
+            parallel = path.stat().st_size >= PARALLEL_MIN_BYTES and _may_fork()
         with path.open("rb") as stream:
             return import_records(
                 read_jsonl(stream),
@@ -1200,6 +1200,13 @@ _QUEUE_BATCHES = 3  # batches the worker may be ahead: bounds the memory both pr
 _CAN_FORK = "fork" in multiprocessing.get_all_start_methods()
 
 
+def _may_fork() -> bool:
+    """Whether forking the worker from here is safe enough (see ``import_file``)."""
+    if not _CAN_FORK or threading.current_thread() is not threading.main_thread():
+        return False
+    return all(t.daemon for t in threading.enumerate() if t is not threading.main_thread())
+
+
 class _Pickler(pickle.Pickler):
     """Pickles replayed matters with their procedure by code (the registry has it)."""
 
@@ -1220,6 +1227,9 @@ def _worker(
 ) -> None:
     """The worker process: replay ``path`` batch by batch into ``out``, then say how it ended."""
     gc.freeze()  # what the fork inherited: never walked by the collector (nor copied for it)
+    # The standard streams' locks may have been held by another thread at the fork (a
+    # progress bar's monitor): the worker writes nothing, and never touches those objects.
+    sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 closed at the process's exit
     try:
         offsets: dict[int, int] = {}
         with path.open("rb") as stream:
@@ -1249,25 +1259,32 @@ def _replay_in_worker(
         daemon=True,
     )
     worker.start()
+    finished = False
     try:
         while True:
             try:
                 kind, payload = out.get(timeout=1.0)
             except queue.Empty:
-                if not worker.is_alive():
+                if worker.is_alive():
+                    continue
+                try:  # what it sent just before it exited is still in the pipe
+                    kind, payload = out.get(timeout=1.0)
+                except queue.Empty:
                     raise RuntimeError(
                         f"导入的工作进程意外退出（退出码 {worker.exitcode}）。"
                     ) from None
-                continue
             if kind == "batch":
                 yield pickle.loads(payload)  # noqa: S301 our own worker's bytes
             elif kind == "done":
+                finished = True
                 return
             elif kind == "file_error":
                 raise ImportFileError(payload)
             else:
                 raise RuntimeError(f"导入的工作进程出错：\n{payload}")
     finally:
+        if finished:
+            worker.join(timeout=10)  # it has sent everything and is exiting
         if worker.is_alive():
             worker.kill()
         worker.join()

@@ -7,6 +7,8 @@ otherwise used from ``PARALLEL_MIN_BYTES`` on), and asserts that the worker was 
 from __future__ import annotations
 
 import json
+import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -170,5 +172,43 @@ def test_a_crashing_worker_fails_the_import(district, tmp_path, monkeypatch):
 
     monkeypatch.setattr(importing, "_prepare", boom)
     with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+        import_file(write(tmp_path, [complaint("A-1")]), parallel=True)
+    assert not Matter.objects.exists()
+
+
+def test_worker_only_from_a_main_thread_among_daemons():
+    assert importing._may_fork()
+    stop = threading.Event()
+    daemon = threading.Thread(target=stop.wait, daemon=True)  # e.g. tqdm's monitor
+    daemon.start()
+    try:
+        assert importing._may_fork()
+        other = threading.Thread(target=stop.wait)
+        other.start()
+        try:
+            assert not importing._may_fork()
+        finally:
+            stop.set()
+            other.join()
+    finally:
+        stop.set()
+        daemon.join()
+    seen: list[bool] = []
+    request_thread = threading.Thread(target=lambda: seen.append(importing._may_fork()))
+    request_thread.start()
+    request_thread.join()
+    assert seen == [False]
+
+
+def test_big_files_use_the_worker_by_default(district, tmp_path, monkeypatch):
+    monkeypatch.setattr(importing, "PARALLEL_MIN_BYTES", 1)
+    report = import_file(write(tmp_path, [complaint("A-1"), complaint("A-2")]))
+    assert report.created == 2
+    assert _JSONL_IMPORTS == [True]
+
+
+def test_a_worker_that_dies_fails_the_import(district, tmp_path, monkeypatch):
+    monkeypatch.setattr(importing, "_worker", lambda *args: os._exit(3))
+    with pytest.raises(RuntimeError, match="意外退出（退出码 3）"):
         import_file(write(tmp_path, [complaint("A-1")]), parallel=True)
     assert not Matter.objects.exists()
