@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from fazhi.core import audit, clock
 from fazhi.core.dbstats import refresh_statistics
@@ -1327,7 +1327,8 @@ def _bulk_write_settings() -> Iterator[None]:
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
+        # never hide the import's own error behind this one (a connection that broke)
+        with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 

@@ -88,3 +88,28 @@ def test_date_cache_keeps_refusals(value, message):
     for _ in range(2):
         with pytest.raises(ProcedureError, match=message):
             importing._date(value, "on")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_page_cache_is_restored(district, tmp_path):
+    from django.db import connection
+
+    from fazhi.procedures.tests.test_import import complaint, write
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (before,) = cursor.fetchone()
+    seen: list[int] = []
+
+    def during(n: int) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            seen.append(cursor.fetchone()[0])
+
+    importing.import_file(write(tmp_path, [complaint("A-1")]), progress=during)
+    assert seen == [-importing.SQLITE_IMPORT_CACHE_KIB]
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone()[0] == before
