@@ -14,10 +14,9 @@ two decimals; a denominator of 0 gives None ("—").
 Cost: one grouped query over matters, one over activities and one over the org tree — the
 same three queries whatever the number of matters, units or indicators. The matters' query
 reads the tally (StateTally: a few thousand rows per district-year, whatever the number of
-matters); ``source="periods"`` reads the rollup (MatterPeriod, a row per step) and
-``source="base"`` the Matter and Step tables themselves — same answers, slower, kept as the
-references the tally is verified against. ``compute_by_unit`` answers the same for each direct child of the
-scope from the same three queries (plus one listing the subtree).
+matters); ``source="base"`` computes the same counts from the Matter and Step tables
+themselves (slower), the reference the tally is verified against. Drill-down lists read the
+base tables.
 """
 
 from __future__ import annotations
@@ -48,7 +47,7 @@ from django.db.models.functions import Cast, Coalesce
 
 from fazhi.core import clock
 from fazhi.core.models import OrgKind, OrgUnit
-from fazhi.indicators.models import MatterPeriod, StateTally
+from fazhi.indicators.models import StateTally
 from fazhi.indicators.registry import (
     PERCENT_100,
     ActivityCount,
@@ -66,7 +65,7 @@ from fazhi.procedures.models import Activity, Matter, Step
 
 Value_ = int | Decimal | None
 Part = Literal["numerator", "denominator"]
-SourceKind = Literal["tally", "periods", "base"]
+SourceKind = Literal["tally", "base"]
 
 CENT = Decimal("0.01")
 
@@ -175,24 +174,6 @@ def _matter_rows_tally(
     return (row for row in rows if row["n"])
 
 
-def _matter_rows_periods(
-    org: OrgUnit, period: Period, procedures: list[str]
-) -> Iterable[dict[str, Any]]:
-    return (
-        MatterPeriod.objects.filter(
-            received_on__gte=period.start,
-            received_on__lte=period.end,
-            procedure__in=procedures,
-            org_id__in=_subtree_ids(org),
-            on__lte=period.as_of,
-        )
-        .filter(Q(until_on__isnull=True) | Q(until_on__gt=period.as_of))
-        .values("org_id", "procedure", "state", "satisfaction")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-
-
 def _as_of_annotations(period: Period) -> tuple[Subquery, Coalesce]:
     """State and latest rating of each matter as of the cut-off, from its Step rows."""
     steps = Step.objects.filter(matter=OuterRef("pk"), on__lte=period.as_of).order_by("-seq")
@@ -251,11 +232,7 @@ def gather(
     facts = Facts()
     procedures = sorted({s.procedure for s in sources if isinstance(s, MatterSet)})
     if procedures:
-        reader = {
-            "tally": _matter_rows_tally,
-            "periods": _matter_rows_periods,
-            "base": _matter_rows_base,
-        }[source]
+        reader = _matter_rows_tally if source == "tally" else _matter_rows_base
         for row in reader(org, period, procedures):
             key = (row["procedure"], row["state"] or "", row["satisfaction"] or "")
             facts.matters[row["org_id"]][key] += row["n"]
@@ -599,29 +576,21 @@ def _source_for(code: str, part: str) -> tuple[Indicator, Source]:
 def source_records(src: Source, org: OrgUnit, period: Period) -> QuerySet[Any]:
     """The records behind one source: matters, activities or internal bodies."""
     if isinstance(src, MatterSet):
-        periods = MatterPeriod.objects.filter(
+        # The cohort by the (procedure, received_on) index, then each matter's state (and
+        # rating) as of the cut-off from its latest step on or before it, by the (matter, seq)
+        # index: the same rule as the counts' reference path.
+        state_at, rating_at = _as_of_annotations(period)
+        matters = Matter.objects.filter(
             procedure=src.procedure,
             received_on__gte=period.start,
             received_on__lte=period.end,
             org_id__in=_subtree_ids(org),
-            on__lte=period.as_of,
-        ).filter(Q(until_on__isnull=True) | Q(until_on__gt=period.as_of))
-        if src.states is not None:
-            periods = periods.filter(state__in=src.states)
-        if src.ratings is not None:
-            periods = periods.filter(satisfaction__in=src.ratings)
-        # The cohort's own bounds on Matter too: they let the planner walk the cohort index
-        # in received_on order instead of every earlier year's matters (5 s → 0.3 s, PG).
-        return (
-            Matter.objects.filter(
-                procedure=src.procedure,
-                received_on__gte=period.start,
-                received_on__lte=period.end,
-                pk__in=periods.values("matter_id"),
-            )
-            .select_related("org")
-            .order_by("received_on", "pk")
         )
+        if src.states is not None:
+            matters = matters.annotate(state_at=state_at).filter(state_at__in=src.states)
+        if src.ratings is not None:
+            matters = matters.annotate(rating_at=rating_at).filter(rating_at__in=src.ratings)
+        return matters.select_related("org").order_by("received_on", "pk")
     if isinstance(src, ActivityCount | ActivitySum):
         qs = Activity.objects.filter(
             kind=src.activity,

@@ -232,9 +232,9 @@ def test_activities_import_export_round_trip(district, tmp_path):
 def test_indicators_verify_and_rebuild(district, data):
     assert "核对通过" in run("indicators", "verify", "--org", "220302", "--year", "2024")
     assert "已重建" in run("indicators", "rebuild")
-    from fazhi.indicators.models import MatterPeriod
+    from fazhi.indicators.models import StateTally
 
-    MatterPeriod.objects.filter(matter=data["a"]).delete()
+    StateTally.objects.filter(org=data["a"].org).delete()
     with pytest.raises(CommandError, match="不一致"):
         run("indicators", "verify")
     with clock.frozen(TODAY):
