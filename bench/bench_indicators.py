@@ -5,11 +5,11 @@
 
 Generates 1,000,000 matters (with their steps) once, in the demo district's org tree: five
 cohorts 2020–2024 of business complaints, help requests, reconsideration applications and
-mailbox letters spread over every unit, plus 20,000 activities, then builds the rollup from the
-Step rows. Rows are written in bulk (as an import would); the rollup is built by
+mailbox letters spread over every unit, plus 20,000 activities, then builds the tally from the
+Step rows. Rows are written in bulk (as an import would); the tally is built by
 ``fazhi.indicators.rollup.rebuild`` and checked against the base tables by the engine's two
 paths giving the same values. Measures, best of N: ``compute_indicators`` for the district and
-2024 from the rollup and from the base tables (side by side), ``compute_scope`` (with the unit
+2024 from the tally and from the base tables (side by side), ``compute_scope`` (with the unit
 comparison), and the dashboard and a drill-down page through Django's test client.
 """
 
@@ -250,9 +250,7 @@ def generate() -> None:
     Activity.objects.bulk_create(acts, batch_size=5000)
     t = time.perf_counter()
     rows = rollup.rebuild()
-    print(
-        f"  rollup and tally: {rows:,} rollup rows in {time.perf_counter() - t:.0f} s", flush=True
-    )
+    print(f"  tally: {rows:,} rows in {time.perf_counter() - t:.0f} s", flush=True)
     analyze()
 
 
@@ -293,7 +291,7 @@ def main() -> None:
     from fazhi.core import demo
     from fazhi.core.models import OrgUnit
     from fazhi.indicators.engine import compute_indicators, compute_scope
-    from fazhi.indicators.models import MatterPeriod, StateTally
+    from fazhi.indicators.models import StateTally
     from fazhi.procedures.models import Matter, Step
 
     root = OrgUnit.objects.get(division_code="220302")
@@ -301,7 +299,7 @@ def main() -> None:
     counts = (
         Matter.objects.count(),
         Step.objects.count(),
-        MatterPeriod.objects.count(),
+        StateTally.objects.count(),
         Matter.objects.received_in(2024).count(),
     )
     # the department with the most 2024 matters: a scope that needs the unit filter
@@ -316,9 +314,8 @@ def main() -> None:
     tally_rows = StateTally.objects.filter(year=2024).count()
     for as_of in (None, dt.date(2024, 6, 15)):
         fast = compute_indicators(root, 2024, as_of)
-        periods = compute_indicators(root, 2024, as_of, source="periods")
         base = compute_indicators(root, 2024, as_of, source="base")
-        assert fast.values == periods.values == base.values, f"sources disagree ({as_of})"
+        assert fast.values == base.values, f"tally and base tables disagree ({as_of})"
     with CaptureQueriesContext(connection) as q:
         compute_indicators(root, 2024)
     n_queries = len(q.captured_queries)  # now: DEBUG's query log is a ring buffer
@@ -327,10 +324,6 @@ def main() -> None:
         (
             "compute_indicators, tally",
             *best_of(lambda: compute_indicators(root, 2024), args.repeat),
-        ),
-        (
-            "compute_indicators, rollup (MatterPeriod)",
-            *best_of(lambda: compute_indicators(root, 2024, source="periods"), args.repeat),
         ),
         (
             "compute_indicators, base tables",
@@ -345,10 +338,6 @@ def main() -> None:
         (
             "compute_indicators as of 2024-06-15 (days of June), tally",
             *best_of(lambda: compute_indicators(root, 2024, mid), args.repeat),
-        ),
-        (
-            "compute_indicators as of 2024-06-15, rollup (MatterPeriod)",
-            *best_of(lambda: compute_indicators(root, 2024, mid, source="periods"), args.repeat),
         ),
         (
             f"compute_scope of one department ({dept.name}), tally",
@@ -397,7 +386,7 @@ def main() -> None:
     print()
     print(
         f"database: {connection.vendor}; matters {counts[0]:,}; steps {counts[1]:,}; "
-        f"rollup rows {counts[2]:,}; 2024 cohort {counts[3]:,}; tally rows of 2024 "
+        f"tally rows {counts[2]:,}; 2024 cohort {counts[3]:,}; tally rows of 2024 "
         f"{tally_rows:,}; queries per compute: {n_queries}"
     )
     print(

@@ -6,10 +6,9 @@ the replayed matters the signal carries (no read-back of what was just written) 
 across the import's batches. ``rebuild`` recomputes the tally from the Matter and Step tables;
 ``tally_differences`` lists where it disagrees with them (``fazhi indicators verify``).
 
-The tally is derived the same way everywhere, by two pure functions: ``periods_of`` (a
-matter's steps → its periods: each step opens a period in its state that the next step
-closes) and ``tally_deltas`` (periods → signed counts). A change to a matter changes the tally
-by ``tally_deltas(after) − tally_deltas(before)``.
+The tally is derived the same way everywhere, by one pure function, ``matter_deltas`` (a
+matter's steps → its signed counts): a change to a matter changes the tally by
+``matter_deltas(after) − matter_deltas(before)``.
 """
 
 from __future__ import annotations
@@ -25,8 +24,6 @@ from fazhi.indicators.models import StateTally
 from fazhi.procedures.declarations import all_procedures
 from fazhi.procedures.models import Matter, Step
 
-# seq, procedure, org_id, received_on, on, until_on, state, satisfaction
-PeriodRow = tuple[int, str, int, dt.date, dt.date, dt.date | None, str, str]
 # grain, year, procedure, on, org_id, state, satisfaction
 TallyKey = tuple[str, int, str, dt.date, int, str, str]
 TALLY_FIELDS = ("grain", "year", "procedure", "on", "org_id", "state", "satisfaction")
@@ -54,53 +51,51 @@ def rating_fields() -> dict[tuple[str, str], str]:
     return result
 
 
-# --- the two pure derivations ---------------------------------------------------------------
+# --- the derivation ---------------------------------------------------------------------------
 
 
-def periods_of(
+def matter_deltas(
     procedure: str,
     org_id: int,
     received_on: dt.date,
-    steps: Iterable[StepFacts],
+    steps: Iterable[Sequence[Any]],
     ratings: Mapping[tuple[str, str], str],
-) -> list[PeriodRow]:
-    """A matter's periods from its steps ``(seq, action, on, state_after, data)`` in order.
+    sign: int = 1,
+    into: Deltas | None = None,
+) -> Deltas:
+    """What a matter with ``steps`` — each ``(seq, action, on, state_after, data, …)``, in
+    order — adds to the tally (``sign=-1``: what taking it away removes).
 
-    Each step opens a period that the next step closes; the latest rating is carried forward.
-    Every period carries ``org_id``: a matter counts for the unit handling it now.
-    """
-    out: list[PeriodRow] = []
-    satisfaction = ""
-    for seq, action, on, state_after, data in steps:
-        if out:
-            last = out[-1]
-            out[-1] = (*last[:5], on, *last[6:])
-        key = ratings.get((procedure, action))
-        if key and isinstance(data, dict) and data.get(key):
-            satisfaction = str(data[key])
-        out.append((seq, procedure, org_id, received_on, on, None, state_after, satisfaction))
-    return out
-
-
-def tally_deltas(periods: Iterable[PeriodRow], sign: int = 1, into: Deltas | None = None) -> Deltas:
-    """What ``periods`` add to the tally (``sign=-1``: what removing them takes away).
+    Each step opens a period in its state (one more on its date) and closes the previous
+    period (one fewer in the previous state on the same date); the latest rating is carried
+    forward; the first step counts the matter as received. Everything is counted for
+    ``org_id``: a matter counts for the unit handling it now.
 
     A ``defaultdict(int)``, not a Counter: a new key costs a C call instead of Counter's Python
-    ``__missing__`` (the import adds about fifteen keys a matter).
+    ``__missing__`` (an import adds about fifteen keys a matter).
     """
     out: Deltas = defaultdict(int) if into is None else into
-    for seq, procedure, org_id, received_on, on, until_on, state, satisfaction in periods:
-        year = received_on.year
-        out[(DAY, year, procedure, on, org_id, state, satisfaction)] += sign
-        out[(MONTH, year, procedure, on.replace(day=1), org_id, state, satisfaction)] += sign
-        if until_on is not None:
-            out[(DAY, year, procedure, until_on, org_id, state, satisfaction)] -= sign
-            month = until_on.replace(day=1)
-            out[(MONTH, year, procedure, month, org_id, state, satisfaction)] -= sign
-        if seq == 1:
+    year = received_on.year
+    satisfaction = ""
+    previous: tuple[str, str] | None = None
+    for step in steps:
+        action, on, state = step[1], step[2], step[3]
+        month = on.replace(day=1)
+        if previous is None:
             out[(RECEIVED_DAY, year, procedure, received_on, org_id, "", "")] += sign
-            month = received_on.replace(day=1)
-            out[(RECEIVED_MONTH, year, procedure, month, org_id, "", "")] += sign
+            month_received = received_on.replace(day=1)
+            out[(RECEIVED_MONTH, year, procedure, month_received, org_id, "", "")] += sign
+        else:
+            out[(DAY, year, procedure, on, org_id, *previous)] -= sign
+            out[(MONTH, year, procedure, month, org_id, *previous)] -= sign
+        key = ratings.get((procedure, action))
+        if key:
+            data = step[4]
+            if isinstance(data, dict) and data.get(key):
+                satisfaction = str(data[key])
+        out[(DAY, year, procedure, on, org_id, state, satisfaction)] += sign
+        out[(MONTH, year, procedure, month, org_id, state, satisfaction)] += sign
+        previous = (state, satisfaction)
     return out
 
 
@@ -155,17 +150,16 @@ def _steps_by_matter(matter_ids: Sequence[int]) -> dict[int, list[StepFacts]]:
 
 
 def on_step_recorded(sender: Any, matter: Matter, step: Step, **kwargs: Any) -> None:
-    """The tally loses the matter's periods before the step and gains those after it."""
+    """The tally loses what the matter added before the step and gains what it adds now."""
     ratings = rating_fields()
     steps = _steps_by_matter([matter.pk]).get(matter.pk, [])
+    deltas = matter_deltas(matter.procedure, matter.org_id, matter.received_on, steps, ratings)
     earlier = [s for s in steps if s[0] < step.seq]
-    deltas = tally_deltas(
-        periods_of(matter.procedure, matter.org_id, matter.received_on, steps, ratings)
-    )
     if earlier:
         before_org = step.org_id or matter.org_id  # the unit that handled it until this step
-        before = periods_of(matter.procedure, before_org, matter.received_on, earlier, ratings)
-        tally_deltas(before, -1, deltas)
+        matter_deltas(
+            matter.procedure, before_org, matter.received_on, earlier, ratings, -1, deltas
+        )
     apply_tally(deltas)
 
 
@@ -190,13 +184,11 @@ def on_matters_imported(
     )
     for m in matters:
         steps = m.steps
-        facts = [(s.seq, s.action, s.on, s.state_after, s.data) for s in steps]
-        tally_deltas(periods_of(m.procedure, m.org_id, m.received_on, facts, ratings), 1, deltas)
+        matter_deltas(m.procedure, m.org_id, m.received_on, steps, ratings, 1, deltas)
         if m.new_from:
-            stored = facts[: m.new_from]
+            stored = steps[: m.new_from]
             before_org = steps[m.new_from].org_id if m.new_from < len(steps) else m.org_id
-            before = periods_of(m.procedure, before_org, m.received_on, stored, ratings)
-            tally_deltas(before, -1, deltas)
+            matter_deltas(m.procedure, before_org, m.received_on, stored, ratings, -1, deltas)
     if context is None or len(deltas) >= TALLY_BUFFER_KEYS:
         apply_tally(deltas)
         deltas.clear()
@@ -212,10 +204,8 @@ def on_import_finished(sender: Any, context: dict[str, Any], **kwargs: Any) -> N
 def on_matter_deleted(sender: Any, instance: Matter, **kwargs: Any) -> None:
     """A matter deleted (no screen does; a data correction might): its counts leave the tally."""
     steps = _steps_by_matter([instance.pk]).get(instance.pk, [])
-    periods = periods_of(
-        instance.procedure, instance.org_id, instance.received_on, steps, rating_fields()
-    )
-    apply_tally(tally_deltas(periods, -1))
+    m = instance
+    apply_tally(matter_deltas(m.procedure, m.org_id, m.received_on, steps, rating_fields(), -1))
 
 
 # --- rebuilding from the base tables --------------------------------------------------------
@@ -253,8 +243,7 @@ def expected_tally(year: int) -> Deltas:
     for chunk in _cohort_heads(year):
         steps = _steps_by_matter([pk for pk, *_ in chunk])
         for pk, procedure, org_id, received_on in chunk:
-            periods = periods_of(procedure, org_id, received_on, steps.get(pk, []), ratings)
-            tally_deltas(periods, 1, out)
+            matter_deltas(procedure, org_id, received_on, steps.get(pk, []), ratings, 1, out)
     return out
 
 
