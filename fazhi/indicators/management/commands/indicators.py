@@ -1,4 +1,4 @@
-"""``fazhi indicators verify|rebuild|list``: the indicator rollup and the registry.
+"""``fazhi indicators verify|rebuild|list``: the indicator tally and the registry.
 
 - ``verify``: compare the tally (StateTally) key by key with the counts computed from Matter
   and Step, and (with --org/--year) the indicator values computed from the tally and from the
@@ -21,7 +21,7 @@ from fazhi.indicators.registry import all_indicators
 
 
 class Command(BaseCommand):
-    help = "指标：核对（verify）、重建（rebuild）统计时段表，列出（list）全部指标。"
+    help = "指标：核对（verify）、重建（rebuild）指标计数表，列出（list）全部指标。"
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="what", required=True, metavar="<verify|rebuild|list>")
