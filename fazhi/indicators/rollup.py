@@ -116,10 +116,11 @@ def _upsert_sql() -> str:
 
 
 def apply_tally(deltas: Mapping[TallyKey, int]) -> int:
-    """Add ``deltas`` to the tally (one upsert per non-zero key, in key order); returns keys.
+    """Add ``deltas`` to the tally (one upsert per non-zero key); returns the keys written.
 
-    Key order gives concurrent transactions the same lock order on PostgreSQL (no deadlock
-    between two imports or an import and ``act()`` touching the same rows). SQLite has one
+    On PostgreSQL in key order, so that concurrent transactions lock shared rows in the same
+    order (``act()`` against ``act()``, or against an import's flush: an import writes its
+    tally at the end, holding those row locks only from then to its commit). SQLite has one
     writer at a time and skips the sort (a quarter of an import's flush).
     """
     d = connection.ops.adapt_datefield_value
