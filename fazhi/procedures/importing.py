@@ -525,6 +525,21 @@ def _action_or_none(procedure: Procedure, name: str) -> Action | None:
 
 # --- writing in batches ---------------------------------------------------------------------
 
+# what a replay decides about a matter: written on insert, rewritten on an update
+_STATE_COLUMNS = (
+    "state",
+    "outcome",
+    "due_on",
+    "due_rule",
+    "due_basis",
+    "due_provisional",
+    "due_paused",
+    "closed_on",
+    "satisfaction",
+    "details",
+    "warned_on",
+    "overdue_on",
+)
 _MATTER_COLUMNS = (
     "procedure",
     "reference",
@@ -538,18 +553,7 @@ _MATTER_COLUMNS = (
     "party_id_number",
     "party_phone",
     "party_address",
-    "state",
-    "outcome",
-    "due_on",
-    "due_rule",
-    "due_basis",
-    "due_provisional",
-    "due_paused",
-    "closed_on",
-    "satisfaction",
-    "details",
-    "warned_on",
-    "overdue_on",
+    *_STATE_COLUMNS,
     "created_at",
     "updated_at",
 )
@@ -567,22 +571,7 @@ _STEP_COLUMNS = (
     "state_after",
     "data",
 )
-_UPDATE_COLUMNS = (
-    "org",
-    "state",
-    "outcome",
-    "due_on",
-    "due_rule",
-    "due_basis",
-    "due_provisional",
-    "due_paused",
-    "closed_on",
-    "satisfaction",
-    "details",
-    "warned_on",
-    "overdue_on",
-    "updated_at",
-)
+_UPDATE_COLUMNS = ("org", *_STATE_COLUMNS, "updated_at")
 
 
 def _insert_sql(model: type[Any], names: Sequence[str]) -> str:
