@@ -67,10 +67,11 @@ def main() -> None:
         help="replay in this process (no worker process), to compare",
     )
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--workers", type=int, help="worker processes (default: the import's)")
     parser.add_argument(
         "--no-receivers",
         action="store_true",
-        help="disconnect matters_imported receivers (measures the import's own path)",
+        help="no import observers (the indicators' tally): the import's own path",
     )
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
@@ -114,10 +115,9 @@ def main() -> None:
     from fazhi.procedures.models import Matter, Step
 
     if args.no_receivers:
-        from fazhi.procedures.signals import matters_imported
+        from fazhi.procedures.signals import import_observers
 
-        matters_imported.receivers.clear()
-        matters_imported.sender_receivers_cache.clear()
+        import_observers.clear()
     samples_file = db.with_suffix(".rss.txt")
     sampler = subprocess.Popen(  # noqa: S603 our own interpreter and script
         [sys.executable, "-c", SAMPLER, str(os.getpid()), str(samples_file)]
@@ -132,7 +132,9 @@ def main() -> None:
 
         prof = cProfile.Profile()
         prof.enable()
-    report = import_file(data, parallel=False if args.in_process else None)
+    report = import_file(
+        data, parallel=False if args.in_process else None, workers=args.workers
+    )
     elapsed = time.perf_counter() - start
     cpu = resource.getrusage(resource.RUSAGE_SELF)
     sampler.terminate()

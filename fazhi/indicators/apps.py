@@ -12,12 +12,11 @@ class IndicatorsConfig(AppConfig):
         from fazhi.indicators.builtin import register_builtin
         from fazhi.indicators.catalog import register_catalog
         from fazhi.procedures.models import Matter
-        from fazhi.procedures.signals import import_finished, matters_imported, step_recorded
+        from fazhi.procedures.signals import observe_imports, step_recorded
 
         register_catalog()
         register_builtin()
         step_recorded.connect(rollup.on_step_recorded, dispatch_uid="fazhi.indicators.step")
-        matters_imported.connect(rollup.on_matters_imported, dispatch_uid="fazhi.indicators.import")
-        import_finished.connect(rollup.on_import_finished, dispatch_uid="fazhi.indicators.done")
+        observe_imports(rollup.TallyImport)
         pre_delete.connect(rollup.on_matter_deleted, sender=Matter, dispatch_uid="fazhi.ind.del")
         post_migrate.connect(rollup.build_if_missing, sender=self)

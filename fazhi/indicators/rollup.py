@@ -1,9 +1,8 @@
 """Maintenance of the indicator tally (StateTally) from the engine's signals.
 
 ``on_step_recorded`` runs inside the transaction that wrote the step: the tally is never ahead
-of or behind a committed step. ``on_matters_imported`` derives a bulk import's changes from
-the replayed matters the signal carries (no read-back of what was just written) and sums them
-across the import's batches. ``rebuild`` recomputes the tally from the Matter and Step tables;
+of or behind a committed step. ``TallyImport`` derives a bulk import's changes from the
+replayed matters (no read-back of what was just written) and sums them across the import. ``rebuild`` recomputes the tally from the Matter and Step tables;
 ``tally_differences`` lists where it disagrees with them (``fazhi indicators verify``).
 
 The tally is derived the same way everywhere, by one pure function, ``matter_deltas`` (a
@@ -37,7 +36,6 @@ RECEIVED_DAY, RECEIVED_MONTH = (
     StateTally.Grain.RECEIVED_MONTH.value,
 )
 TALLY_BUFFER_KEYS = 500_000  # tally changes an import keeps before writing them (≈ 90 MB at most)
-_BUFFER = "fazhi.indicators.tally"
 _CHUNK = 900  # ids per IN (…): under SQLite's old limit of 999 parameters
 
 
@@ -168,42 +166,61 @@ def on_step_recorded(sender: Any, matter: Matter, step: Step, **kwargs: Any) -> 
     apply_tally(deltas)
 
 
-def on_matters_imported(
-    sender: Any,
-    matter_ids: Iterable[int],
-    matters: Sequence[Any],
-    context: dict[str, Any] | None = None,
-    **kwargs: Any,
-) -> None:
-    """A batch of imported matters, from the replayed matters the signal carries.
+class TallyImport:
+    """The tally's part in a bulk import (``fazhi.procedures.signals.ImportObserver``).
+
+    The changes are derived straight from the replayed matters (no read-back of what was just
+    written), where they are replayed: in the import's worker processes for a big file. Each
+    replaying process sums them in ``pending`` and sends the sum when it holds
+    ``TALLY_BUFFER_KEYS`` keys and at its end; the import's process sums what it receives
+    in ``buffer`` and writes it when that is full and at ``finish``: one upsert per key for
+    the whole import instead of one per key and batch (a day's key recurs in every batch).
 
     An update (steps appended to a stored matter) takes away the stored steps' periods, at the
-    unit that handled the matter before the import, and adds the whole history's. With the
-    import's ``context`` the changes are summed across batches and written when the buffer is
-    full and at ``import_finished``: one upsert per key for the whole import instead of one
-    per key and batch (a day's key recurs in every batch).
+    unit that handled the matter before the import, and adds the whole history's.
     """
-    ratings = rating_fields()
-    deltas: Deltas = (
-        defaultdict(int) if context is None else context.setdefault(_BUFFER, defaultdict(int))
-    )
-    for m in matters:
-        steps = m.steps
-        matter_deltas(m.procedure, m.org_id, m.received_on, steps, ratings, 1, deltas)
-        if m.new_from:
-            stored = steps[: m.new_from]
-            before_org = steps[m.new_from].org_id if m.new_from < len(steps) else m.org_id
-            matter_deltas(m.procedure, before_org, m.received_on, stored, ratings, -1, deltas)
-    if context is None or len(deltas) >= TALLY_BUFFER_KEYS:
-        apply_tally(deltas)
-        deltas.clear()
 
+    def __init__(self) -> None:
+        self.ratings = rating_fields()
+        self.pending: Deltas = defaultdict(int)
+        self.buffer: Deltas = defaultdict(int)
 
-def on_import_finished(sender: Any, context: dict[str, Any], **kwargs: Any) -> None:
-    """Write the tally changes an import's batches left in its context."""
-    deltas = context.pop(_BUFFER, None)
-    if deltas:
-        apply_tally(deltas)
+    def replayed(self, matters: Sequence[Any], sign: int) -> None:
+        ratings, pending = self.ratings, self.pending
+        for m in matters:
+            steps = m.steps
+            matter_deltas(m.procedure, m.org_id, m.received_on, steps, ratings, sign, pending)
+            if m.new_from:
+                stored = steps[: m.new_from]
+                before_org = steps[m.new_from].org_id if m.new_from < len(steps) else m.org_id
+                matter_deltas(
+                    m.procedure, before_org, m.received_on, stored, ratings, -sign, pending
+                )
+
+    def partial(self, final: bool) -> Deltas | None:
+        if not self.pending or (not final and len(self.pending) < TALLY_BUFFER_KEYS):
+            return None
+        sent, self.pending = self.pending, defaultdict(int)
+        return sent
+
+    def merge(self, partial: Deltas) -> None:
+        if not self.buffer:
+            self.buffer = partial
+        else:
+            buffer = self.buffer
+            for key, n in partial.items():
+                buffer[key] += n
+        if len(self.buffer) >= TALLY_BUFFER_KEYS:
+            apply_tally(self.buffer)
+            self.buffer = defaultdict(int)
+
+    def finish(self) -> None:
+        mine = self.partial(final=True)  # what the import's process replayed itself
+        if mine is not None:
+            self.merge(mine)
+        if self.buffer:
+            apply_tally(self.buffer)
+            self.buffer = defaultdict(int)
 
 
 def on_matter_deleted(sender: Any, instance: Matter, **kwargs: Any) -> None:

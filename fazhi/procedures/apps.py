@@ -9,7 +9,12 @@ class ProceduresConfig(AppConfig):
     verbose_name = "程序引擎"
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from fazhi.procedures.staging import attach
         from fazhi.workdays.signals import calendar_changed
+
+        connection_created.connect(attach, dispatch_uid="fazhi.procedures.stage")
 
         calendar_changed.connect(_recompute, dispatch_uid="fazhi.procedures.recompute")
 

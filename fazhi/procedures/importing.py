@@ -39,6 +39,7 @@ from typing import Any, NamedTuple
 
 import orjson
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from fazhi.core import audit, clock
 from fazhi.core.dbstats import refresh_statistics
@@ -62,7 +63,14 @@ from fazhi.procedures.models import (
     Step,
 )
 from fazhi.procedures.services import CODE_ALPHABET, clean_party, reference_prefix
-from fazhi.procedures.signals import import_finished, matters_imported
+from fazhi.procedures.signals import ImportObserver, import_observers
+from fazhi.procedures.staging import (
+    STATE_COLUMNS,
+    STEP_COLUMNS,
+    STEP_CONSTANTS,
+    Stage,
+    StageBuilder,
+)
 from fazhi.workdays import Calendar, Due
 
 LINE_KEYS = (
@@ -208,17 +216,21 @@ class OrgIndex:
 # --- what a replay produces ------------------------------------------------------------------
 
 
-@dataclass
-class StepRow:
+class StepRow(NamedTuple):
+    """A replayed step; its first six fields are what observers see (``ImportedStep``)."""
+
     seq: int
     action: str
     on: dt.date
-    mailed_on: dt.date | None
-    actor_label: str
-    org_id: int
-    state_before: str
     state_after: str
     data: dict[str, Any]
+    org_id: int  # the unit that handled the matter until this step
+    mailed_on: dt.date | None
+    actor_label: str
+    state_before: str
+
+
+ImportedStep = StepRow  # observers read seq, action, on, state_after, data and org_id
 
 
 @dataclass
@@ -240,23 +252,12 @@ class Replayed:
     new_from: int = 0  # index in ``steps`` of the first step to write
 
 
-class ImportedStep(NamedTuple):
-    seq: int
-    action: str
-    on: dt.date
-    state_after: str
-    data: dict[str, Any]
-    org_id: int  # the unit that handled the matter until this step
-
-
 class ImportedMatter(NamedTuple):
-    """What ``matters_imported`` tells its receivers about one written matter (signals.py).
+    """What an import's observers learn of one matter it writes (signals.py).
 
-    Tuples, not the replayed objects: the worker process sends them with every batch, and a
-    tuple pickles in a tenth of the time.
+    Tuples, not the replayed objects: observers keep no reference to the replay's objects.
     """
 
-    matter_id: int
     procedure: str
     reference: str
     org_id: int
@@ -265,16 +266,13 @@ class ImportedMatter(NamedTuple):
     new_from: int  # index in ``steps`` of the first step this import wrote
 
 
-def _imported(r: Replayed, matter_id: int = 0) -> ImportedMatter:
+def _imported(r: Replayed) -> ImportedMatter:
     return ImportedMatter(
-        matter_id,
         r.procedure,
         r.reference,
         r.org_id,
         r.received_on,
-        tuple(
-            ImportedStep(s.seq, s.action, s.on, s.state_after, s.data, s.org_id) for s in r.steps
-        ),
+        tuple(r.steps),
         r.new_from,
     )
 
@@ -411,7 +409,15 @@ class Replayer:
         snap = rules.new_snapshot(procedure, received_on, details)
         due = None if steps_in else rules.compute_due(snap, self.cal)
         register = StepRow(
-            1, "register", received_on, mailed_on, IMPORT_LABEL, org_id, "", snap.state, {}
+            seq=1,
+            action="register",
+            on=received_on,
+            state_after=snap.state,
+            data={},
+            org_id=org_id,
+            mailed_on=mailed_on,
+            actor_label=IMPORT_LABEL,
+            state_before="",
         )
         result = Replayed(
             line=line,
@@ -492,15 +498,15 @@ class Replayer:
                 new = replace(new, details=rules.with_assistant(new.details, int(step_data["org"])))
             target.steps.append(
                 StepRow(
-                    len(target.steps) + 1,
-                    name,
-                    transition.step.on,
-                    mailed_on,
-                    PUBLIC_LABEL if by == PUBLIC else IMPORT_LABEL,
-                    target.org_id,
-                    transition.state_before,
-                    new.state,
-                    step_data,
+                    seq=len(target.steps) + 1,
+                    action=name,
+                    on=transition.step.on,
+                    state_after=new.state,
+                    data=step_data,
+                    org_id=target.org_id,
+                    mailed_on=mailed_on,
+                    actor_label=PUBLIC_LABEL if by == PUBLIC else IMPORT_LABEL,
+                    state_before=transition.state_before,
                 )
             )
             earlier.append((name, step_data))
@@ -523,55 +529,10 @@ def _action_or_none(procedure: Procedure, name: str) -> Action | None:
         return None
 
 
-# --- writing in batches ---------------------------------------------------------------------
+# --- writing ------------------------------------------------------------------------------
 
-# what a replay decides about a matter: written on insert, rewritten on an update
-_STATE_COLUMNS = (
-    "state",
-    "outcome",
-    "due_on",
-    "due_rule",
-    "due_basis",
-    "due_provisional",
-    "due_paused",
-    "closed_on",
-    "satisfaction",
-    "details",
-    "warned_on",
-    "overdue_on",
-)
-_MATTER_COLUMNS = (
-    "procedure",
-    "reference",
-    "verification_code",
-    "org",
-    "received_on",
-    "subject",
-    "channel",
-    "party_name",
-    "party_kind",
-    "party_id_number",
-    "party_phone",
-    "party_address",
-    *_STATE_COLUMNS,
-    "created_at",
-    "updated_at",
-)
-_STEP_COLUMNS = (
-    "matter",
-    "seq",
-    "action",
-    "on",
-    "mailed_on",
-    "at",
-    "actor",
-    "actor_label",
-    "org",
-    "state_before",
-    "state_after",
-    "data",
-)
-_UPDATE_COLUMNS = ("org", *_STATE_COLUMNS, "updated_at")
+_STEP_INSERT = ("matter", *STEP_COLUMNS, *STEP_CONSTANTS)
+_UPDATE_COLUMNS = ("org", *STATE_COLUMNS, "warned_on", "overdue_on", "updated_at")
 
 
 def _insert_sql(model: type[Any], names: Sequence[str]) -> str:
@@ -615,12 +576,18 @@ def _loads(raw: bytes, text: str) -> Any:
         return json.loads(text)
 
 
-class Writer:
-    """Writes replayed matters and steps with prepared statements, inside the caller's atomic.
+def _staged_date(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
 
-    ``matter_row`` and ``step_rows`` turn a replayed matter into the statements' parameters
-    (no database access, so the import's worker process can call them); ``insert`` runs the
-    statements.
+
+class Writer:
+    """Turns replayed matters into rows, and writes updates of stored matters.
+
+    ``matter_row`` and ``step_rows`` give a new matter's rows in the staged form (staging.py:
+    dates and times as SQLite stores them), without database access, so that the import's
+    worker processes can call them; ``update`` writes what an import appends to stored
+    matters, inside the caller's transaction. ``note_reference`` and ``advance_counters`` keep
+    the sequential reference counters past every imported reference.
     """
 
     def __init__(self) -> None:
@@ -629,18 +596,15 @@ class Writer:
         self._dates: dict[dt.date, Any] = {}
         self.now = clock.now()
         self._now = ops.adapt_datetimefield_value(self.now)
-        self._matter_sql = _insert_sql(Matter, _MATTER_COLUMNS)
-        self._step_sql = _insert_sql(Step, _STEP_COLUMNS)
+        self.staged_now = str(timezone.make_naive(self.now, dt.UTC))
+        self._staged_dates: dict[dt.date, str] = {}
+        self._step_sql = _insert_sql(Step, _STEP_INSERT)
         qn = ops.quote_name
         columns = {f.name: f.column for f in Matter._meta.concrete_fields}
         sets = ", ".join(f"{qn(columns[n])} = %s" for n in _UPDATE_COLUMNS)
         self._update_sql = f"UPDATE {qn(Matter._meta.db_table)} SET {sets} WHERE {qn('id')} = %s"  # noqa: S608 model columns
         self.numbers: dict[tuple[str, int], int] = {}  # highest imported number per prefix, year
         self._prefixes: dict[str, re.Pattern[str]] = {}
-        self._ids_sql = (
-            f"SELECT {qn('reference')}, {qn('id')} FROM {qn(Matter._meta.db_table)} "  # noqa: S608 model columns
-            f"WHERE {qn('procedure')} = %s AND {qn('reference')} IN "
-        )
 
     def _date(self, value: dt.date | None) -> Any:
         """The date as the database driver takes it (memoised: a file has few distinct dates)."""
@@ -651,37 +615,45 @@ class Writer:
             hit = self._dates[value] = self._adapt_date(value)
         return hit
 
-    def _due_columns(self, due: Due | None) -> tuple[Any, ...]:
-        if due is None:
-            return (None, "", "", False, False)
-        return (
-            self._date(due.on),
-            due.code or "",
-            due.description[:300],
-            due.provisional,
-            due.paused,
-        )
+    def _staged(self, value: dt.date | None) -> str | None:
+        """The date as staged (memoised)."""
+        if value is None:
+            return None
+        hit = self._staged_dates.get(value)
+        if hit is None:
+            hit = self._staged_dates[value] = value.isoformat()
+        return hit
 
-    def _state_columns(self, r: Replayed) -> tuple[Any, ...]:
-        snap = r.snap
+    def _state_columns(self, r: Replayed, date: Callable[[dt.date | None], Any]) -> tuple[Any, ...]:
+        snap, due = r.snap, r.due
         return (
             snap.state,
             snap.outcome,
-            *self._due_columns(r.due),
-            self._date(snap.closed_on),
+            *(
+                (None, "", "", False, False)
+                if due is None
+                else (
+                    date(due.on),
+                    due.code or "",
+                    due.description[:300],
+                    due.provisional,
+                    due.paused,
+                )
+            ),
+            date(snap.closed_on),
             snap.satisfaction,
             _dumps(dict(snap.details)),
         )
 
     def matter_row(self, r: Replayed) -> tuple[Any, ...]:
-        """The INSERT parameters of a new matter (with a new verification code)."""
+        """A new matter's row (``staging.MATTER_COLUMNS``, with a new verification code)."""
         party = r.party
         return (
             r.procedure,
             r.reference,
             _verification_code(),
             r.org_id,
-            self._date(r.received_on),
+            self._staged(r.received_on),
             r.subject,
             r.channel,
             party["name"],
@@ -689,24 +661,18 @@ class Writer:
             party["id_number"],
             party["phone"],
             party["address"],
-            *self._state_columns(r),
-            None,
-            None,
-            self._now,
-            self._now,
+            *self._state_columns(r, self._staged),
         )
 
     def step_rows(self, r: Replayed) -> list[tuple[Any, ...]]:
-        """The INSERT parameters of the matter's steps to write, less the leading matter id."""
-        d, now = self._date, self._now
+        """The rows (``staging.STEP_COLUMNS``) of the matter's steps to write."""
+        d = self._staged
         return [
             (
                 s.seq,
                 s.action,
                 d(s.on),
                 d(s.mailed_on),
-                now,
-                None,
                 s.actor_label,
                 s.org_id,
                 s.state_before,
@@ -716,66 +682,59 @@ class Writer:
             for s in r.steps[r.new_from :]
         ]
 
-    def insert(self, new: list[_NewRow], updates: list[Replayed]) -> dict[str, list[int]]:
-        """Insert prepared new matters and their steps, and the new steps of ``updates``.
-
-        Sets each new row's ``matter_id``; returns the written matters' ids per procedure.
-        """
-        ids: dict[str, list[int]] = {}
-        self._note_numbers((row.procedure, row.reference) for row in new)
+    def update(self, updates: list[Replayed]) -> int:
+        """Rewrite the stored matters ``updates`` extend and insert their new steps."""
+        if not updates:
+            return 0
+        d, now = self._date, self._now
+        steps = [
+            (
+                r.matter_id,
+                s.seq,
+                s.action,
+                d(s.on),
+                d(s.mailed_on),
+                s.actor_label,
+                s.org_id,
+                s.state_before,
+                s.state_after,
+                _dumps(s.data),
+                now,
+                None,
+            )
+            for r in updates
+            for s in r.steps[r.new_from :]
+        ]
         with connection.cursor() as cursor:
-            if new:
-                cursor.executemany(self._matter_sql, [row.matter for row in new])
-                by_proc: dict[str, list[_NewRow]] = {}
-                for row in new:
-                    by_proc.setdefault(row.procedure, []).append(row)
-                for code, items in by_proc.items():
-                    found: dict[str, int] = {}
-                    for start in range(0, len(items), 900):
-                        chunk = items[start : start + 900]
-                        sql = self._ids_sql + "(" + ", ".join(["%s"] * len(chunk)) + ")"
-                        cursor.execute(sql, [code, *(row.reference for row in chunk)])
-                        found.update(cursor.fetchall())
-                    for row in items:
-                        row.matter_id = found[row.reference]
-                    ids[code] = [row.matter_id for row in items]
-            if updates:
-                cursor.executemany(
-                    self._update_sql,
-                    [
-                        (
-                            r.org_id,
-                            *self._state_columns(r),
-                            None,
-                            None,
-                            self._now,
-                            r.matter_id,
-                        )
-                        for r in updates
-                    ],
-                )
-                for r in updates:
-                    ids.setdefault(r.procedure, []).append(r.matter_id)  # type: ignore[arg-type]
-            steps = [(row.matter_id, *step) for row in new for step in row.steps]
-            for r in updates:
-                steps.extend((r.matter_id, *step) for step in self.step_rows(r))
+            cursor.executemany(
+                self._update_sql,
+                [
+                    (r.org_id, *self._state_columns(r, d), None, None, now, r.matter_id)
+                    for r in updates
+                ],
+            )
             if steps:
                 cursor.executemany(self._step_sql, steps)
-        return ids
+        return len(steps)
 
-    def _note_numbers(self, keys: Iterable[tuple[str, str]]) -> None:
-        for code, reference in keys:
-            pattern = self._prefixes.get(code)
-            if pattern is None:
-                prefix = reference_prefix(get_procedure(code))
-                pattern = re.compile(rf"^({re.escape(prefix)})-(\d{{4}})-(\d{{1,9}})$")
-                self._prefixes[code] = pattern
-            m = pattern.match(reference)
-            if m is not None:
-                key = (m.group(1), int(m.group(2)))
-                number = int(m.group(3))
-                if number > self.numbers.get(key, 0):
-                    self.numbers[key] = number
+    def note_reference(self, code: str, reference: str) -> None:
+        pattern = self._prefixes.get(code)
+        if pattern is None:
+            prefix = reference_prefix(get_procedure(code))
+            pattern = re.compile(rf"^({re.escape(prefix)})-(\d{{4}})-(\d{{1,9}})$")
+            self._prefixes[code] = pattern
+        m = pattern.match(reference)
+        if m is not None:
+            key = (m.group(1), int(m.group(2)))
+            number = int(m.group(3))
+            if number > self.numbers.get(key, 0):
+                self.numbers[key] = number
+
+    def merge_numbers(self, numbers: Mapping[tuple[str, int], int]) -> None:
+        """Numbers noted by another process's copy of this writer."""
+        for key, number in numbers.items():
+            if number > self.numbers.get(key, 0):
+                self.numbers[key] = number
 
     def advance_counters(self) -> None:
         """Sequential references issued later must not repeat an imported one."""
@@ -786,29 +745,14 @@ class Writer:
             )
 
 
-@dataclass
-class _NewRow:
-    """A new matter's INSERT parameters and its steps' (``Writer.matter_row``/``step_rows``)."""
-
-    procedure: str
-    reference: str
-    matter: tuple[Any, ...]
-    steps: list[tuple[Any, ...]]
-    matter_id: int = 0
-
-
 # --- reading files --------------------------------------------------------------------------
 
 Record = tuple[int, Any, dict[int, str] | None]  # line, parsed record or LineError, step columns
 
 
-def read_jsonl(
-    stream: io.BufferedIOBase | Any, offsets: dict[int, int] | None = None
-) -> Iterator[Record]:
-    """(line number, record or LineError, None) for each non-blank line of a JSONL byte stream.
-
-    ``offsets``, when given, receives each yielded line's byte offset (to read it again).
-    """
+def _raw_lines(stream: io.BufferedIOBase | Any) -> Iterator[tuple[int, int, bytes | None]]:
+    """(line number, byte offset, bytes) for every line of a byte stream; bytes None for a line
+    over ``MAX_LINE_BYTES``, which is skipped without ever being held whole."""
     number = 0
     position = 0
     while True:
@@ -818,15 +762,28 @@ def read_jsonl(
         number += 1
         start, position = position, position + len(raw)
         if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
-            # skip the rest of the oversize line without holding it
             while raw and not raw.endswith(b"\n"):
                 raw = stream.readline(MAX_LINE_BYTES + 1)
                 position += len(raw)
-            yield (
-                number,
-                LineError(number, "", f"该行超过 {MAX_LINE_BYTES // 1000} KB，无法导入。"),
-                None,
-            )
+            yield number, start, None
+        else:
+            yield number, start, raw
+
+
+def _oversize(number: int) -> LineError:
+    return LineError(number, "", f"该行超过 {MAX_LINE_BYTES // 1000} KB，无法导入。")
+
+
+def read_jsonl(
+    stream: io.BufferedIOBase | Any, offsets: dict[int, int] | None = None
+) -> Iterator[Record]:
+    """(line number, record or LineError, None) for each non-blank line of a JSONL byte stream.
+
+    ``offsets``, when given, receives each yielded line's byte offset (to read it again).
+    """
+    for number, start, raw in _raw_lines(stream):
+        if raw is None:
+            yield number, _oversize(number), None
             continue
         parsed = _parse_line(raw, number)
         if parsed is None:
@@ -1162,11 +1119,12 @@ def import_file(
     batch_size: int = BATCH_SIZE,
     today: dt.date | None = None,
     parallel: bool | None = None,
+    workers: int | None = None,
 ) -> ImportReport:
     """Import a .jsonl, .xlsx or .csv file. All-or-nothing unless ``skip_invalid``.
 
-    ``parallel``: parse and replay a .jsonl file in a worker process while this one writes
-    (``_replay_in_worker``). By default only for files of at least ``PARALLEL_MIN_BYTES``, where
+    ``parallel``: parse and replay a .jsonl file in ``workers`` worker processes (by default
+    ``default_workers()``) while this one writes (``_replay_in_workers``). By default only for files of at least ``PARALLEL_MIN_BYTES``, where
     ``fork`` exists, and when called from the main thread of a process whose other threads (if
     any) are daemons, such as the progress bar's monitor: never from a threaded web server's
     request thread. Same results either way.
@@ -1192,7 +1150,7 @@ def import_file(
                 progress=progress,
                 batch_size=batch_size,
                 today=today,
-                _jsonl=(path, stream) if parallel else None,
+                _jsonl=(path, stream, workers or default_workers()) if parallel else None,
             )
     reader = read_xlsx(path, proc) if fmt == "xlsx" else read_csv(path, proc)
     return import_records(
@@ -1212,48 +1170,77 @@ class _Rollback(Exception):  # noqa: N818 control flow, not an error
     pass
 
 
-# --- replaying in a worker process ----------------------------------------------------------
+# --- replaying in worker processes ---------------------------------------------------------
 #
-# Parsing and replaying a line costs about as much CPU as writing it, so a big JSONL file is
-# replayed by a forked worker process while this process writes: the worker reads the file,
-# cuts the same batches, replays them through the same ``Replayer`` (same today, calendar and
-# org units: it is a fork) and sends each batch's rejected lines and INSERT rows back, in
-# order. Everything else stays here: the transaction, the idempotency check against stored
-# matters (a line that matches one is read again and replayed here), the writes, the report,
-# the progress callback and the ``matters_imported`` signal. The worker never touches the
-# database connection it inherits.
+# Parsing and replaying a line costs more CPU than writing it, so a big JSONL file is replayed
+# by forked worker processes while this process writes. The file is cut into chunks of
+# ``batch_size`` lines (by line number, blank lines included); worker i of n replays chunks
+# i, i + n, i + 2n… (it reads every line but parses only its own) through the same
+# ``Replayer`` (same today, calendar and org units: it is a fork) and sends each chunk's
+# ``_Batch`` — rejected lines, new rows staged (staging.py), the observers' partial sums — in
+# order, an empty one for a chunk without lines, and a last one with its final sums. This
+# process takes the chunks in file order and keeps everything else: the transaction, the check
+# against stored matters (a line whose matter is stored is read again by its offset and
+# replayed here), the writes, the report, the progress callback and the observers' merge. The
+# workers never touch the database connection they inherit.
 
 PARALLEL_MIN_BYTES = 2_000_000  # smaller files are replayed in-process (a fork costs ~10 ms)
-_QUEUE_BATCHES = 3  # batches the worker may be ahead: bounds the memory both processes hold
+IMPORT_WORKERS = 2  # worker processes for a big file (at most one per CPU)
+_QUEUE_BATCHES = 3  # batches a worker may be ahead: bounds the memory the processes hold
 _CAN_FORK = "fork" in multiprocessing.get_all_start_methods()
 
 
 def _may_fork() -> bool:
-    """Whether forking the worker from here is safe enough (see ``import_file``)."""
+    """Whether forking the workers from here is safe enough (see ``import_file``)."""
     if not _CAN_FORK or threading.current_thread() is not threading.main_thread():
         return False
     return all(t.daemon for t in threading.enumerate() if t is not threading.main_thread())
 
 
-class _Pickler(pickle.Pickler):
-    """Pickles replayed matters with their procedure by code (the registry has it)."""
-
-    def reducer_override(self, obj: Any) -> Any:
-        if type(obj) is Procedure:
-            return get_procedure, (obj.code,)
-        return NotImplemented
+def default_workers() -> int:
+    return max(1, min(IMPORT_WORKERS, os.cpu_count() or 1))
 
 
-def _pickle(value: Any) -> bytes:
-    buffer = io.BytesIO()
-    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
-    return buffer.getvalue()
+def _own_chunks(
+    stream: Any, size: int, index: int, count: int, offsets: dict[int, int]
+) -> Iterator[list[Record]]:
+    """Worker ``index`` of ``count``: its chunks of the file's lines, in order, empty or not,
+    up to the file's last chunk (the import's process takes chunk k from worker k % count)."""
+    current = index  # the chunk being collected
+    records: list[Record] = []
+    last = 0
+    for number, start, raw in _raw_lines(stream):
+        last = number
+        chunk = (number - 1) // size
+        if chunk % count != index:
+            continue
+        while chunk > current:
+            yield records
+            records, current = [], current + count
+        if raw is None:
+            records.append((number, _oversize(number), None))
+            continue
+        parsed = _parse_line(raw, number)
+        if parsed is not None:
+            offsets[number] = start
+            records.append((number, parsed, None))
+    total = (last + size - 1) // size
+    while current < total:
+        yield records
+        records, current = [], current + count
 
 
 def _worker(
-    path: Path, replayer: Replayer, writer: Writer, batch_size: int, keep: bool, out: Any
+    path: Path,
+    replayer: Replayer,
+    writer: Writer,
+    observers: list[ImportObserver],
+    size: int,
+    index: int,
+    count: int,
+    out: Any,
 ) -> None:
-    """The worker process: replay ``path`` batch by batch into ``out``, then say how it ended."""
+    """A worker process: replay its chunks of ``path`` into ``out``, then say how it ended."""
     gc.freeze()  # what the fork inherited: never walked by the collector (nor copied for it)
     # The standard streams' locks may have been held by another thread at the fork (a
     # progress bar's monitor): the worker writes nothing, and never touches those objects.
@@ -1261,10 +1248,10 @@ def _worker(
     try:
         offsets: dict[int, int] = {}
         with path.open("rb") as stream:
-            for batch in _batches(read_jsonl(stream, offsets), batch_size):
-                prepared = _prepare(batch, replayer, writer, keep=keep, offsets=offsets)
-                out.put(("batch", _pickle(prepared)))
-        out.put(("done", None))
+            for chunk in _own_chunks(stream, size, index, count, offsets):
+                batch = _replay_chunk(chunk, replayer, writer, observers, offsets)
+                out.put(("batch", pickle.dumps(batch, pickle.HIGHEST_PROTOCOL)))
+        out.put(("final", pickle.dumps(_final(writer, observers), pickle.HIGHEST_PROTOCOL)))
     except ImportFileError as exc:
         out.put(("file_error", str(exc)))
     except BaseException:  # report anything else to the parent, which fails the import
@@ -1274,49 +1261,80 @@ def _worker(
         out.join_thread()
 
 
-def _replay_in_worker(
-    path: Path, replayer: Replayer, writer: Writer, batch_size: int, *, keep: bool
-) -> Iterator[_Prepared]:
-    """The replayed batches of ``path``, from a forked worker process, in file order."""
-    context = multiprocessing.get_context("fork")
-    out = context.Queue(maxsize=_QUEUE_BATCHES)
-    worker = context.Process(
-        target=_worker,
-        args=(path, replayer, writer, batch_size, keep, out),
-        name="fazhi-import-replay",
-        daemon=True,
-    )
-    worker.start()
-    finished = False
-    try:
-        while True:
-            try:
+def _receive(worker: Any, out: Any) -> tuple[str, Any]:
+    """The worker's next message; its errors raised here."""
+    while True:
+        try:
+            kind, payload = out.get(timeout=1.0)
+        except queue.Empty:
+            if worker.is_alive():
+                continue
+            try:  # what it sent just before it exited is still in the pipe
                 kind, payload = out.get(timeout=1.0)
             except queue.Empty:
-                if worker.is_alive():
-                    continue
-                try:  # what it sent just before it exited is still in the pipe
-                    kind, payload = out.get(timeout=1.0)
-                except queue.Empty:
-                    raise RuntimeError(
-                        f"导入的工作进程意外退出（退出码 {worker.exitcode}）。"
-                    ) from None
+                raise RuntimeError(
+                    f"导入的工作进程意外退出（退出码 {worker.exitcode}）。"
+                ) from None
+        if kind == "file_error":
+            raise ImportFileError(payload)
+        if kind == "crash":
+            raise RuntimeError(f"导入的工作进程出错：\n{payload}")
+        return kind, payload
+
+
+def _replay_in_workers(
+    path: Path,
+    replayer: Replayer,
+    writer: Writer,
+    observers: list[ImportObserver],
+    size: int,
+    count: int,
+) -> Iterator[_Batch]:
+    """The replayed chunks of ``path`` from ``count`` forked workers, in file order, then each
+    worker's final batch."""
+    context = multiprocessing.get_context("fork")
+    queues = [context.Queue(maxsize=_QUEUE_BATCHES) for _ in range(count)]
+    workers = [
+        context.Process(
+            target=_worker,
+            args=(path, replayer, writer, observers, size, i, count, queues[i]),
+            name=f"fazhi-import-replay-{i}",
+            daemon=True,
+        )
+        for i in range(count)
+    ]
+    for w in workers:
+        w.start()
+    finished = False
+    try:
+        k = 0
+        while True:
+            kind, payload = _receive(workers[k % count], queues[k % count])
             if kind == "batch":
                 yield pickle.loads(payload)  # noqa: S301 our own worker's bytes
-            elif kind == "done":
-                finished = True
-                return
-            elif kind == "file_error":
-                raise ImportFileError(payload)
-            else:
-                raise RuntimeError(f"导入的工作进程出错：\n{payload}")
+                k += 1
+                continue
+            # the file ended before chunk k: every other worker's next message is its last
+            finals = [payload]
+            for j in range(1, count):
+                i = (k + j) % count
+                kind, payload = _receive(workers[i], queues[i])
+                if kind != "final":
+                    raise RuntimeError(f"导入的工作进程 {i} 发来意外的消息 {kind}。")
+                finals.append(payload)
+            finished = True
+            for payload in finals:
+                yield pickle.loads(payload)  # noqa: S301 our own worker's bytes
+            return
     finally:
-        if finished:
-            worker.join(timeout=10)  # it has sent everything and is exiting
-        if worker.is_alive():
-            worker.kill()
-        worker.join()
-        out.close()
+        for w in workers:
+            if finished:
+                w.join(timeout=10)  # it has sent everything and is exiting
+            if w.is_alive():
+                w.kill()
+            w.join()
+        for q in queues:
+            q.close()
 
 
 @contextlib.contextmanager
@@ -1363,24 +1381,19 @@ def _bulk_write_settings() -> Iterator[None]:
 SQLITE_IMPORT_CACHE_KIB = 128 * 1024  # 128 MiB of SQLite page cache while importing
 
 
-def _batches(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
-    """Groups of records; a group is cut early so that no (procedure, reference) repeats in it."""
-    batch: list[Record] = []
-    keys: set[tuple[Any, Any]] = set()
+def _chunks(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
+    """The records by chunk of ``size`` line numbers (as the workers cut them)."""
+    chunk: list[Record] = []
+    current = -1
     for item in records:
-        rec = item[1]
-        key = (rec.get("procedure"), rec.get("reference")) if isinstance(rec, dict) else None
-        if key is not None and key in keys:
-            yield batch
-            batch, keys = [], set()
-        batch.append(item)
-        if key is not None:
-            keys.add(key)
-        if len(batch) >= size:
-            yield batch
-            batch, keys = [], set()
-    if batch:
-        yield batch
+        index = (item[0] - 1) // size
+        if index != current and chunk:
+            yield chunk
+            chunk = []
+        current = index
+        chunk.append(item)
+    if chunk:
+        yield chunk
 
 
 def _existing(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Matter]:
@@ -1419,13 +1432,14 @@ def import_records(
     progress: Callable[[int], None] | None = None,
     batch_size: int = BATCH_SIZE,
     today: dt.date | None = None,
-    _jsonl: tuple[Path, Any] | None = None,
+    _jsonl: tuple[Path, Any, int] | None = None,
 ) -> ImportReport:
     """Replay ``records`` and write them in batches, in one transaction.
 
     Without ``skip_invalid`` the whole import is rolled back when any line is rejected (every
     line is still checked, so the report names them all). ``_jsonl`` (``import_file``): the
-    JSONL file and an open binary stream of it, to replay in a worker process instead.
+    JSONL file, an open binary stream of it and a number of workers, to replay it in worker
+    processes instead.
     """
     report = ImportReport()
     user = by if by is not None and getattr(by, "is_authenticated", False) else None
@@ -1434,32 +1448,30 @@ def import_records(
     )
     report.run_id = run.pk
     replayer = Replayer(today=today)
+    observers = [factory() for factory in import_observers]
+    stage: Stage | None = None
     try:
         with _fewer_collections(), transaction.atomic(), _bulk_write_settings():
             writer = Writer()
+            stage = Stage.for_connection(writer.staged_now)
+            reread: Callable[[int, int], Any] | None = None
             if _jsonl is None:
-                prepared: Iterator[_Prepared] = (
-                    _prepare(batch, replayer, writer, keep=True)
-                    for batch in _batches(records, batch_size)
-                )
-                reread = None
+                batches = _replay_here(records, replayer, writer, observers, batch_size)
             else:
-                path, stream = _jsonl
-                prepared = _replay_in_worker(
-                    path, replayer, writer, batch_size, keep=bool(matters_imported.receivers)
-                )
+                path, stream, workers = _jsonl
+                batches = _replay_in_workers(path, replayer, writer, observers, batch_size, workers)
 
                 def reread(offset: int, line: int) -> Any:
                     return _read_line_at(stream, offset, line)
 
-            shared: dict[str, Any] = {}  # the receivers' work across batches (signals.py)
-            for batch in prepared:
-                _store_batch(batch, replayer, writer, report, reread, shared)
-                if progress is not None:
+            for batch in batches:
+                _store_batch(batch, stage, replayer, writer, observers, report, reread)
+                if progress is not None and batch.lines:
                     progress(batch.lines)
             if report.rejected and not skip_invalid:
                 raise _Rollback
-            import_finished.send(sender=None, context=shared)
+            for observer in observers:
+                observer.finish()
             writer.advance_counters()
             report.committed = True
             _finish(run, report, by)
@@ -1468,6 +1480,9 @@ def import_records(
     except ImportFileError:
         _finish(run, report, by, failed=True)
         raise
+    finally:
+        if stage is not None:
+            stage.close()
     if not report.committed:
         _finish(run, report, by, failed=True)
     elif report.created > 10_000:
@@ -1506,82 +1521,163 @@ def _finish(run: ImportRun, report: ImportReport, by: Any, *, failed: bool = Fal
 
 
 @dataclass
-class _Prepared:
-    """A batch replayed (here or in the worker), ready to be checked against the database.
+class _Batch:
+    """A chunk of lines replayed (here or in a worker), ready to be checked and written."""
 
-    ``items``: per accepted line, in order, ``(line, source, row, imported)``: ``source`` is the
-    record itself, or the line's byte offset when the worker replayed it (read again only if
-    needed); ``imported`` (the signal's view of the matter) is None when no receiver listens.
-    """
+    lines: int = 0  # the chunk's lines (blank ones left out)
+    errors: list[LineError] = field(default_factory=list)
+    rows: bytes | None = None  # the new matters' and steps' rows, staged (staging.py)
+    # per accepted line: the record itself, or its byte offset when a worker replayed it
+    # (read again only if its matter turns out to be stored)
+    origin: dict[int, Any] = field(default_factory=dict)
+    deferred: list[int] = field(default_factory=list)  # lines repeating an earlier line's matter
+    partials: list[Any] = field(default_factory=list)  # per observer (None: nothing to merge)
+    numbers: dict[tuple[str, int], int] = field(default_factory=dict)  # Writer.numbers
 
-    lines: int
-    errors: list[LineError]
-    items: list[tuple[int, Any, _NewRow, ImportedMatter | None]]
 
-
-def _prepare(
-    batch: list[Record],
+def _replay_chunk(
+    chunk: list[Record],
     replayer: Replayer,
     writer: Writer,
-    *,
-    keep: bool,
+    observers: list[ImportObserver],
     offsets: dict[int, int] | None = None,
-) -> _Prepared:
-    """Replay a batch: the rejected lines, and the rows of the accepted ones."""
-    errors: list[LineError] = []
-    items: list[tuple[int, Any, _NewRow, ImportedMatter | None]] = []
-    for line, rec, sources in batch:
+) -> _Batch:
+    """Replay a chunk: its rejected lines, and the staged rows of its new matters.
+
+    A line whose matter (procedure and reference) an earlier line of the chunk has is
+    deferred: it is checked against what that line wrote, once the chunk is written.
+    """
+    batch = _Batch(lines=len(chunk))
+    builder = StageBuilder()
+    seen: set[tuple[str, str]] = set()
+    replayed: list[ImportedMatter] = []
+    for line, rec, sources in chunk:
+        offset = offsets.pop(line, None) if offsets is not None else None
         if isinstance(rec, LineError):
-            errors.append(rec)
+            batch.errors.append(rec)
             continue
         try:
             r = replayer.record(rec, line)
         except LineError as exc:
-            errors.append(_map_field(exc, sources))
+            batch.errors.append(_map_field(exc, sources))
             continue
-        row = _NewRow(r.procedure, r.reference, writer.matter_row(r), writer.step_rows(r))
-        source = rec if offsets is None else offsets.pop(line)
-        items.append((line, source, row, _imported(r) if keep else None))
-    if offsets is not None:
-        for line, rec, _sources in batch:
-            if isinstance(rec, LineError):
-                offsets.pop(line, None)
-    return _Prepared(len(batch), errors, items)
+        batch.origin[line] = rec if offsets is None else offset
+        key = (r.procedure, r.reference)
+        if key in seen:
+            batch.deferred.append(line)
+            continue
+        seen.add(key)
+        builder.add(line, writer.matter_row(r), writer.step_rows(r))
+        writer.note_reference(r.procedure, r.reference)
+        if observers:
+            replayed.append(_imported(r))
+    if len(builder):
+        batch.rows = builder.serialize()
+    for observer in observers:
+        observer.replayed(replayed, 1)
+    batch.partials = [observer.partial(False) for observer in observers]
+    return batch
+
+
+def _final(writer: Writer, observers: list[ImportObserver]) -> _Batch:
+    """What a replaying process sends after its last chunk."""
+    return _Batch(
+        partials=[observer.partial(True) for observer in observers], numbers=dict(writer.numbers)
+    )
+
+
+def _replay_here(
+    records: Iterator[Record],
+    replayer: Replayer,
+    writer: Writer,
+    observers: list[ImportObserver],
+    size: int,
+) -> Iterator[_Batch]:
+    for chunk in _chunks(records, size):
+        yield _replay_chunk(chunk, replayer, writer, observers)
+    yield _final(writer, observers)
 
 
 def _store_batch(
-    batch: _Prepared,
+    batch: _Batch,
+    stage: Stage,
     replayer: Replayer,
     writer: Writer,
+    observers: list[ImportObserver],
     report: ImportReport,
     reread: Callable[[int, int], Any] | None,
-    shared: dict[str, Any],
 ) -> None:
-    """Check a replayed batch against the stored matters, write it, tell the receivers."""
+    """Write a replayed batch: its new matters in bulk, the rest line by line."""
     report.lines += batch.lines
     for error in batch.errors:
         report.reject(error)
+    for observer, partial in zip(observers, batch.partials, strict=True):
+        if partial is not None:
+            observer.merge(partial)
+    writer.merge_numbers(batch.numbers)
+    slow = list(batch.deferred)
+    taken_back: set[int] = set()
+    if batch.rows is not None:
+        stage.load(batch.rows)
+        stored = stage.stored()
+        if stored:  # replayed as new, but the matter is stored: left to the line-by-line path
+            stage.drop([rowid for rowid, _ in stored])
+            taken_back = {line for _, line in stored}
+            slow.extend(taken_back)
+        created, steps = stage.write()
+        report.created += created
+        report.steps += steps
+    if not slow:
+        return
+    replays: list[tuple[int, Any, Replayed]] = []
+    for line in sorted(slow):
+        source = batch.origin[line]
+        rec = source if reread is None else reread(source, line)
+        r = replayer.record(rec, line)  # accepted once already: the same replay again, here
+        if line in taken_back:
+            imported = [_imported(r)]
+            for observer in observers:
+                observer.replayed(imported, -1)
+        replays.append((line, rec, r))
+    group: list[tuple[int, Any, Replayed]] = []
+    keys: set[tuple[str, str]] = set()
+    for item in replays:  # in groups without a repeated matter, each after the one before
+        key = (item[2].procedure, item[2].reference)
+        if key in keys:
+            _store_lines(group, stage, replayer, writer, observers, report)
+            group, keys = [], set()
+        group.append(item)
+        keys.add(key)
+    _store_lines(group, stage, replayer, writer, observers, report)
 
-    def record_of(line: int, source: Any) -> Any:
-        return source if reread is None else reread(source, line)
 
-    stored = _existing((row.procedure, row.reference) for _, _, row, _ in batch.items)
+def _store_lines(
+    group: list[tuple[int, Any, Replayed]],
+    stage: Stage,
+    replayer: Replayer,
+    writer: Writer,
+    observers: list[ImportObserver],
+    report: ImportReport,
+) -> None:
+    """Replayed lines (no two of one matter) against the stored matters: new, an update (its
+    steps extend the stored ones), unchanged (the same steps) or a conflict."""
+    stored = _existing((r.procedure, r.reference) for _, _, r in group)
     stored_steps: dict[int, list[Step]] = {}
     if stored:
         for s in Step.objects.filter(matter_id__in=[m.pk for m in stored.values()]).order_by(
             "matter_id", "seq"
         ):
             stored_steps.setdefault(s.matter_id, []).append(s)
-    new: list[tuple[int, Any, _NewRow, ImportedMatter | None]] = []
+    builder = StageBuilder()
     updates: list[Replayed] = []
-    for item in batch.items:
-        line, source, row, _ = item
-        matter = stored.get((row.procedure, row.reference))
+    written: list[ImportedMatter] = []
+    for line, rec, r in group:
+        matter = stored.get((r.procedure, r.reference))
         if matter is None:
-            new.append(item)
+            builder.add(line, writer.matter_row(r), writer.step_rows(r))
+            writer.note_reference(r.procedure, r.reference)
+            written.append(_imported(r))
             continue
-        rec = record_of(line, source)
-        r = replayer.record(rec, line)  # accepted once already: the same replay again, here
         outcome = _against_stored(
             r, rec.get("steps") or [], matter, stored_steps.get(matter.pk, []), replayer
         )
@@ -1591,24 +1687,16 @@ def _store_batch(
             report.unchanged += 1
         else:
             updates.append(outcome)
-    ids = writer.insert([row for _, _, row, _ in new], updates)
-    report.created += len(new)
+            written.append(_imported(outcome))
+    if len(builder):
+        stage.load(builder.serialize())
+        created, steps = stage.write()
+        report.created += created
+        report.steps += steps
+    report.steps += writer.update(updates)
     report.updated += len(updates)
-    report.steps += sum(len(row.steps) for _, _, row, _ in new)
-    report.steps += sum(len(r.steps) - r.new_from for r in updates)
-    if not ids or not matters_imported.receivers:
-        return  # nobody listens: the signal would go nowhere
-    written: dict[str, list[ImportedMatter]] = {}
-    for line, source, row, imported in new:
-        if imported is None:  # a receiver connected since the batch was replayed
-            imported = _imported(replayer.record(record_of(line, source), line))
-        written.setdefault(row.procedure, []).append(imported._replace(matter_id=row.matter_id))
-    for r in updates:
-        written.setdefault(r.procedure, []).append(_imported(r, r.matter_id or 0))
-    for code, matter_ids in ids.items():
-        matters_imported.send(
-            sender=code, matter_ids=matter_ids, matters=written[code], context=shared
-        )
+    for observer in observers:
+        observer.replayed(written, 1)
 
 
 def _against_stored(
@@ -1654,15 +1742,15 @@ def _against_stored(
         due=None,
         steps=[
             StepRow(
-                s.seq,
-                s.action,
-                s.on,
-                s.mailed_on,
-                s.actor_label,
-                s.org_id or matter.org_id,
-                s.state_before,
-                s.state_after,
-                dict(s.data),
+                seq=s.seq,
+                action=s.action,
+                on=s.on,
+                state_after=s.state_after,
+                data=dict(s.data),
+                org_id=s.org_id or matter.org_id,
+                mailed_on=s.mailed_on,
+                actor_label=s.actor_label,
+                state_before=s.state_before,
             )
             for s in steps
         ],

@@ -2,23 +2,58 @@
 
 - ``step_recorded(sender=procedure_code, matter=Matter, step=Step)``: sent inside the
   transaction of ``register_matter``/``act``, after the step and the matter are written.
-- ``matters_imported(sender=procedure_code, matter_ids=list[int], matters=list[ImportedMatter],
-  context=dict)``: sent inside the import's transaction after a batch of matters (and their
-  steps) was written in bulk. ``matters`` (``fazhi.procedures.importing.ImportedMatter``,
-  named tuples) are the matters as written: ``matter_id``, ``procedure``, ``reference``,
-  ``org_id`` (the unit handling it now), ``received_on``, ``steps`` — every step of the
-  matter, stored ones first, each with ``seq``, ``action``, ``on``, ``state_after``, ``data``
-  and ``org_id`` (the unit that handled the matter until that step) — and ``new_from``, the
-  index of the first step this import wrote; so that a receiver can derive its rows without
-  reading back what was just written.
-  ``context`` is a dict that lives for one import: a receiver may keep work there across
-  batches (e.g. sums to write once) and must finish it on ``import_finished``.
-- ``import_finished(sender=None, context=dict)``: sent inside the import's transaction after
-  its last batch, before the commit (not sent when the import is rolled back).
+- ``import_observers``: what a bulk import (``fazhi.procedures.importing``) tells the layers
+  above about the matters it writes. A layer registers a factory with ``observe_imports``;
+  each import makes one observer per factory (``ImportObserver``), before it starts replaying.
+
+  The lines of a big file are replayed in worker processes, forked from the import's process
+  with a copy of each observer, while the import's process writes. So an observer gathers
+  from replayed matters wherever they are replayed (``replayed``: pure, no database), hands
+  what it gathered to the import's process in pieces (``partial``: picklable), and the import's
+  process, inside the import's transaction, folds the pieces in (``merge``) and finishes
+  (``finish``, after the last batch, before the commit; never when the import is rolled back).
+
+  ``replayed`` sees each matter the import writes exactly once in sum: a line replayed as new
+  that turns out to be stored is taken back (``sign=-1``) and counted again as what it became
+  (an update, or nothing). ``matters`` are ``fazhi.procedures.importing.ImportedMatter`` named
+  tuples: ``procedure``, ``reference``, ``org_id`` (the unit handling it now),
+  ``received_on``, ``steps`` — every step, stored ones first, each with ``seq``, ``action``,
+  ``on``, ``state_after``, ``data`` and ``org_id`` (the unit that handled the matter until that
+  step) — and ``new_from``, the index of the first step the import writes.
 """
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.dispatch import Signal
 
+if TYPE_CHECKING:
+    from fazhi.procedures.importing import ImportedMatter
+
 step_recorded = Signal()
-matters_imported = Signal()
-import_finished = Signal()
+
+
+class ImportObserver(Protocol):
+    def replayed(self, matters: Sequence[ImportedMatter], sign: int) -> None:
+        """Gather from replayed matters (``sign=-1``: take them back). No database access."""
+
+    def partial(self, final: bool) -> Any:
+        """What was gathered since the last call, to send now (None: nothing yet); ``final``
+        at the end of the replaying process's share of the file."""
+
+    def merge(self, partial: Any) -> None:
+        """In the import's process and transaction: fold in a piece ``partial`` returned."""
+
+    def finish(self) -> None:
+        """In the import's process and transaction, after the last batch."""
+
+
+import_observers: list[Callable[[], ImportObserver]] = []
+
+
+def observe_imports(factory: Callable[[], ImportObserver]) -> None:
+    """Register ``factory`` (once: registering it again does nothing)."""
+    if factory not in import_observers:
+        import_observers.append(factory)

@@ -5,16 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from fazhi.core.models import AuditEvent
+from fazhi.procedures import signals
 from fazhi.procedures.importing import import_file
 from fazhi.procedures.models import ImportRun, Matter, Step
 from fazhi.procedures.services import act, register_matter
-from fazhi.procedures.signals import matters_imported
 
 pytestmark = pytest.mark.django_db
 
@@ -86,23 +86,71 @@ def write(tmp_path: Path, lines: list[Any], name: str = "in.jsonl") -> Path:
     return path
 
 
+class Recorder:
+    """An import observer (signals.ImportObserver) that notes what the import tells it."""
+
+    made: ClassVar[list[Recorder]] = []
+
+    def __init__(self) -> None:
+        self.pending: list[tuple[Any, ...]] = []
+        self.merged: list[tuple[Any, ...]] = []
+        self.finished = False
+        Recorder.made.append(self)
+
+    def replayed(self, matters: Any, sign: int) -> None:
+        self.pending.extend(
+            (
+                sign,
+                m.procedure,
+                m.reference,
+                m.org_id,
+                m.received_on,
+                m.new_from,
+                tuple(
+                    (s.seq, s.action, s.on, s.state_after, str(s.data), s.org_id) for s in m.steps
+                ),
+            )
+            for m in matters
+        )
+
+    def partial(self, final: bool) -> Any:
+        sent, self.pending = self.pending, []
+        return sent or None
+
+    def merge(self, partial: Any) -> None:
+        self.merged.extend(partial)
+
+    def finish(self) -> None:
+        self.merge(self.partial(True) or [])
+        self.finished = True
+
+    def net(self) -> dict[tuple[Any, ...], int]:
+        """Each matter seen, with the sum of its signs (those summing to nothing left out)."""
+        sums: dict[tuple[Any, ...], int] = {}
+        for sign, *matter in self.merged:
+            sums[tuple(matter)] = sums.get(tuple(matter), 0) + sign
+        return {m: n for m, n in sorted(sums.items()) if n}
+
+
+@pytest.fixture
+def recorder() -> Any:
+    """Registers ``Recorder`` for the test; yields the observers the imports made."""
+    Recorder.made = []
+    signals.observe_imports(Recorder)
+    try:
+        yield Recorder.made
+    finally:
+        signals.import_observers.remove(Recorder)
+
+
 def rows() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     matters = sorted(Matter.objects.values_list(*MATTER_FIELDS))
     steps = sorted(Step.objects.values_list("matter__procedure", "matter__reference", *STEP_FIELDS))
     return matters, steps
 
 
-def test_jsonl_line_is_replayed_through_the_rules(district, tmp_path):
-    received: list[dict[str, Any]] = []
-
-    def listener(sender: str, matter_ids: list[int], **kw: Any) -> None:
-        received.append({"sender": sender, "ids": list(matter_ids)})
-
-    matters_imported.connect(listener)
-    try:
-        call_command("import", str(write(tmp_path, [complaint()])), quiet=True)
-    finally:
-        matters_imported.disconnect(listener)
+def test_jsonl_line_is_replayed_through_the_rules(district, tmp_path, recorder):
+    call_command("import", str(write(tmp_path, [complaint()])), quiet=True)
     m = Matter.objects.get(reference="YS-2025-000001")
     assert (m.state, m.outcome, m.satisfaction) == ("concluded", "concluded", "satisfied")
     assert m.closed_on == D(2025, 3, 20)
@@ -118,7 +166,11 @@ def test_jsonl_line_is_replayed_through_the_rules(district, tmp_path):
     ]
     assert [s.actor_label for s in steps] == ["导入", "导入", "导入", "公众"]
     assert steps[2].data == {"result": "已责令整改"}
-    assert received == [{"sender": "business_complaint", "ids": [m.pk]}]
+    (observer,) = recorder
+    assert observer.finished
+    assert [(key[:2], key[4], len(key[5]), n) for key, n in observer.net().items()] == [
+        (("business_complaint", "YS-2025-000001"), 0, 4, 1)
+    ]
     run = ImportRun.objects.get()
     assert (run.status, run.created, run.steps, run.lines) == ("done", 1, 4, 1)
     event = AuditEvent.objects.get(action="matter.import")

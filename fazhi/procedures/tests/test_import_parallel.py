@@ -15,12 +15,17 @@ from typing import Any
 
 import pytest
 
-from fazhi.procedures import importing
+from fazhi.procedures import importing, signals
 from fazhi.procedures.importing import ImportFileError, import_file
 from fazhi.procedures.models import ImportRun, Matter, Step
-from fazhi.procedures.signals import matters_imported
 from fazhi.procedures.tests.test_import import *  # noqa: F403 the same tests, through the worker
-from fazhi.procedures.tests.test_import import MATTER_FIELDS, STEP_FIELDS, complaint, write
+from fazhi.procedures.tests.test_import import (
+    MATTER_FIELDS,
+    STEP_FIELDS,
+    Recorder,
+    complaint,
+    write,
+)
 
 pytestmark = [
     pytest.mark.django_db,
@@ -72,66 +77,62 @@ def _snapshot() -> tuple[list[Any], list[Any], list[Any]]:
 
 
 def _import_both_ways(
-    tmp_path: Path, lines: list[Any], **options: Any
+    tmp_path: Path, lines: list[Any], workers: int = 2, **options: Any
 ) -> tuple[Any, Any, list[Any], list[Any]]:
-    """Import ``lines`` in-process and through the worker (each into an emptied database)."""
+    """Import ``lines`` in-process and through ``workers`` workers (each into an emptied
+    database): the reports, progress and what the observers were told, and the rows."""
     results = []
-    for parallel in (False, True):
-        Step.objects.all().delete()
-        Matter.objects.all().delete()
-        seen: list[Any] = []
-
-        def listener(
-            sender: str,
-            matter_ids: list[int],
-            matters: list[Any],
-            seen: list[Any] = seen,
-            **kw: Any,
-        ) -> None:
-            seen.append(
-                (
-                    sender,
-                    len(matter_ids),
-                    [
-                        (
-                            m.procedure,
-                            m.reference,
-                            m.org_id,
-                            m.received_on,
-                            m.new_from,
-                            [(s.seq, s.action, s.on, s.state_after, s.data) for s in m.steps],
-                        )
-                        for m in matters
-                    ],
-                    [m.matter_id for m in matters] == list(matter_ids),
-                )
-            )
-
-        matters_imported.connect(listener)
-        progress: list[int] = []
-        try:
+    Recorder.made = []
+    signals.observe_imports(Recorder)
+    try:
+        for parallel in (False, True):
+            Step.objects.all().delete()
+            Matter.objects.all().delete()
+            progress: list[int] = []
             report = import_file(
                 write(tmp_path, lines),
                 parallel=parallel,
+                workers=workers,
                 batch_size=50,
                 progress=progress.append,
                 **options,
             )
-        finally:
-            matters_imported.disconnect(listener)
-        if not parallel:
-            _JSONL_IMPORTS.pop()  # in-process on purpose
-        results.append((report.summary(), [str(e) for e in report.errors], progress, seen))
-        results.append(_snapshot())
+            if not parallel:
+                _JSONL_IMPORTS.pop()  # in-process on purpose
+            (observer,) = Recorder.made[-1:]
+            summary = (report.summary(), [str(e) for e in report.errors], progress)
+            results.append((*summary, observer.net(), observer.finished))
+            results.append(_snapshot())
+    finally:
+        signals.import_observers.remove(Recorder)
     return results[0], results[2], results[1], results[3]
 
 
-def test_worker_gives_the_same_import(district, tmp_path):
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_worker_gives_the_same_import(district, tmp_path, workers):
     lines = _lines(230)
-    one, two, stored_one, stored_two = _import_both_ways(tmp_path, lines, skip_invalid=True)
+    one, two, stored_one, stored_two = _import_both_ways(
+        tmp_path, lines, workers, skip_invalid=True
+    )
     assert one == two
     assert stored_one == stored_two
     assert Matter.objects.count() == 230
+    assert len(one[3]) == 230 and set(one[3].values()) == {1}  # each matter told once
+
+
+def test_workers_skip_blank_stretches_and_repeats_in_a_chunk(district, tmp_path):
+    """Chunks of nothing but blank lines, and a matter repeated within a chunk and across
+    chunks of different workers: the same import as in-process."""
+    base = complaint("YS-2025-000001", steps=complaint()["steps"][:1])
+    lines: list[Any] = [base, complaint("YS-2025-000001"), *[""] * 160, complaint("YS-2025-000002")]
+    lines += [complaint("YS-2025-000001"), complaint("YS-2025-000003"), *[""] * 120]
+    lines += [complaint("YS-2025-000002", subject="改过", steps=[]), complaint("YS-2025-000004")]
+    one, two, stored_one, stored_two = _import_both_ways(tmp_path, lines, 2, skip_invalid=True)
+    assert one == two and stored_one == stored_two
+    run = ImportRun.objects.latest("pk")
+    assert (run.created, run.updated, run.unchanged, run.rejected) == (4, 1, 1, 1)
+    assert Matter.objects.get(reference="YS-2025-000001").steps.count() == 4
+    assert sum(one[2]) == 7  # progress counts the lines, never the blank ones
 
 
 def test_worker_gives_the_same_refusal(district, tmp_path):
@@ -170,7 +171,7 @@ def test_a_crashing_worker_fails_the_import(district, tmp_path, monkeypatch):
     def boom(*args: Any, **kwargs: Any) -> Any:
         raise ZeroDivisionError
 
-    monkeypatch.setattr(importing, "_prepare", boom)
+    monkeypatch.setattr(importing, "_replay_chunk", boom)
     with pytest.raises(RuntimeError, match="ZeroDivisionError"):
         import_file(write(tmp_path, [complaint("A-1")]), parallel=True)
     assert not Matter.objects.exists()
