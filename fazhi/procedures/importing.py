@@ -27,7 +27,6 @@ import os
 import pickle
 import queue
 import re
-import secrets
 import sys
 import threading
 import traceback
@@ -543,19 +542,34 @@ def _insert_sql(model: type[Any], names: Sequence[str]) -> str:
     return f"INSERT INTO {qn(model._meta.db_table)} ({cols}) VALUES ({marks})"  # noqa: S608 column names come from the model
 
 
-def _verification_code(randbits: Callable[[int], int] = secrets.randbits) -> str:
-    """Six characters of CODE_ALPHABET from the system's CSPRNG (as services does, but faster)."""
-    base = len(CODE_ALPHABET)
-    limit = base**6
-    while True:
-        n = randbits(30)
-        if n < limit:
-            break
-    chars = []
-    for _ in range(6):
-        n, r = divmod(n, base)
-        chars.append(CODE_ALPHABET[r])
-    return "".join(chars)
+class _Codes:
+    """Verification codes (six characters of CODE_ALPHABET, as ``services`` makes them) from
+    the system's CSPRNG, read 64 KiB at a time rather than one system call a code.
+
+    The bytes read belong to one process: a forked worker never reuses its parent's.
+    """
+
+    _LIMIT = len(CODE_ALPHABET) ** 6  # 30 random bits, the rest refused (uniform codes)
+
+    def __init__(self) -> None:
+        self._bits: list[int] = []
+        self._pid = 0
+
+    def __call__(self) -> str:
+        bits = self._bits
+        if not bits or self._pid != os.getpid():
+            self._pid = os.getpid()
+            raw = os.urandom(1 << 16)
+            bits = self._bits = [
+                n & 0x3FFFFFFF for n in memoryview(raw).cast("I") if n & 0x3FFFFFFF < self._LIMIT
+            ]
+        n = bits.pop()
+        base = len(CODE_ALPHABET)
+        chars = []
+        for _ in range(6):
+            n, r = divmod(n, base)
+            chars.append(CODE_ALPHABET[r])
+        return "".join(chars)
 
 
 def _dumps(value: Any) -> str:
@@ -603,6 +617,7 @@ class Writer:
         columns = {f.name: f.column for f in Matter._meta.concrete_fields}
         sets = ", ".join(f"{qn(columns[n])} = %s" for n in _UPDATE_COLUMNS)
         self._update_sql = f"UPDATE {qn(Matter._meta.db_table)} SET {sets} WHERE {qn('id')} = %s"  # noqa: S608 model columns
+        self._code = _Codes()
         self.numbers: dict[tuple[str, int], int] = {}  # highest imported number per prefix, year
         self._prefixes: dict[str, re.Pattern[str]] = {}
 
@@ -651,7 +666,7 @@ class Writer:
         return (
             r.procedure,
             r.reference,
-            _verification_code(),
+            self._code(),
             r.org_id,
             self._staged(r.received_on),
             r.subject,

@@ -296,6 +296,10 @@ class Step(models.Model):
     )
     org = models.ForeignKey(
         OrgUnit,
+        # no index: every read of steps goes by matter (step_unique_seq); only deleting an
+        # org unit (which screens never do: units are deactivated) looks steps up by unit,
+        # and an index would cost every import one more B-tree insert a step
+        db_index=False,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -319,7 +323,6 @@ class Step(models.Model):
             models.UniqueConstraint(fields=["matter", "seq"], name="step_unique_seq"),
         ]
         indexes: ClassVar[list[models.Index]] = [
-            models.Index(fields=["action", "on"], name="step_action_on"),
             # who took which steps (PROTECT checks when a user is deleted); steps by the
             # system, the public or an import have no actor and stay out of it
             models.Index(fields=["actor"], name="step_actor", condition=Q(actor__isnull=False)),

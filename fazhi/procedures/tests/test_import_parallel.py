@@ -118,6 +118,8 @@ def test_worker_gives_the_same_import(district, tmp_path, workers):
     assert stored_one == stored_two
     assert Matter.objects.count() == 230
     assert len(one[3]) == 230 and set(one[3].values()) == {1}  # each matter told once
+    codes = list(Matter.objects.values_list("verification_code", flat=True))
+    assert len(set(codes)) == len(codes)  # workers never share their random bytes
 
 
 def test_workers_skip_blank_stretches_and_repeats_in_a_chunk(district, tmp_path):
