@@ -106,8 +106,8 @@ def new_snapshot(
 def clean_details(procedure: Procedure, details: Mapping[str, Any] | None) -> dict[str, Any]:
     """Validate a matter's ``details`` against the declaration; unknown keys are refused."""
     details = dict(details or {})
-    unknown = sorted(details.keys() - procedure.detail_names)
-    if unknown:
+    if not details.keys() <= procedure.detail_names:
+        unknown = sorted(details.keys() - procedure.detail_names)
         raise InvalidData(
             f"{procedure.label}没有字段 {'、'.join(unknown)}。", field=f"details.{unknown[0]}"
         )
@@ -119,14 +119,14 @@ def clean_details(procedure: Procedure, details: Mapping[str, Any] | None) -> di
             exc.field = f"details.{f.name}"
             raise
         if value is not None:
-            cleaned[f.name] = f.to_json(value)
+            cleaned[f.name] = value if type(value) is str else f.to_json(value)
     return cleaned
 
 
 def clean_data(action: Action, data: Mapping[str, Any]) -> dict[str, Any]:
     """Validate an action's data; unknown keys are refused, so a typo is never lost silently."""
-    unknown = sorted(data.keys() - action.field_names)
-    if unknown:
+    if not data.keys() <= action.field_names:  # the common case builds no set of extras
+        unknown = sorted(data.keys() - action.field_names)
         raise InvalidData(
             f"操作“{action.label}”不接受字段 {'、'.join(unknown)}。", field=unknown[0]
         )
@@ -134,7 +134,7 @@ def clean_data(action: Action, data: Mapping[str, Any]) -> dict[str, Any]:
     for f in action.fields:
         value = f.clean(data.get(f.name))
         if value is not None:
-            cleaned[f.name] = f.to_json(value)
+            cleaned[f.name] = value if type(value) is str else f.to_json(value)  # text: itself
     return cleaned
 
 
@@ -186,16 +186,17 @@ def apply(
             f"不能执行“{action.label}”。",
             field="action",
         )
-    if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
+    if type(on) is not dt.date and (not isinstance(on, dt.date) or isinstance(on, dt.datetime)):
         raise InvalidDate(f"日期格式错误：{on!r}，应为 YYYY-MM-DD。", field="on")
     if on > today:
         raise InvalidDate(
             f"“{action.label}”的日期 {on.isoformat()} 晚于今天，不能预先登记。", field="on"
         )
-    if on < snap.last_on:
+    last_on = snap.last_on
+    if on < last_on:
         raise InvalidDate(
             f"“{action.label}”的日期 {on.isoformat()} 早于上一步骤的日期 "
-            f"{snap.last_on.isoformat()}：步骤须按时间顺序登记。",
+            f"{last_on.isoformat()}：步骤须按时间顺序登记。",
             field="on",
         )
     cleaned = clean_data(action, data or {})
@@ -221,11 +222,13 @@ def apply(
     if action.satisfaction and action.satisfaction in cleaned:
         satisfaction = str(cleaned[action.satisfaction])
     closed_on = snap.closed_on
-    if procedure.is_closed(state) and not procedure.is_closed(snap.state):
-        closed_on = on
-    elif not procedure.is_closed(state):
+    was_closed = procedure.is_closed(snap.state)
+    if procedure.is_closed(state):
+        if not was_closed:
+            closed_on = on
+    else:
         closed_on = None
-        if procedure.is_closed(snap.state):  # reopened: the old outcome no longer stands
+        if was_closed:  # reopened: the old outcome no longer stands
             outcome = ""
     new = _build(
         MatterSnapshot,
