@@ -27,12 +27,16 @@ from fazhi.core import clock
 
 _RIC_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _RIC_CHECK = "10X98765432"
+_RIC_ZEROS = ord("0") * sum(_RIC_WEIGHTS)  # the weighted sum of the codes of 17 "0"s
 _SPACES = re.compile(r"\s+")
 _RIC_SHAPE = re.compile(r"\d{17}[\dX]")
 
 
 def normalize_resident_id(value: str) -> str:
-    return _SPACES.sub("", str(value)).upper()
+    text = str(value)
+    if text.isalnum():  # no whitespace to remove (the common case; isalnum scans in C)
+        return text.upper()
+    return _SPACES.sub("", text).upper()
 
 
 def resident_id_error(value: str) -> str | None:
@@ -47,7 +51,11 @@ def resident_id_error(value: str) -> str | None:
     problem = _birth_error(number[6:14], clock.today())
     if problem:
         return problem
-    expected = _RIC_CHECK[sum(map(operator.mul, map(int, number[:17]), _RIC_WEIGHTS)) % 11]
+    if number.isascii():  # the weighted sum from the digits' codes: no int() per digit
+        weighted = sum(map(operator.mul, number[:17].encode(), _RIC_WEIGHTS)) - _RIC_ZEROS
+    else:  # other Unicode digits, which the shape's \d accepts
+        weighted = sum(map(operator.mul, map(int, number[:17]), _RIC_WEIGHTS))
+    expected = _RIC_CHECK[weighted % 11]
     if number[17] != expected:
         return f"身份证号码校验码错误：最后一位应为“{expected}”，实际为“{number[17]}”。"
     # python-stdnum's division table: the first six digits must name a division that has
@@ -95,7 +103,10 @@ _USCC_AUTHORITIES = set("123456789ANGY")
 
 
 def normalize_credit_code(value: str) -> str:
-    return _SPACES.sub("", str(value)).upper()
+    text = str(value)
+    if text.isalnum():  # no whitespace to remove
+        return text.upper()
+    return _SPACES.sub("", text).upper()
 
 
 def uscc_check_char(first17: str) -> str:
@@ -138,10 +149,11 @@ def validate_credit_code(value: str) -> None:
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 _HOTLINE = re.compile(r"^(12345|\d{5}|400-?\d{3}-?\d{4})$")
+_PHONE_NOISE = re.compile(r"[\s()（）]")  # spaces and brackets, ignored
 
 
 def phone_error(value: str) -> str | None:
-    phone = re.sub(r"[\s()（）]", "", str(value))
+    phone = _PHONE_NOISE.sub("", str(value))
     if _MOBILE.match(phone) or _LANDLINE.match(phone) or _HOTLINE.match(phone):
         return None
     return "电话号码格式不正确：手机号为11位数字，固定电话如 0434-1234567。"

@@ -103,8 +103,9 @@ def intake_org(procedure: str) -> OrgUnit:
 def clean_party(party: Mapping[str, Any] | None, *, required: bool) -> dict[str, str]:
     """Validate the party (当事人): name, kind, ID number or credit code, phone, address."""
     party = dict(party or {})
-    unknown = sorted(set(party) - {"name", "kind", "id_number", "phone", "address"})
-    if unknown:
+    allowed = {"name", "kind", "id_number", "phone", "address"}
+    if not party.keys() <= allowed:
+        unknown = sorted(party.keys() - allowed)
         raise InvalidData(f"当事人没有字段 {'、'.join(unknown)}。", field=f"party.{unknown[0]}")
     name = str(party.get("name") or "").strip()
     if required and not name:
@@ -113,7 +114,7 @@ def clean_party(party: Mapping[str, Any] | None, *, required: bool) -> dict[str,
         raise InvalidData("当事人姓名或名称过长（最多200字）。", field="party.name")
     kind = str(party.get("kind") or "").strip()
     id_number = str(party.get("id_number") or "").strip()
-    if kind and kind not in PartyKind.values:
+    if kind and kind not in PartyKind:  # by value (Django's choices), without building .values
         raise InvalidData(
             f"当事人类别“{kind}”无效，应为 person（自然人）或 organisation（组织）。",
             field="party.kind",
