@@ -430,19 +430,21 @@ class Replayer:
     def replay_steps(self, target: Replayed, steps_in: Sequence[Any], first: int) -> None:
         """Apply ``steps_in[first:]`` to ``target`` (in place), as ``act()`` would, one by one."""
         procedure = target.snap.procedure
-        earlier = [(s.action, s.data) for s in target.steps]
         last = len(steps_in) - 1
         for i in range(first, len(steps_in)):
             raw = steps_in[i]
             try:
-                if not _is_mapping(raw):
+                if type(raw) is not dict and not _is_mapping(raw):
                     raise InvalidData("步骤应为对象 {action, on, data}。", field="")
                 if not raw.keys() <= _STEP_KEY_SET:
                     _unknown(raw.keys(), STEP_KEYS, "@")
-                name = _text(raw.get("action"), "action")
+                name = raw.get("action")
+                name = name.strip() if type(name) is str else _text(name, "action")
                 spec = procedure.action(name)
                 on = _date(raw.get("on"), "on")
-                mailed_on = _date(raw.get("mailed_on"), "mailed_on", required=False)
+                mailed_on = raw.get("mailed_on")
+                if mailed_on is not None:
+                    mailed_on = _date(mailed_on, "mailed_on", required=False)
                 by = raw.get("by")
                 if by not in (None, "", PUBLIC):
                     raise InvalidData(
@@ -481,6 +483,7 @@ class Replayer:
                 raise
             if name in _ORG_ACTIONS:  # org_effects adds to the step's data: a copy of it
                 step_data = dict(transition.step.data)
+                earlier = [(s.action, s.data) for s in target.steps]
                 new_org = rules.org_effects(name, step_data, target.org_id, earlier, self.orgs.name)
             else:  # org_effects would change nothing
                 step_data = transition.step.data  # type: ignore[assignment]
@@ -501,7 +504,6 @@ class Replayer:
                     transition.state_before,
                 )
             )
-            earlier.append((name, step_data))
             target.org_id = new_org
             target.snap = new
             target.due = transition.due
