@@ -93,6 +93,7 @@ PUBLIC_LABEL = "公众"
 REPORT_KEEP = 1000  # rejected lines kept on the ImportRun row (the report file has them all)
 CONFLICT = "与已有记录冲突"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_LONG_DIGITS = re.compile(rb"\d{19}")
 
 
 # --- errors and the report ------------------------------------------------------------------
@@ -575,16 +576,6 @@ def _dumps(value: Any) -> str:
         return json.dumps(value)
 
 
-def _loads(raw: bytes, text: str) -> Any:
-    """The JSON value of a line (``raw``, decoded as ``text``): orjson, and the standard library
-    whenever orjson refuses it, so that what is accepted (NaN, huge integers…) and every error
-    message stay ``json.loads``'s."""
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return json.loads(text)
-
-
 def _staged_date(value: dt.date | None) -> str | None:
     return None if value is None else value.isoformat()
 
@@ -807,6 +798,14 @@ def _parse_line(raw: bytes, number: int) -> Any:
     """The line's JSON value, a ``LineError``, or None for a blank line."""
     if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    # The common case: orjson accepts only valid UTF-8, and never a blank line. But it reads an
+    # integer beyond 64 bits as a float (precision lost): a line with 19 digits in a row, in a
+    # number or not, is left to the standard library.
+    if _LONG_DIGITS.search(raw) is None:
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -815,8 +814,8 @@ def _parse_line(raw: bytes, number: int) -> Any:
         ) from None
     if not text.strip():
         return None
-    try:
-        return _loads(raw, text)
+    try:  # what orjson refuses (NaN, huge integers…) and every error message: json.loads's
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         return LineError(number, "", f"不是有效的 JSON：{exc.msg}（第{exc.colno}列）。")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 
 import pytest
 from hypothesis import given
@@ -113,3 +114,51 @@ def test_import_page_cache_is_restored(district, tmp_path):
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
         assert cursor.fetchone()[0] == before
+
+
+def _parsed_by_the_book(raw: bytes) -> object:
+    """What a line means by the definition: UTF-8, blank or not, then ``json.loads``."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "not UTF-8"
+    if not text.strip():
+        return None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        return ("error", exc.msg, exc.colno)
+
+
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@given(
+    st.one_of(
+        _JSON.map(lambda v: json.dumps(v, ensure_ascii=False).encode("utf-8", "surrogatepass")),
+        _JSON.map(lambda v: json.dumps(v).encode()),
+        st.binary(max_size=40),
+        st.sampled_from([b"", b"  \n", b"\t\r\n", b'{"a": 1}\n', b'"\\ud800"', b"[1, 2"]),
+    )
+)
+def test_a_line_parses_as_by_the_book(raw):
+    """orjson first, the standard library for whatever it refuses: the same values, the same
+    refusals (a line that is not UTF-8 refuses the file)."""
+    expected = _parsed_by_the_book(raw)
+    try:
+        got = importing._parse_line(raw, 2)
+    except importing.ImportFileError:
+        got = "not UTF-8"
+    if isinstance(got, importing.LineError):
+        assert isinstance(expected, tuple) and expected[0] == "error"
+        assert got.message == f"不是有效的 JSON：{expected[1]}（第{expected[2]}列）。"
+    else:
+        assert repr(got) == repr(expected)
