@@ -647,9 +647,11 @@ class Writer:
         )
 
     def matter_row(self, r: Replayed) -> tuple[Any, ...]:
-        """A new matter's row (``staging.MATTER_COLUMNS``, with a new verification code)."""
+        """A new matter's staged row: its line, then ``staging.MATTER_COLUMNS`` (with a new
+        verification code)."""
         party = r.party
         return (
+            r.line,
             r.procedure,
             r.reference,
             self._code(),
@@ -665,11 +667,13 @@ class Writer:
             *self._state_columns(r, self._staged),
         )
 
-    def step_rows(self, r: Replayed) -> list[tuple[Any, ...]]:
-        """The rows (``staging.STEP_COLUMNS``) of the matter's steps to write."""
+    def step_rows(self, r: Replayed, place: int) -> list[tuple[Any, ...]]:
+        """The staged rows of the matter's steps to write: the matter's ``place`` in the batch,
+        then ``staging.STEP_COLUMNS``."""
         d = self._staged
         return [
             (
+                place,
                 s.seq,
                 s.action,
                 d(s.on),
@@ -1576,7 +1580,7 @@ def _replay_chunk(
             batch.deferred.append(line)
             continue
         seen.add(key)
-        builder.add(line, writer.matter_row(r), writer.step_rows(r))
+        builder.add(writer.matter_row(r), writer.step_rows(r, builder.next_place()))
         writer.note_reference(r.procedure, r.reference)
         if observers:
             replayed.append(_imported(r))
@@ -1680,10 +1684,10 @@ def _store_lines(
     builder = StageBuilder()
     updates: list[Replayed] = []
     written: list[ImportedMatter] = []
-    for line, rec, r in group:
+    for _line, rec, r in group:
         matter = stored.get((r.procedure, r.reference))
         if matter is None:
-            builder.add(line, writer.matter_row(r), writer.step_rows(r))
+            builder.add(writer.matter_row(r), writer.step_rows(r, builder.next_place()))
             writer.note_reference(r.procedure, r.reference)
             written.append(_imported(r))
             continue

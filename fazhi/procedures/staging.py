@@ -112,11 +112,15 @@ class StageBuilder:
     def __len__(self) -> int:
         return len(self._matters)
 
-    def add(self, line: int, matter: tuple[Any, ...], steps: Iterable[tuple[Any, ...]]) -> None:
-        """A new matter's row (``MATTER_COLUMNS``) and its steps' rows (``STEP_COLUMNS``)."""
-        self._matters.append((line, *matter))
-        n = len(self._matters)
-        self._steps.extend((n, *step) for step in steps)
+    def next_place(self) -> int:
+        """The place (rowid) in the batch of the matter ``add`` takes next."""
+        return len(self._matters) + 1
+
+    def add(self, matter: tuple[Any, ...], steps: Iterable[tuple[Any, ...]]) -> None:
+        """A new matter's row — its line number, then ``MATTER_COLUMNS`` — and its steps' rows
+        — its place (``next_place``), then ``STEP_COLUMNS``."""
+        self._matters.append(matter)
+        self._steps.extend(steps)
 
     def serialize(self) -> bytes:
         db = sqlite3.connect(":memory:", isolation_level=None)
