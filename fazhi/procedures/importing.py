@@ -1490,8 +1490,10 @@ def import_records(
             _finish(run, report, by)
     except _Rollback:
         pass
-    except ImportFileError:
-        _finish(run, report, by, failed=True)
+    except Exception:  # an unreadable file, a worker that crashed, a broken connection…
+        # the run is recorded as failed where that is still possible; the error is raised as is
+        with contextlib.suppress(Exception):
+            _finish(run, report, by, failed=True)
         raise
     finally:
         if stage is not None:

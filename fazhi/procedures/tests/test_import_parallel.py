@@ -177,6 +177,7 @@ def test_a_crashing_worker_fails_the_import(district, tmp_path, monkeypatch):
     with pytest.raises(RuntimeError, match="ZeroDivisionError"):
         import_file(write(tmp_path, [complaint("A-1")]), parallel=True)
     assert not Matter.objects.exists()
+    assert ImportRun.objects.get().status == "failed"  # not left "running"
 
 
 def test_worker_only_from_a_main_thread_among_daemons():
