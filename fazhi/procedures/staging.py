@@ -256,20 +256,19 @@ def _converter(f: models.Field[Any, Any]) -> Any:
 
 
 class RowStage(Stage):
-    """Any other database: rows read back from a private copy of the batch, sent in bulk."""
+    """PostgreSQL: rows read back from a private copy of the batch and sent with COPY."""
 
     def __init__(self, now: str) -> None:
         self._db: sqlite3.Connection | None = None
         qn = connection.ops.quote_name
         m_cols = _columns(Matter, (*MATTER_COLUMNS, *MATTER_CONSTANTS))
         s_cols = _columns(Step, ("matter", *STEP_COLUMNS, *STEP_CONSTANTS))
-        self._insert_matter = (
-            f"INSERT INTO {qn(Matter._meta.db_table)} ({qn('id')}, "  # noqa: S608 model columns
-            f"{', '.join(qn(c) for c in m_cols)}) VALUES ({', '.join(['%s'] * (len(m_cols) + 1))})"
+        self._copy_matter = (
+            f"COPY {qn(Matter._meta.db_table)} ({qn('id')}, {', '.join(qn(c) for c in m_cols)}) "
+            "FROM STDIN"
         )
-        self._insert_step = (
-            f"INSERT INTO {qn(Step._meta.db_table)} ({', '.join(qn(c) for c in s_cols)}) "  # noqa: S608 model columns
-            f"VALUES ({', '.join(['%s'] * len(s_cols))})"
+        self._copy_step = (
+            f"COPY {qn(Step._meta.db_table)} ({', '.join(qn(c) for c in s_cols)}) FROM STDIN"
         )
         self._ids = (
             f"SELECT nextval(pg_get_serial_sequence('{Matter._meta.db_table}', 'id')) "  # noqa: S608 model table
@@ -334,22 +333,21 @@ class RowStage(Stage):
         with connection.cursor() as cursor:
             cursor.execute(self._ids, [len(rows)])
             ids = {row[0]: new_id for row, (new_id,) in zip(rows, cursor.fetchall(), strict=True)}
-            params = []
-            for row in rows:
-                values = list(row[2:])
-                for i, convert in m_convert:
-                    values[i] = convert(values[i])
-                params.append((ids[row[0]], *values, *self._m_constants))
-            cursor.executemany(self._insert_matter, params)
-            steps = []
-            for row in self.db.execute("SELECT * FROM s ORDER BY rowid"):
-                values = list(row[1:])
-                for i, convert in s_convert:
-                    values[i] = convert(values[i])
-                steps.append((ids[row[0]], *values, *self._s_constants))
-            if steps:
-                cursor.executemany(self._insert_step, steps)
-        return len(rows), len(steps)
+            steps = 0
+            with cursor.cursor.copy(self._copy_matter) as copy:
+                for row in rows:
+                    values = list(row[2:])
+                    for i, convert in m_convert:
+                        values[i] = convert(values[i])
+                    copy.write_row((ids[row[0]], *values, *self._m_constants))
+            with cursor.cursor.copy(self._copy_step) as copy:
+                for row in self.db.execute("SELECT * FROM s ORDER BY rowid"):
+                    values = list(row[1:])
+                    for i, convert in s_convert:
+                        values[i] = convert(values[i])
+                    copy.write_row((ids[row[0]], *values, *self._s_constants))
+                    steps += 1
+        return len(rows), steps
 
     def close(self) -> None:
         if self._db is not None:

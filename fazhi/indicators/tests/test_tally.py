@@ -220,6 +220,24 @@ def test_an_import_in_many_batches_writes_the_tally_once_or_when_full(
     assert compute_indicators(district["root"], 2024).values["business_complaint.received"] == 34
 
 
+@pytest.mark.parametrize("copy_min_keys", [0, 1_000_000])
+def test_an_import_tally_by_copy_or_by_upserts(
+    district, history, tmp_path, monkeypatch, copy_min_keys
+):
+    """PostgreSQL copies a large sum into a temporary table (here: any sum) or upserts it key
+    by key; SQLite always upserts: the same tally either way."""
+    from fazhi.indicators import rollup
+
+    monkeypatch.setattr(rollup, "COPY_MIN_KEYS", copy_min_keys)
+    accept = {"action": "accept", "on": "2024-05-07"}
+    path = tmp_path / "copy.jsonl"
+    path.write_text("\n".join(line(f"C-{i}", [accept][: i % 2]) for i in range(12)) + "\n")
+    assert import_file(path).created == 12
+    assert import_file(path).unchanged == 12  # and again: nothing changes
+    assert tally_differences()[1] == []
+    assert compute_indicators(district["root"], 2024).values["business_complaint.received"] == 16
+
+
 def test_a_refused_import_leaves_the_tally_as_it_was(district, history, tmp_path):
     before = sorted(StateTally.objects.values_list("grain", "on", "org_id", "state", "n"))
     path = tmp_path / "bad.jsonl"
