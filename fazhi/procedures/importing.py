@@ -573,6 +573,8 @@ class _Codes:
 
 def _dumps(value: Any) -> str:
     """JSON text of a cleaned value (orjson; the standard library for what orjson refuses)."""
+    if not value and type(value) is dict:
+        return "{}"  # most steps carry no data
     try:
         return orjson.dumps(value).decode()
     except TypeError:  # e.g. an integer beyond 64 bits
@@ -646,7 +648,7 @@ class Writer:
             ),
             date(snap.closed_on),
             snap.satisfaction,
-            _dumps(dict(snap.details)),
+            _dumps(snap.details if type(snap.details) is dict else dict(snap.details)),
         )
 
     def matter_row(self, r: Replayed) -> tuple[Any, ...]:
