@@ -157,9 +157,13 @@ def main() -> None:
     print(f"matters in db: {Matter.objects.count()}, steps: {Step.objects.count()}")
     print(f"elapsed: {elapsed:.1f} s → {report.created / elapsed:,.0f} matters/s")
     per = 1e6 / max(1, report.lines)
+    main_sys = cpu.ru_stime - cpu_before.ru_stime
+    worker_sys = children.ru_stime - children_before.ru_stime
     print(
-        f"CPU: import process {main_cpu:.1f} s ({main_cpu * per:.0f} µs a line), "
-        f"worker {worker_cpu:.1f} s ({worker_cpu * per:.0f} µs a line)"
+        f"CPU: import process {main_cpu:.1f} s ({main_cpu * per:.0f} µs a line, "
+        f"{main_sys:.1f} s of it in the kernel), "
+        f"workers {worker_cpu:.1f} s ({worker_cpu * per:.0f} µs a line, "
+        f"{worker_sys:.1f} s in the kernel)"
     )
     print(f"RSS before import: {rss_before:.0f} MiB; peak (getrusage): {peak:.0f} MiB")
     step = max(1, len(samples) // 12)

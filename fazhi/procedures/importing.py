@@ -1376,24 +1376,38 @@ def _fewer_collections() -> Iterator[None]:
 
 @contextlib.contextmanager
 def _bulk_write_settings() -> Iterator[None]:
-    """A larger SQLite page cache for the import's connection, restored afterwards.
+    """SQLite settings of the import's connection, restored afterwards; entered before the
+    import's transaction begins.
 
-    Fixed at ``SQLITE_IMPORT_CACHE_KIB`` whatever the file's size, so memory stays flat; the
-    default (2 MiB) makes every index insert of a big import read pages back from the OS.
+    - a larger page cache, fixed at ``SQLITE_IMPORT_CACHE_KIB`` whatever the file's size, so
+      memory stays flat; the default (2 MiB) makes every index insert of a big import read
+      pages back from the OS;
+    - temporary files in memory: each batch's ``INSERT … SELECT`` keeps a statement journal
+      (the pages it changes, to undo the statement alone), which SQLite otherwise writes to a
+      temporary file past 64 KiB: half of a big import's writes to disk. It lives for one
+      statement (one batch). SQLite takes this setting only outside a transaction, so an import
+      that runs inside its caller's transaction keeps the connection's setting.
     """
     if connection.vendor != "sqlite":
         yield
         return
+    outside = not connection.in_atomic_block
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
-        (before,) = cursor.fetchone()
+        (cache_before,) = cursor.fetchone()
+        cursor.execute("PRAGMA temp_store")
+        (temp_before,) = cursor.fetchone()
         cursor.execute(f"PRAGMA cache_size = -{int(SQLITE_IMPORT_CACHE_KIB)}")
+        if outside:
+            cursor.execute("PRAGMA temp_store = MEMORY")
     try:
         yield
     finally:
         # never hide the import's own error behind this one (a connection that broke)
         with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(before)}")
+            cursor.execute(f"PRAGMA cache_size = {int(cache_before)}")
+            if outside:
+                cursor.execute(f"PRAGMA temp_store = {int(temp_before)}")
 
 
 SQLITE_IMPORT_CACHE_KIB = 128 * 1024  # 128 MiB of SQLite page cache while importing
@@ -1469,7 +1483,7 @@ def import_records(
     observers = [factory() for factory in import_observers]
     stage: Stage | None = None
     try:
-        with _fewer_collections(), transaction.atomic(), _bulk_write_settings():
+        with _fewer_collections(), _bulk_write_settings(), transaction.atomic():
             writer = Writer()
             stage = Stage.for_connection(writer.staged_now)
             reread: Callable[[int, int], Any] | None = None

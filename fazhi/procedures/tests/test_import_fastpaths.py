@@ -92,28 +92,28 @@ def test_date_cache_keeps_refusals(value, message):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_import_page_cache_is_restored(district, tmp_path):
+def test_import_sqlite_settings_are_restored(district, tmp_path):
     from django.db import connection
 
     from fazhi.procedures.tests.test_import import complaint, write
 
     if connection.vendor != "sqlite":
         pytest.skip("SQLite only")
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        (before,) = cursor.fetchone()
-    seen: list[int] = []
 
-    def during(n: int) -> None:
+    def settings() -> tuple[int, int]:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size")
-            seen.append(cursor.fetchone()[0])
+            (cache,) = cursor.fetchone()
+            cursor.execute("PRAGMA temp_store")
+            return cache, cursor.fetchone()[0]
 
-    importing.import_file(write(tmp_path, [complaint("A-1")]), progress=during)
-    assert seen == [-importing.SQLITE_IMPORT_CACHE_KIB]
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        assert cursor.fetchone()[0] == before
+    before = settings()
+    seen: list[tuple[int, int]] = []
+    importing.import_file(
+        write(tmp_path, [complaint("A-1")]), progress=lambda n: seen.append(settings())
+    )
+    assert seen == [(-importing.SQLITE_IMPORT_CACHE_KIB, 2)]  # 2: temporary files in memory
+    assert settings() == before
 
 
 def _parsed_by_the_book(raw: bytes) -> object:
