@@ -68,6 +68,7 @@ def main() -> None:
     )
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--workers", type=int, help="worker processes (default: the import's)")
+    parser.add_argument("--batch-size", type=int, help="lines a batch (default: the import's)")
     parser.add_argument(
         "--no-receivers",
         action="store_true",
@@ -133,7 +134,10 @@ def main() -> None:
         prof = cProfile.Profile()
         prof.enable()
     report = import_file(
-        data, parallel=False if args.in_process else None, workers=args.workers
+        data,
+        parallel=False if args.in_process else None,
+        workers=args.workers,
+        **({"batch_size": args.batch_size} if args.batch_size else {}),
     )
     elapsed = time.perf_counter() - start
     cpu = resource.getrusage(resource.RUSAGE_SELF)

@@ -26,6 +26,8 @@ from fazhi.procedures.models import Matter, Step
 # grain, year, procedure, on, org_id, state, satisfaction
 TallyKey = tuple[str, int, str, dt.date, int, str, str]
 TALLY_FIELDS = ("grain", "year", "procedure", "on", "org_id", "state", "satisfaction")
+# the same, in the order of the table's unique index (statetally_key): rows written in it
+_INDEX_ORDER = ("year", "grain", "procedure", "on", "org_id", "state", "satisfaction")
 Deltas = defaultdict[TallyKey, int]
 # seq, action, on, state_after, data
 StepFacts = tuple[int, str, dt.date, str, Any]
@@ -72,9 +74,11 @@ def matter_deltas(
     ratings: Mapping[tuple[str, str], str],
     sign: int = 1,
     into: Deltas | None = None,
+    months: bool = True,
 ) -> Deltas:
     """What a matter with ``steps`` — each ``(seq, action, on, state_after, data, …)``, in
-    order — adds to the tally (``sign=-1``: what taking it away removes).
+    order — adds to the tally (``sign=-1``: what taking it away removes). ``months=False``:
+    the day grains only, for a sum of many matters that ``with_months`` completes once.
 
     Each step opens a period in its state (one more on its date) and closes the previous
     period (one fewer in the previous state on the same date); the latest rating is carried
@@ -91,14 +95,18 @@ def matter_deltas(
     was_state = was_satisfaction = ""
     for step in steps:
         action, on, state = step[1], step[2], step[3]
-        month = _month(on)
         if first:
             out[(RECEIVED_DAY, year, procedure, received_on, org_id, "", "")] += sign
-            out[(RECEIVED_MONTH, year, procedure, _month(received_on), org_id, "", "")] += sign
+            if months:
+                month_received = _month(received_on)
+                out[(RECEIVED_MONTH, year, procedure, month_received, org_id, "", "")] += sign
             first = False
         else:
             out[(DAY, year, procedure, on, org_id, was_state, was_satisfaction)] -= sign
-            out[(MONTH, year, procedure, month, org_id, was_state, was_satisfaction)] -= sign
+            if months:
+                out[(MONTH, year, procedure, _month(on), org_id, was_state, was_satisfaction)] -= (
+                    sign
+                )
         if ratings:
             key = ratings.get((procedure, action))
             if key:
@@ -106,9 +114,24 @@ def matter_deltas(
                 if isinstance(data, dict) and data.get(key):
                     satisfaction = str(data[key])
         out[(DAY, year, procedure, on, org_id, state, satisfaction)] += sign
-        out[(MONTH, year, procedure, month, org_id, state, satisfaction)] += sign
+        if months:
+            out[(MONTH, year, procedure, _month(on), org_id, state, satisfaction)] += sign
         was_state, was_satisfaction = state, satisfaction
     return out
+
+
+def with_months(deltas: Deltas) -> Deltas:
+    """Complete day-grain ``deltas`` with the month grains they imply, in place: a month's
+    change is the sum of its days' (``matter_deltas`` counts each step on both grains)."""
+    months: Deltas = defaultdict(int)
+    for (grain, year, procedure, on, org_id, state, satisfaction), n in deltas.items():
+        if grain == DAY:
+            months[(MONTH, year, procedure, _month(on), org_id, state, satisfaction)] += n
+        elif grain == RECEIVED_DAY:
+            months[(RECEIVED_MONTH, year, procedure, _month(on), org_id, state, satisfaction)] += n
+    for key, n in months.items():
+        deltas[key] += n
+    return deltas
 
 
 # --- writing --------------------------------------------------------------------------------
@@ -118,7 +141,7 @@ def _upsert_sql() -> str:
     qn = connection.ops.quote_name
     columns = {f.name: f.column for f in StateTally._meta.concrete_fields}
     table = qn(StateTally._meta.db_table)
-    keys = [qn(columns[n.removesuffix("_id")]) for n in TALLY_FIELDS]
+    keys = [qn(columns[n.removesuffix("_id")]) for n in _INDEX_ORDER]
     n = qn(columns["n"])
     return (
         f"INSERT INTO {table} ({', '.join(keys)}, {n}) "  # noqa: S608 model columns
@@ -133,21 +156,19 @@ COPY_MIN_KEYS = 2_000  # on PostgreSQL, more keys than this go through COPY and 
 def apply_tally(deltas: Mapping[TallyKey, int]) -> int:
     """Add ``deltas`` to the tally (one upsert per non-zero key); returns the keys written.
 
-    On PostgreSQL in key order, so that concurrent transactions lock shared rows in the same
-    order (``act()`` against ``act()``, or against an import's flush: an import writes its
-    tally at the end, holding those row locks only from then to its commit), and a large sum
-    (an import's) is copied into a temporary table first and upserted by one statement. SQLite
-    has one writer at a time and skips the sort (a quarter of an import's flush).
+    In the order of the table's unique index: on PostgreSQL concurrent transactions lock shared
+    rows in the same order (``act()`` against ``act()``, or against an import's flush: an
+    import writes its tally at the end, holding those row locks only from then to its commit);
+    on SQLite each insert lands next to the one before (an import's flush of 290,000 keys:
+    5.4 → 4.7 µs a key, the sort included). On PostgreSQL a large sum (an import's) is copied
+    into a temporary table first and upserted by one statement.
     """
     d = connection.ops.adapt_datefield_value
-    items: Iterable[tuple[TallyKey, int]] = deltas.items()
-    if connection.vendor != "sqlite":
-        items = sorted(items)
-    rows = [
-        (grain, year, proc, d(on), org, state, sat, n)
-        for (grain, year, proc, on, org, state, sat), n in items
+    rows = sorted(
+        (year, grain, proc, d(on), org, state, sat, n)
+        for (grain, year, proc, on, org, state, sat), n in deltas.items()
         if n
-    ]
+    )
     if not rows:
         return 0
     if connection.vendor == "postgresql" and len(rows) > COPY_MIN_KEYS:
@@ -163,7 +184,7 @@ def _upsert_by_copy(rows: list[tuple[Any, ...]]) -> None:
     qn = connection.ops.quote_name
     columns = {f.name: f.column for f in StateTally._meta.concrete_fields}
     table = qn(StateTally._meta.db_table)
-    keys = ", ".join(qn(columns[n.removesuffix("_id")]) for n in TALLY_FIELDS)
+    keys = ", ".join(qn(columns[n.removesuffix("_id")]) for n in _INDEX_ORDER)
     n = qn(columns["n"])
     staged = "fazhi_tally_changes"
     with connection.cursor() as cursor:
@@ -218,7 +239,8 @@ class TallyImport:
 
     The changes are derived straight from the replayed matters (no read-back of what was just
     written), where they are replayed: in the import's worker processes for a big file. Each
-    replaying process sums them in ``pending`` and sends the sum when it holds
+    replaying process sums them in ``pending`` — day grains only, half the work of the hottest
+    loop — and sends the sum, completed with its month grains (``with_months``), when it holds
     ``TALLY_BUFFER_KEYS`` keys and at its end; the import's process sums what it receives
     in ``buffer`` and writes it when that is full and at ``finish``: one upsert per key for
     the whole import instead of one per key and batch (a day's key recurs in every batch).
@@ -236,19 +258,28 @@ class TallyImport:
         ratings, pending = self.ratings, self.pending
         for m in matters:
             steps = m.steps
-            matter_deltas(m.procedure, m.org_id, m.received_on, steps, ratings, sign, pending)
+            matter_deltas(
+                m.procedure, m.org_id, m.received_on, steps, ratings, sign, pending, months=False
+            )
             if m.new_from:
                 stored = steps[: m.new_from]
                 before_org = steps[m.new_from].org_id if m.new_from < len(steps) else m.org_id
                 matter_deltas(
-                    m.procedure, before_org, m.received_on, stored, ratings, -sign, pending
+                    m.procedure,
+                    before_org,
+                    m.received_on,
+                    stored,
+                    ratings,
+                    -sign,
+                    pending,
+                    months=False,
                 )
 
     def partial(self, final: bool) -> Deltas | None:
         if not self.pending or (not final and len(self.pending) < TALLY_BUFFER_KEYS):
             return None
         sent, self.pending = self.pending, defaultdict(int)
-        return sent
+        return with_months(sent)
 
     def merge(self, partial: Deltas) -> None:
         if not self.buffer:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -251,3 +252,23 @@ def test_a_refused_import_leaves_the_tally_as_it_was(district, history, tmp_path
     report = import_file(path)
     assert not report.committed and report.rejected == 1
     assert sorted(StateTally.objects.values_list("grain", "on", "org_id", "state", "n")) == before
+
+
+def test_month_grains_are_the_sums_of_their_days(district, history):
+    """An import sums day grains only and completes the months once (``with_months``): the
+    same changes as counting each step on both grains."""
+    from fazhi.indicators import rollup
+
+    ratings = rollup.rating_fields()
+    both: Any = rollup.defaultdict(int)
+    days: Any = rollup.defaultdict(int)
+    for m in history:
+        steps = [(s.seq, s.action, s.on, s.state_after, s.data) for s in m.steps.order_by("seq")]
+        rollup.matter_deltas(m.procedure, m.org_id, m.received_on, steps, ratings, 1, both)
+        rollup.matter_deltas(
+            m.procedure, m.org_id, m.received_on, steps, ratings, 1, days, months=False
+        )
+    assert {k[0] for k in days} == {"d", "rd"}
+    assert {k: n for k, n in rollup.with_months(days).items() if n} == {
+        k: n for k, n in both.items() if n
+    }
