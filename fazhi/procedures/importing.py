@@ -21,6 +21,7 @@ import datetime as dt
 import gc
 import hashlib
 import io
+import itertools
 import json
 import multiprocessing
 import os
@@ -545,30 +546,28 @@ class _Codes:
     """Verification codes (six characters of CODE_ALPHABET, as ``services`` makes them) from
     the system's CSPRNG, read 64 KiB at a time rather than one system call a code.
 
-    The bytes read belong to one process: a forked worker never reuses its parent's.
+    Each code is two independent uniform draws of three characters (31³ = 29,791 of the 2^15
+    values of 15 random bits; the rest are refused), looked up in a table of the 29,791
+    three-character strings. The bytes read belong to one process: a forked worker never
+    reuses its parent's.
     """
 
-    _LIMIT = len(CODE_ALPHABET) ** 6  # 30 random bits, the rest refused (uniform codes)
+    _HALF = len(CODE_ALPHABET) ** 3
 
     def __init__(self) -> None:
-        self._bits: list[int] = []
+        self._draws: list[int] = []
         self._pid = 0
+        self._triples: list[str] = []
 
     def __call__(self) -> str:
-        bits = self._bits
-        if not bits or self._pid != os.getpid():
+        draws = self._draws
+        if len(draws) < 2 or self._pid != os.getpid():
             self._pid = os.getpid()
-            raw = os.urandom(1 << 16)
-            bits = self._bits = [
-                n & 0x3FFFFFFF for n in memoryview(raw).cast("I") if n & 0x3FFFFFFF < self._LIMIT
-            ]
-        n = bits.pop()
-        base = len(CODE_ALPHABET)
-        chars = []
-        for _ in range(6):
-            n, r = divmod(n, base)
-            chars.append(CODE_ALPHABET[r])
-        return "".join(chars)
+            raw = memoryview(os.urandom(1 << 16)).cast("H")
+            draws = self._draws = [n & 0x7FFF for n in raw if n & 0x7FFF < self._HALF]
+            if not self._triples:
+                self._triples = ["".join(t) for t in itertools.product(CODE_ALPHABET, repeat=3)]
+        return self._triples[draws.pop()] + self._triples[draws.pop()]
 
 
 def _dumps(value: Any) -> str:

@@ -162,3 +162,18 @@ def test_a_line_parses_as_by_the_book(raw):
         assert got.message == f"不是有效的 JSON：{expected[1]}（第{expected[2]}列）。"
     else:
         assert repr(got) == repr(expected)
+
+
+def test_import_verification_codes_are_uniform_over_the_alphabet():
+    from collections import Counter
+
+    from fazhi.procedures.services import CODE_ALPHABET
+
+    codes = importing._Codes()
+    drawn = [codes() for _ in range(31_000)]
+    assert all(len(c) == 6 and set(c) <= set(CODE_ALPHABET) for c in drawn)
+    for position in (0, 3, 5):  # each half of a code is its own draw
+        seen = Counter(c[position] for c in drawn)
+        assert set(seen) == set(CODE_ALPHABET)
+        assert max(seen.values()) < 2 * min(seen.values())  # ~1,000 each, nothing skewed
+    assert len(set(drawn)) > 30_900  # collisions only by chance (31^6 codes)
