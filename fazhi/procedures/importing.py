@@ -35,7 +35,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 import orjson
 from django.db import DatabaseError, connection, transaction
@@ -256,29 +256,22 @@ class Replayed:
     new_from: int = 0  # index in ``steps`` of the first step to write
 
 
-class ImportedMatter(NamedTuple):
-    """What an import's observers learn of one matter it writes (signals.py).
+class ImportedMatter(Protocol):
+    """What an import's observers read of a matter it writes (signals.py): the replay's own
+    ``Replayed`` objects, read-only."""
 
-    Tuples, not the replayed objects: observers keep no reference to the replay's objects.
-    """
-
-    procedure: str
-    reference: str
-    org_id: int
-    received_on: dt.date
-    steps: tuple[ImportedStep, ...]  # every step, stored ones first
-    new_from: int  # index in ``steps`` of the first step this import wrote
-
-
-def _imported(r: Replayed) -> ImportedMatter:
-    return ImportedMatter(
-        r.procedure,
-        r.reference,
-        r.org_id,
-        r.received_on,
-        tuple(r.steps),
-        r.new_from,
-    )
+    @property
+    def procedure(self) -> str: ...
+    @property
+    def reference(self) -> str: ...
+    @property
+    def org_id(self) -> int: ...  # the unit handling it now
+    @property
+    def received_on(self) -> dt.date: ...
+    @property
+    def steps(self) -> Sequence[ImportedStep]: ...  # every step, stored ones first
+    @property
+    def new_from(self) -> int: ...  # index in ``steps`` of the first step the import writes
 
 
 def _step_key(action: Action | None, row_action: str, on: dt.date, data: Mapping[str, Any]) -> Any:
@@ -1603,7 +1596,7 @@ def _replay_chunk(
         builder.add(writer.matter_row(r), writer.step_rows(r, builder.next_place()))
         writer.note_reference(r.procedure, r.reference)
         if observers:
-            replayed.append(_imported(r))
+            replayed.append(r)
     if len(builder):
         batch.rows = builder.serialize()
     for observer in observers:
@@ -1668,7 +1661,7 @@ def _store_batch(
         rec = source if reread is None else reread(source, line)
         r = replayer.record(rec, line)  # accepted once already: the same replay again, here
         if line in taken_back:
-            imported = [_imported(r)]
+            imported = [r]
             for observer in observers:
                 observer.replayed(imported, -1)
         replays.append((line, rec, r))
@@ -1709,7 +1702,7 @@ def _store_lines(
         if matter is None:
             builder.add(writer.matter_row(r), writer.step_rows(r, builder.next_place()))
             writer.note_reference(r.procedure, r.reference)
-            written.append(_imported(r))
+            written.append(r)
             continue
         outcome = _against_stored(
             r, rec.get("steps") or [], matter, stored_steps.get(matter.pk, []), replayer
@@ -1720,7 +1713,7 @@ def _store_lines(
             report.unchanged += 1
         else:
             updates.append(outcome)
-            written.append(_imported(outcome))
+            written.append(outcome)
     if len(builder):
         stage.load(builder.serialize())
         created, steps = stage.write()

@@ -15,11 +15,12 @@
 
   ``replayed`` sees each matter the import writes exactly once in sum: a line replayed as new
   that turns out to be stored is taken back (``sign=-1``) and counted again as what it became
-  (an update, or nothing). ``matters`` are ``fazhi.procedures.importing.ImportedMatter`` named
-  tuples: ``procedure``, ``reference``, ``org_id`` (the unit handling it now),
-  ``received_on``, ``steps`` — every step, stored ones first, each with ``seq``, ``action``,
-  ``on``, ``state_after``, ``data`` and ``org_id`` (the unit that handled the matter until that
-  step) — and ``new_from``, the index of the first step the import writes.
+  (an update, or nothing). ``matters`` (``fazhi.procedures.importing.ImportedMatter``: the
+  replay's own objects, to read during the call, never to change) have ``procedure``,
+  ``reference``, ``org_id`` (the unit handling it now), ``received_on``, ``steps`` — every
+  step, stored ones first, each with ``seq``, ``action``, ``on``, ``state_after``, ``data``
+  and ``org_id`` (the unit that handled the matter until that step) — and ``new_from``, the
+  index of the first step the import writes.
 """
 
 from __future__ import annotations
