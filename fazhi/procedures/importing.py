@@ -646,14 +646,14 @@ class Writer:
     def matter_row(self, r: Replayed) -> tuple[Any, ...]:
         """A new matter's staged row: its line, then ``staging.MATTER_COLUMNS`` (with a new
         verification code)."""
-        party = r.party
+        party, snap, due, staged = r.party, r.snap, r.due, self._staged
         return (
             r.line,
             r.procedure,
             r.reference,
             self._code(),
             r.org_id,
-            self._staged(r.received_on),
+            staged(r.received_on),
             r.subject,
             r.channel,
             party["name"],
@@ -661,25 +661,35 @@ class Writer:
             party["id_number"],
             party["phone"],
             party["address"],
-            *self._state_columns(r, self._staged),
+            # STATE_COLUMNS, as _state_columns gives them (inline: a hot path)
+            snap.state,
+            snap.outcome,
+            None if due is None else staged(due.on),
+            "" if due is None else due.code or "",
+            "" if due is None else due.description[:300],
+            False if due is None else due.provisional,
+            False if due is None else due.paused,
+            None if snap.closed_on is None else staged(snap.closed_on),
+            snap.satisfaction,
+            _dumps(snap.details if type(snap.details) is dict else dict(snap.details)),
         )
 
     def step_rows(self, r: Replayed, place: int) -> list[tuple[Any, ...]]:
         """The staged rows of the matter's steps to write: the matter's ``place`` in the batch,
         then ``staging.STEP_COLUMNS``."""
-        d = self._staged
+        dates, staged = self._staged_dates, self._staged
         return [
             (
                 place,
                 s.seq,
                 s.action,
-                d(s.on),
-                d(s.mailed_on),
+                dates.get(s.on) or staged(s.on),
+                None if s.mailed_on is None else staged(s.mailed_on),
                 s.actor_label,
                 s.org_id,
                 s.state_before,
                 s.state_after,
-                _dumps(s.data),
+                "{}" if not s.data and type(s.data) is dict else _dumps(s.data),
             )
             for s in r.steps[r.new_from :]
         ]

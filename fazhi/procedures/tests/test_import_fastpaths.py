@@ -177,3 +177,18 @@ def test_import_verification_codes_are_uniform_over_the_alphabet():
         assert set(seen) == set(CODE_ALPHABET)
         assert max(seen.values()) < 2 * min(seen.values())  # ~1,000 each, nothing skewed
     assert len(set(drawn)) > 30_900  # collisions only by chance (31^6 codes)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("steps", [0, 1, 3])  # open with a due date, open, closed
+def test_staged_row_state_columns_equal_the_writers(district, steps):
+    """``matter_row`` spells the state columns out inline: the same as ``_state_columns``."""
+    from fazhi.procedures.tests.test_import import complaint
+
+    line = complaint()
+    line["steps"] = line["steps"][:steps]
+    writer = importing.Writer()
+    r = importing.Replayer(today=dt.date(2025, 6, 1)).record(line, 1)
+    state = writer._state_columns(r, writer._staged)
+    assert writer.matter_row(r)[-len(state) :] == state
+    assert len(state) == len(importing.STATE_COLUMNS)
