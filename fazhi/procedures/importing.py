@@ -1527,6 +1527,8 @@ def import_records(
 
 
 def _finish(run: ImportRun, report: ImportReport, by: Any, *, failed: bool = False) -> None:
+    # by line: a batch's rejected lines come first, a conflict with a stored matter later
+    report.errors.sort(key=lambda e: e.line)
     run.finished_at = clock.now()
     run.status = (
         ImportRun.Status.FAILED

@@ -133,6 +133,12 @@ def test_workers_skip_blank_stretches_and_repeats_in_a_chunk(district, tmp_path)
     assert one == two and stored_one == stored_two
     run = ImportRun.objects.latest("pk")
     assert (run.created, run.updated, run.unchanged, run.rejected) == (4, 1, 1, 1)
+    # again, with a bad line after the conflict in the same chunk: the worker refuses the bad
+    # line, the conflicts are found after the chunk is written; the report lists them by line
+    again = write(tmp_path, [*lines, complaint("BAD", org="不存在")])
+    report = import_file(again, batch_size=50, skip_invalid=True)
+    lines_refused = [e.line for e in report.errors]
+    assert len(lines_refused) == 3 and lines_refused == sorted(lines_refused)
     assert Matter.objects.get(reference="YS-2025-000001").steps.count() == 4
     assert sum(one[2]) == 7  # progress counts the lines, never the blank ones
 
