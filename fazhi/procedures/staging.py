@@ -18,6 +18,8 @@ then ``STEP_COLUMNS``). New matters get the ids ``base + rowid``, one block per 
 
 from __future__ import annotations
 
+import abc
+import contextlib
 import datetime as dt
 import functools
 import sqlite3
@@ -141,26 +143,28 @@ class StageBuilder:
             db.close()
 
 
-class Stage:
+class Stage(abc.ABC):
     """The import's process's side: load a staged batch, find its stored matters, write it."""
 
+    @abc.abstractmethod
     def load(self, data: bytes) -> None:
-        raise NotImplementedError
+        """Take the batch ``StageBuilder.serialize`` made (replacing the one before)."""
 
+    @abc.abstractmethod
     def stored(self) -> list[tuple[int, int]]:
         """``(rowid, line)`` of the staged matters whose procedure and reference are stored."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def drop(self, rowids: Sequence[int]) -> None:
         """Leave these staged matters (and their steps) out of the write."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def write(self) -> tuple[int, int]:
         """Insert the staged matters and steps; returns how many of each."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def close(self) -> None:
-        pass
+        """Give back what the stage holds; never raises (it runs while an error propagates)."""
 
     @staticmethod
     def for_connection(now: str) -> Stage:
@@ -229,7 +233,8 @@ class SqliteStage(Stage):
         return max(matters, 0), max(steps, 0)
 
     def close(self) -> None:
-        self._raw.deserialize(_empty_database(), name=STAGE)  # give the memory back
+        with contextlib.suppress(sqlite3.Error):  # a broken connection: nothing to give back
+            self._raw.deserialize(_empty_database(), name=STAGE)
 
 
 @functools.cache
