@@ -3,8 +3,11 @@
 A line of the canonical JSON Lines format (docs/import-format.md) is one matter with its steps.
 Each line is replayed in memory through ``rules.new_snapshot`` and ``rules.apply`` — the same
 pure rules ``act()`` applies, with the same date checks, data validation, guards and deadlines
-— and the results are written in batches with a few prepared statements. There is no back
-door: a step the rules refuse is refused here with the engine's own message.
+— and the results are written in batches: a batch's new rows are staged in a private
+in-memory SQLite database and copied in bulk (staging.py); a big JSONL file is replayed by
+forked worker processes while this process writes. There is no back door: a step the rules
+refuse is refused here with the engine's own message, and the database's own constraints
+check every row written.
 
 xlsx and csv files in the per-procedure template (``template_columns``) are read into the same
 records first, so every format goes through one path.
