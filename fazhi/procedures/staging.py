@@ -1,19 +1,21 @@
 """The bulk import's staging: a batch of replayed rows as a small SQLite database.
 
-Whoever replays a batch of lines (the import's worker process, or the import's own process for
+Whoever replays a batch of lines (an import's worker process, or the import's own process for
 small files) puts the new matters' and steps' rows into a private in-memory SQLite database,
-without indexes or constraints, and hands over its serialised bytes (``StagedRows``). The
-import's process then writes the batch with a few statements:
+without indexes or constraints (``StageBuilder``), and hands over its serialised bytes. The
+import's process then writes the batch with a few statements (``Stage``):
 
 - on SQLite, the bytes are loaded into a schema attached to every connection (``STAGE``, see
   ``attach``) and copied by SQLite itself (``INSERT … SELECT``): no Python object per row,
-  no parameter binding, no pickling of rows between the two processes;
+  no parameter binding, no pickling of rows between the processes;
 - on PostgreSQL, the rows are read back from a private in-memory SQLite connection and sent
-  with ``executemany`` (the rows' text form converted back to dates, datetimes and booleans).
+  with ``COPY`` (the rows' text form converted back to dates, datetimes and booleans).
 
 A staged batch holds ``m`` (one row per new matter: its line number, then ``MATTER_COLUMNS``;
-its rowid is the matter's place in the batch) and ``s`` (one row per step: the matter's rowid,
-then ``STEP_COLUMNS``). New matters get the ids ``base + rowid``, one block per batch.
+its rowid is the matter's place in the batch) and ``s`` (one row per step: the matter's place,
+then ``STEP_COLUMNS``); the columns that are the same for every row of an import
+(``MATTER_CONSTANTS``, ``STEP_CONSTANTS``) are given to the INSERT. New matters get the ids
+``base + rowid``, one block per batch.
 """
 
 from __future__ import annotations
