@@ -576,10 +576,6 @@ def _dumps(value: Any) -> str:
         return json.dumps(value)
 
 
-def _staged_date(value: dt.date | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
 class Writer:
     """Turns replayed matters into rows, and writes updates of stored matters.
 
@@ -680,19 +676,19 @@ class Writer:
     def step_rows(self, r: Replayed, place: int) -> list[tuple[Any, ...]]:
         """The staged rows of the matter's steps to write: the matter's ``place`` in the batch,
         then ``staging.STEP_COLUMNS``."""
-        dates, staged = self._staged_dates, self._staged
+        staged = self._staged
         return [
             (
                 place,
                 s.seq,
                 s.action,
-                dates.get(s.on) or staged(s.on),
-                None if s.mailed_on is None else staged(s.mailed_on),
+                staged(s.on),
+                staged(s.mailed_on),
                 s.actor_label,
                 s.org_id,
                 s.state_before,
                 s.state_after,
-                "{}" if not s.data and type(s.data) is dict else _dumps(s.data),
+                _dumps(s.data),
             )
             for s in r.steps[r.new_from :]
         ]
