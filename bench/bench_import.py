@@ -119,6 +119,10 @@ def main() -> None:
         from fazhi.procedures.signals import import_observers
 
         import_observers.clear()
+    from machine import describe, loop_ns
+
+    print(f"machine: {describe()}")
+    speed_before = loop_ns()
     samples_file = db.with_suffix(".rss.txt")
     sampler = subprocess.Popen(  # noqa: S603 our own interpreter and script
         [sys.executable, "-c", SAMPLER, str(os.getpid()), str(samples_file)]
@@ -143,6 +147,7 @@ def main() -> None:
     cpu = resource.getrusage(resource.RUSAGE_SELF)
     sampler.terminate()
     sampler.wait()
+    speed_after = loop_ns()
     children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the worker (and the sampler)
     main_cpu = cpu.ru_utime + cpu.ru_stime - cpu_before.ru_utime - cpu_before.ru_stime
     worker_cpu = (
@@ -168,6 +173,10 @@ def main() -> None:
         f"{main_sys:.1f} s of it in the kernel), "
         f"workers {worker_cpu:.1f} s ({worker_cpu * per:.0f} µs a line, "
         f"{worker_sys:.1f} s in the kernel)"
+    )
+    print(
+        f"CPU speed (machine.loop_ns, lower is faster): {speed_before:.0f} ns an iteration "
+        f"before the import, {speed_after:.0f} after"
     )
     print(f"RSS before import: {rss_before:.0f} MiB; peak (getrusage): {peak:.0f} MiB")
     step = max(1, len(samples) // 12)

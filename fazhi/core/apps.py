@@ -9,5 +9,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from fazhi.core import signals
+        from fazhi.core.sqlite import register_adapters
 
+        register_adapters()
         post_migrate.connect(signals.create_cache_table, sender=self)
