@@ -65,7 +65,28 @@ class TimeLimit:
         extension: int = 0,
         provisional: bool = False,
     ) -> Due:
-        """The due date of this limit for an event on ``start``."""
+        """The due date of this limit for an event on ``start``.
+
+        A period without suspension or extension is memoised (``_plain_dues``): its due date is
+        a pure function of the limit, the calendar, the start and ``provisional``, and a replay
+        or a recomputation asks for the same few hundred start dates again and again.
+        """
+        if not extension and not paused and type(start) is date:
+            cal = cal if cal is not None else Calendar.default()
+            if _plain_dues.calendar is not cal:  # another calendar: start over
+                _plain_dues.calendar = cal
+                _plain_dues.dues.clear()
+            key = (id(self), start, provisional)
+            hit = _plain_dues.dues.get(key)
+            if hit is not None and hit[0] is self:
+                return hit[1]
+            due = due_date(
+                start, self.length, self.unit, cal=cal, provisional=provisional, rule=self
+            )
+            if len(_plain_dues.dues) >= _PLAIN_DUES_KEEP:
+                _plain_dues.dues.clear()
+            _plain_dues.dues[key] = (self, due)
+            return due
         check_date(start, "起算日")
         if extension:
             if self.extension_max is None:
@@ -90,6 +111,22 @@ class TimeLimit:
             provisional=provisional,
             rule=self,
         )
+
+
+class _PlainDues:
+    """The memo of ``TimeLimit.due`` for periods without suspension or extension, for one
+    calendar (the last one asked about; another empties it): (id of a limit, start,
+    provisional) → (that limit, its due date). Limits and calendars are immutable (an override
+    or a new notice makes new objects), and the limit kept in the value pins its id, so a hit
+    is always current."""
+
+    def __init__(self) -> None:
+        self.calendar: Calendar | None = None
+        self.dues: dict[tuple[int, date, bool], tuple[TimeLimit, Due]] = {}
+
+
+_plain_dues = _PlainDues()
+_PLAIN_DUES_KEEP = 100_000  # entries (≈ 20 MB at most); emptied when full
 
 
 W, N, M = Unit.WORKING, Unit.NATURAL, Unit.MONTHS

@@ -1,11 +1,13 @@
 """The registry of time limits (shared/spec/time-limits.md)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from fazhi.workdays import LIMITS, Calendar, LimitKind, TimeLimit, Unit, get_limit
+from fazhi.workdays.calendar import CalendarEntry, DayKind
 from fazhi.workdays.limits import ANNUAL_DEADLINES
+from fazhi.workdays.periods import due_date
 
 REQUIRED = {
     "reconsideration.review": (5, Unit.WORKING),
@@ -95,3 +97,43 @@ def test_configurable_limit_override(settings):
     }
     assert get_limit("hotline_order.conclude").length == 3
     assert get_limit("reconsideration.decide").length == 60
+
+
+def test_uninterrupted_periods_are_memoised_per_limit_and_calendar(settings):
+    """``TimeLimit.due`` answers a period without suspension or extension from a memo: the same
+    dates as the computation itself, for every limit and start, and never another limit's or
+    another calendar's answer."""
+    cal = Calendar.shipped()
+    starts = [date(2024, 1, 1) + timedelta(days=n) for n in range(0, 731, 7)]
+    for limit in LIMITS.values():
+        for start in starts:
+            first = limit.due(start, cal, provisional=True)
+            computed = due_date(
+                start, limit.length, limit.unit, cal=cal, provisional=True, rule=limit
+            )
+            assert first == computed
+            assert limit.due(start, cal, provisional=True) is first  # from the memo
+    # another calendar (2025-03-03 made a holiday): its own answer, not the memo's
+    start = date(2025, 2, 28)
+    limit = get_limit("business_complaint.conclude")
+    before = limit.due(start, cal)
+    holiday = CalendarEntry(date(2025, 3, 3), DayKind.HOLIDAY, "测试")
+    other = cal.merged([holiday], version="test")
+    after = limit.due(start, other)
+    assert after.on == other.add_working_days(start, limit.length)
+    assert after.on > before.on
+    # an override makes a new limit object: its own answer
+    settings.FAZHI_TIME_LIMIT_OVERRIDES = {"business_complaint.conclude": {"length": 5}}
+    shorter = get_limit("business_complaint.conclude")
+    assert shorter.due(start, cal).on == cal.add_working_days(start, 5)
+    # a suspension or an extension is computed, never memoised
+    again = limit.due(start, cal)
+    assert again == before
+    paused = limit.due(start, cal, paused=[(date(2025, 3, 4), date(2025, 3, 10))])
+    assert paused.on > before.on
+    assert limit.due(start, cal) is again
+    extensible = next(lim for lim in LIMITS.values() if lim.extension_max)
+    plain = extensible.due(start, cal)
+    extended = extensible.due(start, cal, extension=extensible.extension_max)
+    assert extended.on > plain.on
+    assert extensible.due(start, cal) is plain
