@@ -71,7 +71,7 @@ class TimeLimit:
         a pure function of the limit, the calendar, the start and ``provisional``, and a replay
         or a recomputation asks for the same few hundred start dates again and again.
         """
-        if not extension and not paused and type(start) is date:
+        if type(extension) is int and extension == 0 and not paused and type(start) is date:
             cal = cal if cal is not None else Calendar.default()
             if _plain_dues.calendar is not cal:  # another calendar: start over
                 _plain_dues.calendar = cal

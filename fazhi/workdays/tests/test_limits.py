@@ -6,6 +6,7 @@ import pytest
 
 from fazhi.workdays import LIMITS, Calendar, LimitKind, TimeLimit, Unit, get_limit
 from fazhi.workdays.calendar import CalendarEntry, DayKind
+from fazhi.workdays.errors import InvalidDateError, InvalidLengthError
 from fazhi.workdays.limits import ANNUAL_DEADLINES
 from fazhi.workdays.periods import due_date
 
@@ -137,3 +138,8 @@ def test_uninterrupted_periods_are_memoised_per_limit_and_calendar(settings):
     extended = extensible.due(start, cal, extension=extensible.extension_max)
     assert extended.on > plain.on
     assert extensible.due(start, cal) is plain
+    # what the computation refuses, the memo refuses too
+    with pytest.raises(InvalidLengthError):
+        limit.due(start, cal, extension=False)
+    with pytest.raises(InvalidDateError):
+        limit.due(date(1800, 1, 1), cal)
