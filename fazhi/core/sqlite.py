@@ -5,9 +5,9 @@ other value, None and bool included: not finding one in its registry, it asks th
 type for ``__adapt__``, and on CPython 3.11 that failed lookup on a type formats an
 AttributeError message before discarding it. That costs about 0.3 µs a value (on the
 development machine: 3.7 → 2.2 µs a row of five such values), and a bulk import binds a few
-Nones and booleans a row, about 6 % of its replay's CPU. Registered adapters that give the
+Nones and booleans a line: 3.2 % of its workers' instructions (docs/benchmarks.md). Registered adapters that give the
 values sqlite3 binds anyway — None stays NULL, a bool is the integer 0 or 1 — turn the lookup
-into a dictionary hit. What is stored does not change (``tests/test_sqlite_binding.py``).
+into a dictionary hit. What is stored does not change (``core/tests/test_sqlite_binding.py``).
 """
 
 from __future__ import annotations
