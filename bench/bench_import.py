@@ -1,7 +1,7 @@
 """Benchmark of ``fazhi import``: N matters of JSONL into a fresh database (docs/benchmarks.md).
 
     python bench/bench_import.py [N] [--database-url URL | --sqlite PATH] [--no-receivers]
-                                 [--in-process] [--profile]
+                                 [--in-process] [--profile] [--open-share 0.3]
 
 Builds the demo district in a fresh SQLite database under bench/out/ (or the given
 DATABASE_URL, whose tables are flushed), generates N matters (bench/gen_import.py), imports
@@ -67,6 +67,12 @@ def main() -> None:
         help="replay in this process (no worker process), to compare",
     )
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--open-share",
+        type=float,
+        default=0.0,
+        help="share of matters left open after their first step (a due date to compute)",
+    )
     parser.add_argument("--workers", type=int, help="worker processes (default: the import's)")
     parser.add_argument("--batch-size", type=int, help="lines a batch (default: the import's)")
     parser.add_argument(
@@ -100,13 +106,14 @@ def main() -> None:
 
     build_district()
     units = [code or name for code, name in OrgUnit.objects.values_list("division_code", "name")]
-    data = OUT / f"import_{args.n}.jsonl"
+    suffix = f"_open{round(args.open_share * 100)}" if args.open_share else ""
+    data = OUT / f"import_{args.n}{suffix}.jsonl"
     if not data.exists():
         sys.path.insert(0, str(OUT.parent))
         from gen_import import generate
 
         t = time.perf_counter()
-        generate(args.n, str(data), units)
+        generate(args.n, str(data), units, open_share=args.open_share)
         print(
             f"generated {data.name}: {time.perf_counter() - t:.1f} s, "
             f"{data.stat().st_size / 2**20:.0f} MiB"

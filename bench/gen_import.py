@@ -3,7 +3,7 @@
 Half business complaints (register, accept, conclude, rate by the submitter), half
 reconsiderations (register, accept, decide), received on working days of 2024-2025 across
 the demo district's units (by division code or full name, as a real export would name them).
-Deterministic for a seed. Usage: python bench/gen_import.py N OUT.jsonl
+Deterministic for a seed. Usage: python bench/gen_import.py N OUT.jsonl [OPEN_SHARE]
 """
 
 from __future__ import annotations
@@ -37,7 +37,11 @@ def working_days(first: dt.date, last: dt.date) -> list[dt.date]:
     return days
 
 
-def generate(n: int, out_path: str, units: list[str], seed: int = 20250302) -> None:
+def generate(
+    n: int, out_path: str, units: list[str], seed: int = 20250302, open_share: float = 0.0
+) -> None:
+    """``open_share``: the share of lines cut after their first step (accepted, still open, a
+    due date to compute), chosen by line number so that the other lines stay the same."""
     rng = random.Random(seed)
     days = working_days(dt.date(2024, 1, 2), dt.date(2025, 9, 30))
     ids = [resident_id(rng) for _ in range(5000)]
@@ -91,6 +95,8 @@ def generate(n: int, out_path: str, units: list[str], seed: int = 20250302) -> N
                         },
                     ],
                 }
+            if (i * 7919) % 1000 < open_share * 1000:
+                line["steps"] = line["steps"][:1]
             out.write(json.dumps(line, ensure_ascii=False))
             out.write("\n")
 
@@ -105,4 +111,9 @@ if __name__ == "__main__":
     from fazhi.core.models import OrgUnit
 
     names = list(OrgUnit.objects.values_list("division_code", "name"))
-    generate(int(sys.argv[1]), sys.argv[2], [code or name for code, name in names])
+    generate(
+        int(sys.argv[1]),
+        sys.argv[2],
+        [code or name for code, name in names],
+        open_share=float(sys.argv[3]) if len(sys.argv) > 3 else 0.0,
+    )
