@@ -78,14 +78,14 @@ class TimeLimit:
                 _plain_dues.dues.clear()
             key = (id(self), start, provisional)
             hit = _plain_dues.dues.get(key)
-            if hit is not None and hit[0] is self:
-                return hit[1]
+            if hit is not None and hit[0] is self and hit[1] is cal:
+                return hit[2]
             due = due_date(
                 start, self.length, self.unit, cal=cal, provisional=provisional, rule=self
             )
             if len(_plain_dues.dues) >= _PLAIN_DUES_KEEP:
                 _plain_dues.dues.clear()
-            _plain_dues.dues[key] = (self, due)
+            _plain_dues.dues[key] = (self, cal, due)
             return due
         check_date(start, "起算日")
         if extension:
@@ -114,15 +114,16 @@ class TimeLimit:
 
 
 class _PlainDues:
-    """The memo of ``TimeLimit.due`` for periods without suspension or extension, for one
-    calendar (the last one asked about; another empties it): (id of a limit, start,
-    provisional) → (that limit, its due date). Limits and calendars are immutable (an override
-    or a new notice makes new objects), and the limit kept in the value pins its id, so a hit
-    is always current."""
+    """The memo of ``TimeLimit.due`` for periods without suspension or extension: (id of a
+    limit, start, provisional) → (that limit, the calendar, the due date). Limits and
+    calendars are immutable (an override or a new notice makes new objects), the limit kept in
+    the value pins its id, and a hit must be of the same limit and calendar objects, so it is
+    always current — also when two threads use two calendars around a calendar change. The
+    memo holds one calendar's dates: another calendar empties it."""
 
     def __init__(self) -> None:
         self.calendar: Calendar | None = None
-        self.dues: dict[tuple[int, date, bool], tuple[TimeLimit, Due]] = {}
+        self.dues: dict[tuple[int, date, bool], tuple[TimeLimit, Calendar, Due]] = {}
 
 
 _plain_dues = _PlainDues()

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from fazhi.workdays import LIMITS, Calendar, LimitKind, TimeLimit, Unit, get_limit
+from fazhi.workdays import LIMITS, Calendar, LimitKind, TimeLimit, Unit, get_limit, limits
 from fazhi.workdays.calendar import CalendarEntry, DayKind
 from fazhi.workdays.errors import InvalidDateError, InvalidLengthError
 from fazhi.workdays.limits import ANNUAL_DEADLINES
@@ -143,3 +143,18 @@ def test_uninterrupted_periods_are_memoised_per_limit_and_calendar(settings):
         limit.due(start, cal, extension=False)
     with pytest.raises(InvalidDateError):
         limit.due(date(1800, 1, 1), cal)
+
+
+def test_memo_never_answers_for_another_calendar():
+    """Two threads around a calendar change: one stores a due date computed with the old
+    calendar after the memo has switched to the new one. The new calendar still gets its own."""
+    limit = get_limit("business_complaint.conclude")
+    start = date(2025, 2, 28)
+    old = Calendar.shipped()
+    new = old.merged([CalendarEntry(date(2025, 3, 3), DayKind.HOLIDAY, "测试")], version="race")
+    stale = limit.due(start, old)
+    limits._plain_dues.calendar = new
+    limits._plain_dues.dues[(id(limit), start, False)] = (limit, old, stale)
+    fresh = limit.due(start, new)
+    assert fresh.on == new.add_working_days(start, limit.length)
+    assert fresh.on != stale.on
