@@ -580,7 +580,7 @@ class Writer:
     """Turns replayed matters into rows, and writes updates of stored matters.
 
     ``matter_row`` and ``step_rows`` give a new matter's rows in the staged form (staging.py:
-    dates and times as SQLite stores them), without database access, so that the import's
+    dates, times and booleans as SQLite stores them), without database access, so that the import's
     worker processes can call them; ``update`` writes what an import appends to stored
     matters, inside the caller's transaction. ``note_reference`` and ``advance_counters`` keep
     the sequential reference counters past every imported reference.
@@ -666,8 +666,9 @@ class Writer:
             None if due is None else staged(due.on),
             "" if due is None else due.code or "",
             "" if due is None else due.description[:300],
-            False if due is None else due.provisional,
-            False if due is None else due.paused,
+            # booleans as SQLite stores them: an int binds without sqlite3's adapter look-up
+            0 if due is None or not due.provisional else 1,
+            0 if due is None or not due.paused else 1,
             None if snap.closed_on is None else staged(snap.closed_on),
             snap.satisfaction,
             _dumps(snap.details if type(snap.details) is dict else dict(snap.details)),

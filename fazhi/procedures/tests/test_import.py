@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 import pytest
 from django.core.management import CommandError, call_command
 
+from fazhi.core import clock
 from fazhi.core.models import AuditEvent
 from fazhi.procedures import signals
 from fazhi.procedures.importing import import_file
@@ -419,3 +420,62 @@ def test_oversize_line_is_rejected_without_reading_it_whole(district, tmp_path, 
 def test_missing_file(district, tmp_path):
     with pytest.raises(CommandError, match="找不到文件"):
         call_command("import", str(tmp_path / "nope.jsonl"), quiet=True)
+
+
+def test_provisional_and_paused_due_dates_are_stored_as_act_stores_them(district, users, tmp_path):
+    """A period reaching a year whose holiday notice is not loaded (暂估) and a suspended one:
+    the import stores the same due date and flags as ``act()``."""
+    suspend = {"action": "suspend", "on": "2026-11-24", "data": {"reason": "等待鉴定"}}
+    lines = [
+        complaint(
+            "YS-2026-000001",
+            received_on="2026-11-20",
+            steps=[{"action": "accept", "on": "2026-11-23"}, suspend],
+        ),
+        {
+            "procedure": "reconsideration",
+            "reference": "FY-2026-000001",
+            "org": "220302",
+            "received_on": "2026-11-20",
+            "subject": "不服行政处罚决定",
+            "party": {"name": "张三", "id_number": ID},
+            "details": {"respondent": "某局", "contested_act": "罚款决定"},
+            "steps": [{"action": "accept", "on": "2026-11-25"}],
+        },
+    ]
+    with clock.frozen(D(2026, 11, 30)):
+        call_command("import", str(write(tmp_path, lines)), quiet=True)
+        paused = register_matter(
+            "business_complaint",
+            org=district["root"],
+            received_on=D(2026, 11, 20),
+            subject="施工噪音扰民",
+            by=users["admin"],
+            party={"name": "张三", "id_number": ID},
+        )
+        act(paused, "accept", users["admin"], D(2026, 11, 23))
+        act(paused, "suspend", users["admin"], D(2026, 11, 24), reason="等待鉴定")
+        provisional = register_matter(
+            "reconsideration",
+            org=district["root"],
+            received_on=D(2026, 11, 20),
+            subject="不服行政处罚决定",
+            by=users["admin"],
+            party={"name": "张三", "id_number": ID},
+            details={"respondent": "某局", "contested_act": "罚款决定"},
+        )
+        act(provisional, "accept", users["admin"], D(2026, 11, 25))
+    imported = {m.procedure: m for m in Matter.objects.filter(reference__endswith="-000001")}
+    assert (imported["business_complaint"].due_paused, imported["business_complaint"].due_on) == (
+        True,
+        None,
+    )
+    assert imported["reconsideration"].due_provisional is True
+    assert imported["reconsideration"].due_on is not None
+    assert imported["reconsideration"].due_on.year == 2027
+    for mine, by_hand in (
+        (imported["business_complaint"], paused),
+        (imported["reconsideration"], provisional),
+    ):
+        for name in ("state", "due_on", "due_rule", "due_basis", "due_provisional", "due_paused"):
+            assert getattr(mine, name) == getattr(by_hand, name), name
