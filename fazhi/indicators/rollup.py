@@ -137,12 +137,16 @@ def with_months(deltas: Deltas) -> Deltas:
 # --- writing --------------------------------------------------------------------------------
 
 
-def _upsert_sql() -> str:
+def _tally_columns() -> tuple[str, list[str], str]:
+    """The tally's quoted table, key columns (in ``_INDEX_ORDER``) and count column."""
     qn = connection.ops.quote_name
     columns = {f.name: f.column for f in StateTally._meta.concrete_fields}
-    table = qn(StateTally._meta.db_table)
     keys = [qn(columns[n.removesuffix("_id")]) for n in _INDEX_ORDER]
-    n = qn(columns["n"])
+    return qn(StateTally._meta.db_table), keys, qn(columns["n"])
+
+
+def _upsert_sql() -> str:
+    table, keys, n = _tally_columns()
     return (
         f"INSERT INTO {table} ({', '.join(keys)}, {n}) "  # noqa: S608 model columns
         f"VALUES ({', '.join(['%s'] * (len(keys) + 1))}) "
@@ -181,11 +185,8 @@ def apply_tally(deltas: Mapping[TallyKey, int]) -> int:
 
 def _upsert_by_copy(rows: list[tuple[Any, ...]]) -> None:
     """PostgreSQL: ``rows`` (in key order) copied into a temporary table, then upserted."""
-    qn = connection.ops.quote_name
-    columns = {f.name: f.column for f in StateTally._meta.concrete_fields}
-    table = qn(StateTally._meta.db_table)
-    keys = ", ".join(qn(columns[n.removesuffix("_id")]) for n in _INDEX_ORDER)
-    n = qn(columns["n"])
+    table, key_list, n = _tally_columns()
+    keys = ", ".join(key_list)
     staged = "fazhi_tally_changes"
     with connection.cursor() as cursor:
         cursor.execute(

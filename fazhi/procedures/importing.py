@@ -1431,15 +1431,7 @@ def _chunks(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
 
 
 def _existing(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Matter]:
-    by_proc: dict[str, list[str]] = {}
-    for proc, ref in keys:
-        by_proc.setdefault(proc, []).append(ref)
-    found: dict[tuple[str, str], Matter] = {}
-    for proc, refs in by_proc.items():
-        for start in range(0, len(refs), 900):
-            for m in Matter.objects.filter(procedure=proc, reference__in=refs[start : start + 900]):
-                found[(m.procedure, m.reference)] = m
-    return found
+    return {(m.procedure, m.reference): m for qs in Matter.objects.with_keys(keys) for m in qs}
 
 
 def _map_field(error: LineError, sources: dict[int, str] | None) -> LineError:

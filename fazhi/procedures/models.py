@@ -7,6 +7,7 @@ cross-procedure question (my queue, overdue, counts) is one indexed query (DESIG
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
@@ -72,6 +73,16 @@ class MatterQuerySet(models.QuerySet["Matter"]):
 
     def of(self, *procedures: str) -> MatterQuerySet:
         return self.filter(procedure__in=procedures)
+
+    def with_keys(self, keys: Iterable[tuple[str, str]]) -> Iterator[MatterQuerySet]:
+        """The matters with these ``(procedure, reference)`` keys, as querysets of at most
+        900 references each (under SQLite's old limit of 999 parameters)."""
+        by_proc: dict[str, list[str]] = {}
+        for proc, ref in keys:
+            by_proc.setdefault(proc, []).append(ref)
+        for proc, refs in by_proc.items():
+            for start in range(0, len(refs), 900):
+                yield self.filter(procedure=proc, reference__in=refs[start : start + 900])
 
     def received_in(self, year: int) -> MatterQuerySet:
         """The cohort of ``year`` (indicators.md: by received_on)."""

@@ -314,19 +314,11 @@ class RowStage(Stage):
             (proc, ref): (rowid, line)
             for rowid, line, proc, ref in self.db.execute("SELECT rowid, line, c0, c1 FROM m")
         }
-        by_proc: dict[str, list[str]] = {}
-        for proc, ref in staged:
-            by_proc.setdefault(proc, []).append(ref)
-        found: list[tuple[int, int]] = []
-        for proc, refs in by_proc.items():
-            for start in range(0, len(refs), 900):
-                found.extend(
-                    staged[(proc, ref)]
-                    for ref in Matter.objects.filter(
-                        procedure=proc, reference__in=refs[start : start + 900]
-                    ).values_list("reference", flat=True)
-                )
-        return sorted(found)
+        return sorted(
+            staged[key]
+            for qs in Matter.objects.with_keys(staged)
+            for key in qs.values_list("procedure", "reference")
+        )
 
     def drop(self, rowids: Sequence[int]) -> None:
         self.db.executemany("DELETE FROM m WHERE rowid = ?", [(r,) for r in rowids])

@@ -77,6 +77,15 @@ def complaint(ref: str = "YS-2025-000001", **extra: Any) -> dict[str, Any]:
     return line
 
 
+def by_hand(district: Any, users: Any, procedure: str, received_on: dt.date, **extra: Any) -> Any:
+    """A matter registered through the engine by the administrator, to compare with."""
+    extra.setdefault("subject", "施工噪音扰民")
+    extra.setdefault("party", {"name": "张三", "id_number": ID})
+    return register_matter(
+        procedure, org=district["root"], received_on=received_on, by=users["admin"], **extra
+    )
+
+
 def write(tmp_path: Path, lines: list[Any], name: str = "in.jsonl") -> Path:
     path = tmp_path / name
     path.write_text(
@@ -183,19 +192,12 @@ def test_open_matter_gets_the_same_deadline_as_act(district, users, tmp_path):
     line = complaint(steps=[{"action": "accept", "on": "2025-03-05"}])
     call_command("import", str(write(tmp_path, [line])), quiet=True)
     imported = Matter.objects.get(reference="YS-2025-000001")
-    by_hand = register_matter(
-        "business_complaint",
-        org=district["root"],
-        received_on=D(2025, 3, 3),
-        subject="施工噪音扰民",
-        by=users["admin"],
-        party={"name": "张三", "id_number": ID},
-    )
-    act(by_hand, "accept", users["admin"], D(2025, 3, 5))
-    assert by_hand.reference == "YS-2025-000002"  # the counter moved past the imported number
-    assert imported.due_on == by_hand.due_on == D(2025, 3, 26)
+    mine = by_hand(district, users, "business_complaint", D(2025, 3, 3))
+    act(mine, "accept", users["admin"], D(2025, 3, 5))
+    assert mine.reference == "YS-2025-000002"  # the counter moved past the imported number
+    assert imported.due_on == mine.due_on == D(2025, 3, 26)
     for name in ("state", "due_rule", "due_basis", "due_provisional", "due_paused"):
-        assert getattr(imported, name) == getattr(by_hand, name), name
+        assert getattr(imported, name) == getattr(mine, name), name
 
 
 def test_org_changing_steps_mirror_act_exactly(district, users, tmp_path):
@@ -445,23 +447,15 @@ def test_provisional_and_paused_due_dates_are_stored_as_act_stores_them(district
     ]
     with clock.frozen(D(2026, 11, 30)):
         call_command("import", str(write(tmp_path, lines)), quiet=True)
-        paused = register_matter(
-            "business_complaint",
-            org=district["root"],
-            received_on=D(2026, 11, 20),
-            subject="施工噪音扰民",
-            by=users["admin"],
-            party={"name": "张三", "id_number": ID},
-        )
+        paused = by_hand(district, users, "business_complaint", D(2026, 11, 20))
         act(paused, "accept", users["admin"], D(2026, 11, 23))
         act(paused, "suspend", users["admin"], D(2026, 11, 24), reason="等待鉴定")
-        provisional = register_matter(
+        provisional = by_hand(
+            district,
+            users,
             "reconsideration",
-            org=district["root"],
-            received_on=D(2026, 11, 20),
+            D(2026, 11, 20),
             subject="不服行政处罚决定",
-            by=users["admin"],
-            party={"name": "张三", "id_number": ID},
             details={"respondent": "某局", "contested_act": "罚款决定"},
         )
         act(provisional, "accept", users["admin"], D(2026, 11, 25))
@@ -473,9 +467,9 @@ def test_provisional_and_paused_due_dates_are_stored_as_act_stores_them(district
     assert imported["reconsideration"].due_provisional is True
     assert imported["reconsideration"].due_on is not None
     assert imported["reconsideration"].due_on.year == 2027
-    for mine, by_hand in (
+    for mine, theirs in (
         (imported["business_complaint"], paused),
         (imported["reconsideration"], provisional),
     ):
         for name in ("state", "due_on", "due_rule", "due_basis", "due_provisional", "due_paused"):
-            assert getattr(mine, name) == getattr(by_hand, name), name
+            assert getattr(mine, name) == getattr(theirs, name), name
