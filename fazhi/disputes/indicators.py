@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from fazhi.disputes import activities  # noqa: F401  the screening kind must exist first
 from fazhi.indicators.catalog import from_catalog
-from fazhi.indicators.registry import ActivityCount, ActivitySum, MatterSet, register
+from fazhi.indicators.registry import (
+    ActivityCount,
+    ActivitySum,
+    Balance,
+    MatterSet,
+    register,
+    register_check,
+)
 
 CONCLUDED = frozenset({"decided", "terminated", "settled"})
 ACCEPTED = CONCLUDED | {"accepted"}
@@ -53,5 +60,23 @@ register(
         "reconsideration.concluded",
         "受理的申请中截止日前已办结（作出决定、终止或调解和解结案）的。",
         MatterSet("reconsideration", CONCLUDED),
+    ),
+)
+
+register_check(
+    Balance(
+        "reconsideration.review",
+        "行政复议：收到 ≥ 受理 + 不予受理 + 逾期未补正",
+        "reconsideration.received",
+        ("reconsideration.accepted", "reconsideration.rejected", "reconsideration.not_corrected"),
+        names=("收到", "受理", "不予受理", "逾期未补正"),
+    ),
+    Balance(
+        "dispute_screening.resolved",
+        "排查矛盾纠纷：化解 ≤ 发现（补充规则）",
+        "dispute_screening.resolved",
+        ("dispute_screening.found",),
+        op="<=",
+        names=("化解", "发现"),
     ),
 )

@@ -56,6 +56,7 @@ from fazhi.indicators.registry import (
     InternalUnits,
     MatterSet,
     Source,
+    all_checks,
     all_indicators,
     computed_indicators,
     get_indicator,
@@ -368,75 +369,17 @@ def _fmt(v: Value_) -> str:
 
 
 def check_values(values: dict[str, Value_]) -> list[Check]:
-    """The report's consistency rules (spec/indicators.md) over computed values.
+    """The consistency rules the domains declared (``registry.register_check``) and the range
+    of every rate (0–100%), over computed values.
 
     A rule whose figures are not all computed is skipped (not reported as passed or failed).
     """
     checks: list[Check] = []
-
-    def have(*codes: str) -> bool:
-        return all(values.get(c) is not None for c in codes)
-
-    for proc, label in (
-        ("business_complaint", "营商环境投诉举报"),
-        ("help_request", "办不成事请找我"),
-    ):
-        rec, ins, out, con, prog = (
-            f"{proc}.received",
-            f"{proc}.in_scope",
-            f"{proc}.out_of_scope",
-            f"{proc}.concluded",
-            f"{proc}.in_progress",
-        )
-        if have(rec, ins, out):
-            r, i, o = (int(values[c] or 0) for c in (rec, ins, out))
-            checks.append(
-                Check(
-                    f"{proc}.triage",
-                    f"{label}：收到 ≥ 受理范围 + 非受理范围",
-                    r >= i + o,
-                    f"收到 {r}，受理范围 {i}，非受理范围 {o}（差额 {r - i - o} 件截止日尚未审查）",
-                )
-            )
-        if have(ins, con, prog):
-            i, c, p = (int(values[k] or 0) for k in (ins, con, prog))
-            checks.append(
-                Check(
-                    f"{proc}.progress",
-                    f"{label}：受理范围 = 已办结 + 办理中",
-                    i == c + p,
-                    f"受理范围 {i}，已办结 {c}，办理中 {p}",
-                )
-            )
-    codes = (
-        "reconsideration.received",
-        "reconsideration.accepted",
-        "reconsideration.rejected",
-        "reconsideration.not_corrected",
-    )
-    if have(*codes):
-        r, a, j, n = (int(values[c] or 0) for c in codes)
-        checks.append(
-            Check(
-                "reconsideration.review",
-                "行政复议：收到 ≥ 受理 + 不予受理 + 逾期未补正",
-                r >= a + j + n,
-                f"收到 {r}，受理 {a}，不予受理 {j}，逾期未补正 {n}",
-            )
-        )
-    if have("dispute_screening.found", "dispute_screening.resolved"):
-        f, s = (
-            int(values["dispute_screening.found"] or 0),
-            int(values["dispute_screening.resolved"] or 0),
-        )
-        checks.append(
-            Check(
-                "dispute_screening.resolved",
-                "排查矛盾纠纷：化解 ≤ 发现（补充规则）",
-                s <= f,
-                f"发现 {f}，化解 {s}",
-            )
-        )
+    for rule in all_checks():
+        if any(values.get(c) is None for c in rule.codes):
+            continue
+        known = {c: v for c, v in values.items() if v is not None}
+        checks.append(Check(rule.code, rule.label, rule.holds(known), rule.detail(known)))
     for code, value in values.items():
         try:
             ind = get_indicator(code)

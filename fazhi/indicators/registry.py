@@ -15,8 +15,10 @@ code replaces the pending entry.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Literal
 
 # --- sources: which records make a figure ---------------------------------------------------
 
@@ -196,3 +198,64 @@ def pending_indicators() -> list[Indicator]:
 
 
 PERCENT_100 = Decimal(100)
+
+
+# --- consistency rules ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Balance:
+    """A consistency rule (spec/indicators.md) a domain declares beside its indicators:
+    ``total`` compared (``op``) with the sum of ``parts``.
+
+    ``names`` are the short words the rule's detail uses for ``total`` and each part (default:
+    the indicators' labels); ``note`` is appended when the two sides differ, with ``{gap}`` the
+    difference (e.g. "（差额 {gap} 件截止日尚未审查）"). A rule whose figures are not all computed
+    is skipped, never reported as passed.
+    """
+
+    code: str
+    label: str
+    total: str
+    parts: tuple[str, ...]
+    op: Literal[">=", "==", "<="] = ">="
+    names: tuple[str, ...] = ()
+    note: str = ""
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return (self.total, *self.parts)
+
+    def holds(self, values: Mapping[str, int | Decimal]) -> bool:
+        total = values[self.total]
+        parts = sum((values[c] for c in self.parts), Decimal(0))
+        if self.op == ">=":
+            return total >= parts
+        if self.op == "<=":
+            return total <= parts
+        return total == parts
+
+    def detail(self, values: Mapping[str, int | Decimal]) -> str:
+        names = self.names or tuple(get_indicator(c).label for c in self.codes)
+        text = "，".join(f"{name} {values[c]}" for name, c in zip(names, self.codes, strict=True))
+        gap = values[self.total] - sum((values[c] for c in self.parts), Decimal(0))
+        if gap and self.note:
+            text += self.note.format(gap=gap)
+        return text
+
+
+_CHECKS: dict[str, Balance] = {}
+
+
+def register_check(*rules: Balance) -> None:
+    """Declare consistency rules (from a domain's ``indicators.py``); idempotent per code."""
+    for rule in rules:
+        existing = _CHECKS.get(rule.code)
+        if existing is not None and existing != rule:
+            raise ValueError(f"check {rule.code} registered twice with different contents")
+        _CHECKS[rule.code] = rule
+
+
+def all_checks() -> list[Balance]:
+    """Every declared consistency rule, in declaration order."""
+    return list(_CHECKS.values())

@@ -8,7 +8,15 @@ States as of the cut-off (spec/procedures.md): received → in_scope (accepted) 
 from __future__ import annotations
 
 from fazhi.indicators.catalog import HUNDRED, from_catalog
-from fazhi.indicators.registry import RATED, SATISFIED, Indicator, MatterSet, register
+from fazhi.indicators.registry import (
+    RATED,
+    SATISFIED,
+    Balance,
+    Indicator,
+    MatterSet,
+    register,
+    register_check,
+)
 
 ACCEPTED = frozenset({"in_scope", "concluded"})
 
@@ -113,3 +121,27 @@ register(
         target_min=HUNDRED,
     ),
 )
+
+
+for _proc, _label in (
+    ("business_complaint", "营商环境投诉举报"),
+    ("help_request", "办不成事请找我"),
+):
+    register_check(
+        Balance(
+            f"{_proc}.triage",
+            f"{_label}：收到 ≥ 受理范围 + 非受理范围",
+            f"{_proc}.received",
+            (f"{_proc}.in_scope", f"{_proc}.out_of_scope"),
+            names=("收到", "受理范围", "非受理范围"),
+            note="（差额 {gap} 件截止日尚未审查）",
+        ),
+        Balance(
+            f"{_proc}.progress",
+            f"{_label}：受理范围 = 已办结 + 办理中",
+            f"{_proc}.in_scope",
+            (f"{_proc}.concluded", f"{_proc}.in_progress"),
+            op="==",
+            names=("受理范围", "已办结", "办理中"),
+        ),
+    )
