@@ -98,19 +98,6 @@ def can_approve(user: AnyUser | None, org: OrgUnit | None) -> bool:
     return scope.role in APPROVERS and scope.covers(org)
 
 
-def org_filter(user: AnyUser | None, field: str = "org") -> models.Q | None:
-    """A Q limiting ``field`` (a FK to OrgUnit) to the user's scope; None means all rows.
-
-    Staff without any scope get a Q that matches nothing.
-    """
-    scope = scope_of(user)
-    if not scope.is_staff_member:
-        return models.Q(pk__in=[])
-    if scope.all_orgs:
-        return None
-    return models.Q(**{f"{field}__path__startswith": scope.org_path or "-"})
-
-
 def visible_org_ids(user: AnyUser | None) -> list[int] | None:
     """Ids of the org units the user may see (None: all). One query; use for IN filters."""
     scope = scope_of(user)

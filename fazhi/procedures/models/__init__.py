@@ -1,0 +1,42 @@
+"""The engine's models, one module a concern, all importable from ``fazhi.procedures.models``.
+
+matter: Matter (one case of one procedure, one table for every procedure), its Step history,
+attachments and reference counters; reminders: Notification; activity: Activity (counted
+events that are not cases); intake: IntakeRoute; imports: ImportRun.
+"""
+
+from fazhi.procedures.models.activity import Activity, ActivityQuerySet
+from fazhi.procedures.models.imports import ImportRun
+from fazhi.procedures.models.intake import IntakeRoute
+from fazhi.procedures.models.matter import (
+    Attachment,
+    Channel,
+    Matter,
+    MatterQuerySet,
+    PartyKind,
+    ReferenceCounter,
+    Satisfaction,
+    Step,
+    StepHistoryError,
+    attachment_path,
+)
+from fazhi.procedures.models.reminders import Notification, NotificationKind
+
+__all__ = [
+    "Activity",
+    "ActivityQuerySet",
+    "Attachment",
+    "Channel",
+    "ImportRun",
+    "IntakeRoute",
+    "Matter",
+    "MatterQuerySet",
+    "Notification",
+    "NotificationKind",
+    "PartyKind",
+    "ReferenceCounter",
+    "Satisfaction",
+    "Step",
+    "StepHistoryError",
+    "attachment_path",
+]
