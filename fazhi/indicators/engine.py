@@ -48,14 +48,19 @@ from django.db.models.functions import Cast, Coalesce
 from fazhi.core import clock
 from fazhi.core.models import OrgKind, OrgUnit
 from fazhi.indicators.models import StateTally
+from fazhi.indicators.queries import conditional_records, gather_conditional
 from fazhi.indicators.registry import (
     PERCENT_100,
     ActivityCount,
     ActivitySum,
+    Entries,
     Indicator,
     InternalUnits,
+    Matters,
     MatterSet,
     Source,
+    Steps,
+    Timely,
     all_checks,
     all_indicators,
     computed_indicators,
@@ -120,6 +125,8 @@ class Facts:
     )
     # (unit id, unit kind, internal bodies directly under it) for townships and streets
     bodies: list[tuple[int, str, int]] = field(default_factory=list)
+    # the conditional sources' values (fazhi.indicators.queries), by unit and source
+    conditional: dict[int, dict[Any, int | Decimal]] = field(default_factory=dict)
 
 
 def _sources(indicators: Iterable[Indicator]) -> list[Source]:
@@ -266,6 +273,9 @@ def gather(
             for alias, figure in figure_of.items():
                 if row.get(alias) is not None:
                     bucket[(row["kind"], figure)] += int(row[alias])
+    conditional = [s for s in sources if isinstance(s, Matters | Steps | Timely | Entries)]
+    if conditional:
+        facts.conditional = gather_conditional(conditional, org, period)
     parent_kinds = sorted({s.parent_kind for s in sources if isinstance(s, InternalUnits)})
     if parent_kinds:
         facts.bodies = list(
@@ -297,8 +307,17 @@ def _count_matters(counter: Counter[tuple[str, str, str]], src: MatterSet) -> in
 
 def evaluate_source(
     src: Source, facts: Facts, org_ids: set[int] | None = None, body_ids: set[int] | None = None
-) -> int | None:
+) -> int | Decimal | None:
     """The value of one source over the facts of ``org_ids`` (None: all of them)."""
+    if isinstance(src, Matters | Steps | Timely | Entries):
+        return sum(
+            (
+                values.get(src, 0)
+                for org_id, values in facts.conditional.items()
+                if org_ids is None or org_id in org_ids
+            ),
+            0,
+        )
     if isinstance(src, MatterSet):
         return sum(
             _count_matters(counter, src)
@@ -320,7 +339,7 @@ def evaluate_source(
     return max(counts) if counts else None
 
 
-def rate(numerator: int | None, denominator: int | None) -> Decimal | None:
+def rate(numerator: int | Decimal | None, denominator: int | Decimal | None) -> Decimal | None:
     """numerator / denominator × 100, two decimals (half up); None when the denominator is 0."""
     if numerator is None or not denominator:
         return None
@@ -517,7 +536,10 @@ def _source_for(code: str, part: str) -> tuple[Indicator, Source]:
 
 
 def source_records(src: Source, org: OrgUnit, period: Period) -> QuerySet[Any]:
-    """The records behind one source: matters, activities or internal bodies."""
+    """The records behind one source: matters, steps, register entries, activities or
+    internal bodies."""
+    if isinstance(src, Matters | Steps | Timely | Entries):
+        return conditional_records(src, org, period)
     if isinstance(src, MatterSet):
         # The cohort by the (procedure, received_on) index, then each matter's state (and
         # rating) as of the cut-off from its latest step on or before it, by the (matter, seq)

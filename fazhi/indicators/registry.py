@@ -78,7 +78,149 @@ class InternalUnits:
         return "org"
 
 
-Source = MatterSet | ActivityCount | ActivitySum | InternalUnits
+# --- conditions on matters (the vocabulary of spec/indicators.md) ----------------------------
+
+Scalar = str | int | bool
+
+
+@dataclass(frozen=True)
+class Detail:
+    """The matter's ``details[key]`` is one of ``values`` (``negate``: is not, or is absent)."""
+
+    key: str
+    values: frozenset[Scalar]
+    negate: bool = False
+
+
+@dataclass(frozen=True)
+class Party:
+    """The party is of ``kind`` (``person`` or ``organisation``)."""
+
+    kind: str
+
+
+@dataclass(frozen=True)
+class HasStep:
+    """The matter has a step of one of ``actions`` dated on or before the cut-off (``in_year``:
+    and in Y), whose data has ``data`` (key, allowed values) pairs; ``negate``: has none."""
+
+    actions: frozenset[str]
+    data: tuple[tuple[str, frozenset[Scalar]], ...] = ()
+    negate: bool = False
+    in_year: bool = False
+
+
+@dataclass(frozen=True)
+class Linked:
+    """Another matter is linked to this one (``incoming``: the other matter's link names this
+    one, e.g. a repeat petition's ``repeat_of``; otherwise this matter's link names another),
+    by a link of ``kind`` made on or before the cut-off; ``negate``: no such link."""
+
+    kind: str
+    incoming: bool = True
+    negate: bool = False
+
+
+Condition = Detail | Party | HasStep | Linked
+
+
+def detail(key: str, *values: Scalar, negate: bool = False) -> Detail:
+    return Detail(key, frozenset(values), negate)
+
+
+def step(*actions: str, negate: bool = False, in_year: bool = False, **data: Scalar) -> HasStep:
+    """``HasStep`` in a few words: ``step("divert", channel="mediation")``."""
+    pairs = tuple(sorted((k, frozenset({v})) for k, v in data.items()))
+    return HasStep(frozenset(actions), pairs, negate, in_year)
+
+
+@dataclass(frozen=True)
+class Matters:
+    """Matters of ``procedure`` in the year's cohort meeting every condition of ``where``, with
+    their state as of the cut-off in ``states`` (None: any state).
+
+    The cohort is the matters received in Y (by the cut-off); with ``cohort`` set to an action,
+    it is instead the distinct matters with a step of that action dated in Y (by the cut-off),
+    whatever year they were received in. ``total`` sums a number in ``details`` (an amount)
+    instead of counting.
+    """
+
+    procedure: str
+    states: frozenset[str] | None = None
+    where: tuple[Condition, ...] = ()
+    cohort: str = ""
+    total: str = ""
+
+    @property
+    def kind(self) -> str:
+        return "matter"
+
+
+@dataclass(frozen=True)
+class Steps:
+    """Steps of ``actions`` (dated in Y, by the cut-off, whose data has ``data``) on the matters
+    of ``matters`` — a count of events such as hearings, not of matters."""
+
+    matters: Matters
+    actions: frozenset[str]
+    data: tuple[tuple[str, frozenset[Scalar]], ...] = ()
+
+    @property
+    def procedure(self) -> str:
+        return self.matters.procedure
+
+    @property
+    def kind(self) -> str:
+        return "step"
+
+
+@dataclass(frozen=True)
+class Timely:
+    """The common rule for timely rates (spec/indicators.md) over the clocks of ``limit`` on the
+    matters of ``matters``: ``answered`` counts the clocks answered by the cut-off within their
+    limit (``in_time``); otherwise the denominator: clocks answered by the cut-off, plus those
+    still waiting at the cut-off whose limit ended before it. ``actions`` (optional) keeps only
+    clocks answered by those actions or not answered yet."""
+
+    matters: Matters
+    limit: str
+    answered: bool = False
+    actions: frozenset[str] | None = None
+
+    @property
+    def procedure(self) -> str:
+        return self.matters.procedure
+
+    @property
+    def kind(self) -> str:
+        return "matter"
+
+
+def timely(
+    matters: Matters, limit: str, actions: frozenset[str] | None = None
+) -> tuple[Timely, Timely]:
+    """The numerator and denominator of a timely rate."""
+    return Timely(matters, limit, True, actions), Timely(matters, limit, False, actions)
+
+
+@dataclass(frozen=True)
+class Entries:
+    """Register entries of ``model`` ("app_label.ModelName") valid on the cut-off, in scope,
+    whose fields equal ``where``; ``total`` sums a numeric field (``minus``: less another)."""
+
+    model: str
+    where: tuple[tuple[str, Scalar], ...] = ()
+    total: str = ""
+    minus: str = ""
+
+    @property
+    def kind(self) -> str:
+        return "register"
+
+
+Source = (
+    MatterSet | ActivityCount | ActivitySum | InternalUnits | Matters | Steps | Timely | Entries
+)
 
 
 # --- indicators -----------------------------------------------------------------------------
@@ -137,7 +279,9 @@ class Indicator:
     def procedure(self) -> str | None:
         """The procedure whose matters make the figure, if it is a matter figure."""
         src = self.denominator or self.numerator
-        return src.procedure if isinstance(src, MatterSet) else None
+        if isinstance(src, MatterSet | Matters | Steps | Timely):
+            return src.procedure
+        return None
 
     def misses(self, value: int | Decimal | None) -> bool:
         """True when ``value`` falls outside the target (an unknown value never misses)."""
@@ -198,6 +342,32 @@ def pending_indicators() -> list[Indicator]:
 
 
 PERCENT_100 = Decimal(100)
+
+
+def breakdown(ind: Indicator, key: str, choices: tuple[tuple[str, str], ...]) -> list[Indicator]:
+    """``ind`` and one part per choice of ``details[key]`` (spec/indicators.md, "Breakdowns"):
+    ``code.<value>``, labelled "label（choice）", counting the same records with the value."""
+
+    def part(src: Source | None, value: str) -> Source | None:
+        if isinstance(src, Matters):
+            return replace(src, where=(*src.where, Detail(key, frozenset({value}))))
+        if src is None:
+            return None
+        raise ValueError(f"indicator {ind.code}: only Matters sources break down by a field")
+
+    parts = [
+        replace(
+            ind,
+            code=f"{ind.code}.{value}",
+            label=f"{ind.label}（{label}）",
+            definition=f"{ind.definition}其中{label}。",
+            numerator=part(ind.numerator, value),
+            denominator=part(ind.denominator, value),
+            addition=True,
+        )
+        for value, label in choices
+    ]
+    return [ind, *parts]
 
 
 # --- consistency rules ----------------------------------------------------------------------

@@ -44,7 +44,6 @@ from fazhi.indicators.registry import (
     ActivityCount,
     ActivitySum,
     Indicator,
-    MatterSet,
     all_indicators,
     get_indicator,
 )
@@ -325,7 +324,8 @@ def drill_csv(
     sel: Selection, ind: Indicator, part: str, qs: QuerySet[Any]
 ) -> StreamingHttpResponse:
     src = _source(ind, part)
-    if isinstance(src, MatterSet):
+    kind = src.kind if src is not None else ""
+    if kind == "matter":
         header = [
             "编号",
             "程序",
@@ -337,10 +337,27 @@ def drill_csv(
             "最近评价",
         ]
         rows: Iterator[list[Any]] = (_matter_row(m) for m in qs.iterator(chunk_size=2000))
+    elif kind == "step":
+        header = ["编号", "操作", "日期", "承办机构"]
+        rows = (
+            [s.matter.reference, s.action_label, s.on.isoformat(), s.matter.org.name]
+            for s in qs.select_related("matter__org").iterator(chunk_size=2000)
+        )
+    elif kind == "register":
+        header = ["登记项", "机构", "有效期自", "有效期至"]
+        rows = (
+            [
+                str(e),
+                e.org.name,
+                e.valid_from.isoformat(),
+                e.valid_to.isoformat() if e.valid_to else "",
+            ]
+            for e in qs.iterator(chunk_size=2000)
+        )
     elif isinstance(src, ActivityCount | ActivitySum):
-        kind = get_kind(src.activity)
-        names = [f.name for f in kind.figures]
-        header = ["日期", "名称", "机构", "编号", *[f.label for f in kind.figures]]
+        activity = get_kind(src.activity)
+        names = [f.name for f in activity.figures]
+        header = ["日期", "名称", "机构", "编号", *[f.label for f in activity.figures]]
         rows = (
             [
                 a.on.isoformat(),

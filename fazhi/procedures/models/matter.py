@@ -343,6 +343,17 @@ class Step(models.Model):
             raise StepHistoryError
         super().save(*args, **kwargs)
 
+    @property
+    def action_label(self) -> str:
+        """The action's Chinese label (its code when the declaration no longer has it)."""
+        from fazhi.procedures.declarations import get_procedure
+        from fazhi.procedures.errors import ProcedureError
+
+        try:
+            return get_procedure(self.matter.procedure).action(self.action).label
+        except ProcedureError:
+            return self.action
+
 
 class StepHistoryError(RuntimeError):
     def __init__(self) -> None:
