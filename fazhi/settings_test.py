@@ -13,3 +13,6 @@ os.environ.setdefault("FAZHI_SECURE_COOKIES", "0")
 from fazhi.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast hashing in tests only
+
+# The test-only sample domain (fazhi/tests/sample): a domain app added by its folder alone.
+INSTALLED_APPS = [*INSTALLED_APPS, "fazhi.tests.sample"]  # noqa: F405

@@ -1,11 +1,8 @@
-from django.apps import AppConfig
+from fazhi.core import domains
 
 
-class DisputesConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+class DisputesConfig(domains.DomainConfig):
+    """A domain app: its limits, procedures and indicators register on import (core.domains)."""
+
     name = "fazhi.disputes"
     verbose_name = "矛盾纠纷化解"
-
-    def ready(self) -> None:
-        import fazhi.disputes.indicators  # noqa: F401  registers the activities and indicators
-        from fazhi.disputes import procedures  # noqa: F401  registers the declarations

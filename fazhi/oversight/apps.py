@@ -1,11 +1,8 @@
-from django.apps import AppConfig
+from fazhi.core import domains
 
 
-class OversightConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+class OversightConfig(domains.DomainConfig):
+    """A domain app: its limits, procedures and indicators register on import (core.domains)."""
+
     name = "fazhi.oversight"
     verbose_name = "制约监督"
-
-    def ready(self) -> None:
-        import fazhi.oversight.indicators  # noqa: F401  registers the activities and indicators
-        from fazhi.oversight import procedures  # noqa: F401  registers the declarations

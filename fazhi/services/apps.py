@@ -1,11 +1,8 @@
-from django.apps import AppConfig
+from fazhi.core import domains
 
 
-class ServicesConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+class ServicesConfig(domains.DomainConfig):
+    """A domain app: its limits, procedures and indicators register on import (core.domains)."""
+
     name = "fazhi.services"
     verbose_name = "政务服务与营商环境"
-
-    def ready(self) -> None:
-        import fazhi.services.indicators  # noqa: F401  registers the indicators
-        from fazhi.services import procedures  # noqa: F401  registers the declarations

@@ -4,6 +4,7 @@ Pure Python (numpy, no Django needed to compute); ``Calendar.default()`` adds th
 overrides when Django is configured. See docs/calendar.md.
 """
 
+from fazhi.workdays import statutory  # noqa: F401  registers the pending limits
 from fazhi.workdays.calendar import Calendar, CalendarEntry, DayKind
 from fazhi.workdays.errors import (
     CalendarError,
@@ -19,16 +20,19 @@ from fazhi.workdays.errors import (
 from fazhi.workdays.limits import (
     ANNUAL_DEADLINES,
     LIMITS,
+    LOCAL_RULE,
     AnnualDeadline,
     LimitKind,
     TimeLimit,
     get_limit,
+    register_limits,
 )
 from fazhi.workdays.periods import Due, Pause, Unit, due_date
 
 __all__ = [
     "ANNUAL_DEADLINES",
     "LIMITS",
+    "LOCAL_RULE",
     "AnnualDeadline",
     "Calendar",
     "CalendarEntry",
@@ -49,4 +53,5 @@ __all__ = [
     "UnknownUnitError",
     "due_date",
     "get_limit",
+    "register_limits",
 ]
