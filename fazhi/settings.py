@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     # Fazhi, bottom layer first (imports point down only: DESIGN.md).
     "fazhi.core",
     "fazhi.workdays",
@@ -163,6 +165,9 @@ else:
             "LOCATION": "fazhi_cache",
         }
     }
+
+# Background jobs: django-tasks' database backend, run by `fazhi worker` (fazhi.core.tasks).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -276,3 +276,109 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AuditLogAppendOnlyError
+
+
+class Job(models.Model):
+    """One piece of background work (an import, an export, a report) run by ``fazhi worker``.
+
+    The queue itself is django-tasks' database backend (fazhi.core.tasks); this row is what
+    the workbench shows: who started it, its progress, its result and its files. Progress
+    while it runs is also kept in a small file beside the job's files (``Job.live``), since
+    an import writes in one transaction that a progress update on the same database could
+    not see past.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("进行中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    kind = models.CharField(
+        _("类型"), max_length=60, db_index=True, help_text=_("任务类型代码，如 procedures.import。")
+    )
+    label = models.CharField(
+        _("名称"), max_length=200, help_text=_("显示给工作人员的任务名称，如“导入 文件名”。")
+    )
+    params = models.JSONField(_("参数"), default=dict, blank=True, help_text=_("任务的参数。"))
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.QUEUED,
+        db_index=True,
+        help_text=_("排队中、进行中、已完成或失败。"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("发起人"),
+        help_text=_("发起任务的工作人员；系统任务为空。"),
+    )
+    org = models.ForeignKey(
+        OrgUnit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("所属机构"),
+        help_text=_("发起人所在机构，用于按范围查看任务。"),
+    )
+    created_at = models.DateTimeField(
+        _("提交时间"), default=clock.now, db_index=True, help_text=_("提交时间。")
+    )
+    started_at = models.DateTimeField(
+        _("开始时间"), null=True, blank=True, help_text=_("后台开始处理的时间。")
+    )
+    finished_at = models.DateTimeField(
+        _("结束时间"), null=True, blank=True, help_text=_("处理结束的时间。")
+    )
+    done = models.PositiveBigIntegerField(_("已处理"), default=0, help_text=_("已处理的数量。"))
+    total = models.PositiveBigIntegerField(
+        _("总量"), null=True, blank=True, help_text=_("要处理的总量；事先不知道时为空。")
+    )
+    unit = models.CharField(_("计量单位"), max_length=10, default="项", help_text=_("如“行”。"))
+    message = models.TextField(
+        _("说明"), blank=True, help_text=_("结果摘要或失败原因（中文，给工作人员看）。")
+    )
+    result = models.JSONField(
+        _("结果"), default=dict, blank=True, help_text=_("任务结果的数据，如导入的各项计数。")
+    )
+    input_file = models.FileField(
+        _("上传文件"),
+        upload_to="jobs/in/%Y/%m/",
+        max_length=255,
+        blank=True,
+        help_text=_("任务要处理的上传文件。"),
+    )
+    input_name = models.CharField(
+        _("上传文件名"), max_length=255, blank=True, help_text=_("上传时的原文件名。")
+    )
+    output_file = models.FileField(
+        _("结果文件"),
+        upload_to="jobs/out/%Y/%m/",
+        max_length=255,
+        blank=True,
+        help_text=_("任务生成的文件（导出、报告、拒绝行报告）。"),
+    )
+    output_name = models.CharField(
+        _("结果文件名"), max_length=255, blank=True, help_text=_("下载时的文件名。")
+    )
+    task_id = models.CharField(
+        _("队列编号"), max_length=64, blank=True, help_text=_("django-tasks 队列中的任务编号。")
+    )
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering: ClassVar[list[str]] = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.label}（{self.get_status_display()}）"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
