@@ -33,6 +33,7 @@ from fazhi.core import clock
 from fazhi.core.pii import mask_address, mask_text, phone_error
 from fazhi.procedures.declarations import Field, FieldType, Procedure, all_procedures
 from fazhi.procedures.errors import ProcedureError
+from fazhi.procedures.intake import get_intake
 from fazhi.procedures.models import Channel, Matter, PartyKind, Step
 from fazhi.procedures.services import intake_org, register_matter
 
@@ -43,12 +44,7 @@ DEFAULT_WINDOW = dt.timedelta(days=90)
 MAX_IDS = 100
 MAX_DESCRIPTION = 10000
 
-# Service groups for clients that show services by category (the spec's ``group``).
-GROUPS = {
-    "business_complaint": "营商环境",
-    "help_request": "政务服务",
-    "mailbox_letter": "区长信箱",
-}
+# The service group (the spec's ``group``) of a service without an intake declaration.
 DEFAULT_GROUP = "公众诉求"
 
 
@@ -85,6 +81,12 @@ def _default_value(f: Field) -> str | None:
     return None
 
 
+def _group(procedure: Procedure) -> str:
+    """The service group for clients that show services by category: the intake's."""
+    intake = get_intake(procedure.code)
+    return intake.group if intake is not None else DEFAULT_GROUP
+
+
 def service_json(procedure: Procedure) -> dict[str, Any]:
     keywords = [procedure.label]
     for f in attribute_fields(procedure):
@@ -97,7 +99,7 @@ def service_json(procedure: Procedure) -> dict[str, Any]:
         "metadata": bool(attribute_fields(procedure)),
         "type": "realtime",
         "keywords": ",".join(dict.fromkeys(keywords)),
-        "group": GROUPS.get(procedure.code, DEFAULT_GROUP),
+        "group": _group(procedure),
     }
 
 

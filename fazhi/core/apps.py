@@ -9,7 +9,14 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from fazhi.core import signals
+        from fazhi.core.nav import NavEntry, register_nav
         from fazhi.core.sqlite import register_adapters
 
+        register_nav(
+            NavEntry("staff", "机构", "core:orgunit-list", order=60),
+            NavEntry("staff", "人员", "core:staff-list", order=70),
+            NavEntry("staff", "审计日志", "core:audit-list", order=80),
+            NavEntry("staff", "管理后台", "admin:index", order=90, perm="superuser"),
+        )
         register_adapters()
         post_migrate.connect(signals.create_cache_table, sender=self)

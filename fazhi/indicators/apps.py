@@ -8,12 +8,14 @@ class IndicatorsConfig(AppConfig):
     verbose_name = "指标"
 
     def ready(self) -> None:
+        from fazhi.core.nav import NavEntry, register_nav
         from fazhi.indicators import rollup
         from fazhi.indicators.builtin import register_builtin
         from fazhi.indicators.catalog import register_catalog
         from fazhi.procedures.models import Matter
         from fazhi.procedures.signals import observe_imports, step_recorded
 
+        register_nav(NavEntry("staff", "指标", "indicators:dashboard", order=10))
         register_catalog()
         register_builtin()
         step_recorded.connect(rollup.on_step_recorded, dispatch_uid="fazhi.indicators.step")

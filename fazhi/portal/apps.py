@@ -5,3 +5,15 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "fazhi.portal"
     verbose_name = "公众门户"
+
+    def ready(self) -> None:
+        from fazhi.core.nav import NavEntry, register_nav
+
+        # The portal's own pages; each domain adds its channels (its nav.py), between them.
+        register_nav(
+            NavEntry("public", "首页", "portal:home", order=0),
+            NavEntry("public", "进度查询", "portal:track", order=80),
+            NavEntry("public", "信件公开", "portal:replies", order=85),
+            NavEntry("public", "执法公示", order=90, soon=True),
+            NavEntry("public", "征求意见", order=95, soon=True),
+        )

@@ -1,5 +1,9 @@
 """Public forms: each asks only what its procedure needs and checks it on the server.
 
+A submission form is built from the procedure's intake declaration (``procedures.intake``:
+which fields, in which order, with which labels and help texts) and its declared details
+(types, lengths, choices); a custom widget is the declaration's hook (``PublicField.widget``).
+
 The forms parse and pre-check input (so that an error appears next to its field before
 anything is written); the engine (``register_matter``, ``act``) still validates everything
 itself, and its errors are mapped back onto the fields by ``field_for_error``. Every message
@@ -16,7 +20,9 @@ from django.core.files.uploadedfile import UploadedFile
 from fazhi.core.pii import credit_code_error, phone_error, resident_id_error
 from fazhi.procedures.attachments import ALLOWED_EXTENSIONS, check_upload, max_attachment_bytes
 from fazhi.procedures.declarations import PUBLIC, Action, FieldType, get_procedure
+from fazhi.procedures.declarations import Field as DeclaredField
 from fazhi.procedures.errors import ProcedureError
+from fazhi.procedures.intake import COMMON_FIELDS, Intake, PublicField, get_intake
 
 MAX_FILES = 5
 HONEYPOT = "website"
@@ -98,10 +104,11 @@ def field_for_error(form: forms.Form, name: str | None) -> str | None:
 
 
 class SubmissionForm(PublicForm):
-    """Common to the three channels: who (name, phone), what (subject, content), files."""
+    """A public submission form, built from its procedure's intake (``submission_form``): who
+    (name, phone, …), what (subject, the public details), files."""
 
     procedure: ClassVar[str]
-    with_id_number: ClassVar[bool] = False
+    intake: ClassVar[Intake]
 
     # Honeypot: hidden from people and screen readers (class hp, aria-hidden); bots fill it.
     website = forms.CharField(label="网址（请勿填写）", required=False)
@@ -151,7 +158,7 @@ class SubmissionForm(PublicForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         number = str(data.get("id_number") or "").strip()
-        if self.with_id_number and number:
+        if "id_number" in self.fields and number:
             if data.get("party_kind") == "organisation":
                 problem = credit_code_error(number)
             else:
@@ -164,14 +171,21 @@ class SubmissionForm(PublicForm):
     def party(self) -> dict[str, str]:
         data = self.cleaned_data
         party = {"name": data["name"], "phone": data["phone"]}
-        if self.with_id_number:
+        if "party_kind" in self.fields or "id_number" in self.fields:
             party["kind"] = data.get("party_kind") or "person"
-            if data.get("id_number"):
-                party["id_number"] = data["id_number"]
+        if data.get("id_number"):
+            party["id_number"] = data["id_number"]
         return party
 
     def details(self) -> dict[str, Any]:
-        return {"content": self.cleaned_data["content"]}
+        """The public details given (an empty optional input is left out; a yes/no is kept)."""
+        details: dict[str, Any] = {}
+        for spec in self.intake.detail_fields:
+            value = self.cleaned_data.get(spec.name)
+            if value is None or value == "":
+                continue
+            details[spec.name] = value
+        return details
 
 
 def _attachment_help() -> str:
@@ -181,158 +195,114 @@ def _attachment_help() -> str:
     )
 
 
-class _Fields:
-    """Field factories, so that each form lists its fields in the order people fill them."""
-
-    @staticmethod
-    def name(label: str = "姓名") -> Any:
-        return text_field(label, max_length=200, widget=forms.TextInput({"autocomplete": "name"}))
-
-    @staticmethod
-    def phone() -> Any:
-        return text_field(
-            "联系电话",
-            max_length=30,
-            help_text="用于工作人员联系您，不会公开。手机号11位，固定电话如 0434-1234567。",
-            widget=forms.TextInput({"autocomplete": "tel", "inputmode": "tel"}),
-        )
-
-    @staticmethod
-    def subject(label: str = "标题") -> Any:
-        return text_field(label, max_length=300, help_text="一句话概括您的诉求，300字以内。")
-
-    @staticmethod
-    def content(procedure: str, label: str, help_text: str) -> Any:
-        declared = get_procedure(procedure).detail_field("content")
+def _common_field(spec: PublicField) -> Any:
+    """A form field of the submitter, the subject or the files (the portal's wording)."""
+    name = spec.name
+    if name == "name":
+        label = spec.label or "姓名"
         return text_field(
             label,
-            max_length=declared.max_length if declared is not None else 5000,
-            help_text=help_text,
-            widget=forms.Textarea({"rows": 8}),
+            max_length=200,
+            help_text=spec.help,
+            widget=forms.TextInput({"autocomplete": "name"}),
         )
-
-    @staticmethod
-    def attachments() -> Any:
+    if name == "phone":
+        return text_field(
+            spec.label or "联系电话",
+            max_length=30,
+            help_text=spec.help
+            or "用于工作人员联系您，不会公开。手机号11位，固定电话如 0434-1234567。",
+            widget=forms.TextInput({"autocomplete": "tel", "inputmode": "tel"}),
+        )
+    if name == "subject":
+        return text_field(
+            spec.label or "标题",
+            max_length=300,
+            help_text=spec.help or "一句话概括您的诉求，300字以内。",
+        )
+    if name == "attachments":
         return MultipleFileField(
-            label="附件",
+            label=spec.label or "附件",
             required=False,
-            help_text=_attachment_help(),
+            help_text=spec.help or _attachment_help(),
             widget=MultipleFileInput({"accept": ",".join(f".{ext}" for ext in ALLOWED_EXTENSIONS)}),
         )
-
-    @staticmethod
-    def party_kind() -> Any:
+    if name == "party_kind":
+        label = spec.label or "您是"
         return forms.ChoiceField(
-            label="您是",
+            label=label,
             choices=PARTY_KINDS,
             initial="person",
             widget=forms.RadioSelect,
-            error_messages=_messages("您是"),
+            error_messages=_messages(label),
         )
-
-    @staticmethod
-    def id_number() -> Any:
+    if name == "id_number":
         return text_field(
-            "证件号码",
+            spec.label or "证件号码",
             max_length=32,
-            required=False,
-            help_text="选填。个人填居民身份证号码，企业或组织填统一社会信用代码（18位）。不会公开。",
+            required=bool(spec.required),
+            help_text=spec.help
+            or "选填。个人填居民身份证号码，企业或组织填统一社会信用代码（18位）。不会公开。",
             widget=forms.TextInput({"autocomplete": "off", "spellcheck": "false"}),
         )
+    raise ValueError(f"not a common field: {name}")
 
 
-def _choices(procedure: str, field: str) -> tuple[tuple[str, str], ...]:
-    declared = get_procedure(procedure).detail_field(field)
-    return declared.choices if declared is not None else ()
+def _detail_field(spec: PublicField, declared: DeclaredField) -> Any:
+    """A form field of a declared detail: its type, limits and choices; the intake's words."""
+    label = spec.label or declared.label
+    help_text = spec.help or declared.help
+    required = declared.required if spec.required is None else spec.required
+    messages = _messages(label)
+    kwargs: dict[str, Any] = {"label": label, "help_text": help_text, "required": required}
+    if spec.widget is not None:
+        kwargs["widget"] = spec.widget()
+    kind = declared.type
+    if kind == FieldType.CHOICE:
+        kwargs.setdefault("widget", forms.RadioSelect)
+        return forms.ChoiceField(choices=declared.choices, error_messages=messages, **kwargs)
+    if kind == FieldType.BOOL:
+        return forms.BooleanField(error_messages=messages, **kwargs)
+    if kind in (FieldType.INT, FieldType.DECIMAL):
+        if declared.min_value is not None:
+            messages["min_value"] = f"“{label}”不能小于 {declared.min_value}。"
+        if declared.max_value is not None:
+            messages["max_value"] = f"“{label}”不能大于 {declared.max_value}。"
+        kwargs.setdefault("widget", forms.TextInput({"inputmode": "decimal"}))
+        number = forms.IntegerField if kind == FieldType.INT else forms.DecimalField
+        return number(
+            min_value=declared.min_value,
+            max_value=declared.max_value,
+            error_messages=messages,
+            **kwargs,
+        )
+    if kind == FieldType.DATE:
+        messages["invalid"] = f"“{label}”应为日期，如 2024-05-01。"
+        kwargs.setdefault("widget", forms.DateInput({"type": "date"}))
+        return forms.DateField(error_messages=messages, **kwargs)
+    if kind == FieldType.TEXT:
+        kwargs.setdefault("widget", forms.Textarea({"rows": 8}))
+    return text_field(max_length=declared.max_length, **kwargs)
 
 
-class HelpRequestForm(SubmissionForm):
-    """办不成事请找我: the kind of request, who, what."""
+def submission_form(procedure: str) -> type[SubmissionForm]:
+    """The public form of ``procedure``, built from its intake declaration (in its order).
 
-    procedure = "help_request"
-    with_id_number = True
-
-    kind = forms.ChoiceField(
-        label="诉求类别",
-        choices=_choices("help_request", "kind"),
-        widget=forms.RadioSelect,
-        error_messages=_messages("诉求类别"),
-    )
-    party_kind = _Fields.party_kind()
-    name = _Fields.name("姓名或单位名称")
-    phone = _Fields.phone()
-    id_number = _Fields.id_number()
-    subject = _Fields.subject()
-    content = _Fields.content(
-        "help_request", "具体情况", "请写明在哪里办什么事、遇到了什么问题、希望得到什么帮助。"
-    )
-    attachments = _Fields.attachments()
-
-    def details(self) -> dict[str, Any]:
-        return {**super().details(), "kind": self.cleaned_data["kind"]}
-
-
-class BusinessComplaintForm(SubmissionForm):
-    """营商环境投诉举报: the complainant, the unit complained about, the facts."""
-
-    procedure = "business_complaint"
-    with_id_number = True
-
-    party_kind = _Fields.party_kind()
-    name = _Fields.name("姓名或单位名称")
-    id_number = _Fields.id_number()
-    phone = _Fields.phone()
-    enterprise = text_field(
-        "涉及企业",
-        max_length=200,
-        required=False,
-        help_text="选填。反映的问题涉及的企业名称。",
-    )
-    respondent = text_field(
-        "被投诉单位",
-        max_length=200,
-        required=False,
-        help_text="选填。您投诉或举报的单位、部门。",
-    )
-    subject = _Fields.subject()
-    content = _Fields.content(
-        "business_complaint",
-        "投诉举报内容",
-        "请写明时间、地点、经过和您的诉求；如有证据材料可作为附件上传。",
-    )
-    attachments = _Fields.attachments()
-
-    def details(self) -> dict[str, Any]:
-        details = super().details()
-        for name in ("enterprise", "respondent"):
-            if self.cleaned_data.get(name):
-                details[name] = self.cleaned_data[name]
-        return details
-
-
-class MailboxLetterForm(SubmissionForm):
-    """区长信箱: who writes, the letter, whether the reply may be published."""
-
-    procedure = "mailbox_letter"
-
-    name = _Fields.name()
-    phone = _Fields.phone()
-    subject = _Fields.subject("来信标题")
-    content = _Fields.content("mailbox_letter", "来信内容", "请写明您的意见建议或反映的问题。")
-    consent_publish = forms.BooleanField(
-        label="同意将来信和答复脱敏后在本站公开",
-        required=False,
-        help_text="公开时隐去您的姓名（只保留姓氏）、电话和证件号码。",
-    )
-    attachments = _Fields.attachments()
-
-    def details(self) -> dict[str, Any]:
-        return {**super().details(), "consent_publish": self.cleaned_data["consent_publish"]}
-
-
-SUBMISSION_FORMS: dict[str, type[SubmissionForm]] = {
-    form.procedure: form for form in (HelpRequestForm, BusinessComplaintForm, MailboxLetterForm)
-}
+    Raises ``KeyError`` when the procedure has no intake (nothing the public may submit).
+    """
+    intake = get_intake(procedure)
+    if intake is None:
+        raise KeyError(procedure)
+    declaration = get_procedure(procedure)
+    attrs: dict[str, Any] = {"procedure": procedure, "intake": intake}
+    for spec in intake.fields:
+        declared = declaration.detail_field(spec.name)
+        if spec.name in COMMON_FIELDS:
+            attrs[spec.name] = _common_field(spec)
+        elif declared is not None:
+            attrs[spec.name] = _detail_field(spec, declared)
+    name = "".join(part.title() for part in procedure.split("_")) + "Form"
+    return type(name, (SubmissionForm,), attrs)
 
 
 # --- tracking -------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """What the public may see of matters: channels and their time limits, the public timeline of a
-matter, published mailbox replies. Everything here reads; every change goes through the engine.
+matter, published replies (an intake's ``Publication``). Everything here reads; every change goes
+through the engine.
 
 Rules (issue 6): the public sees a matter's procedure, state, dates, the handling unit's name
 and the texts published to the submitter (a reply, a result, a refusal's reason); never a
@@ -14,15 +15,13 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from fazhi.core.pii import mask_name, mask_text
 from fazhi.procedures.declarations import Procedure, get_procedure
+from fazhi.procedures.intake import Intake, Publication, all_intakes, get_intake
 from fazhi.procedures.models import Matter, Step
 from fazhi.workdays import get_limit
-
-# The three public channels, in the order the home page shows them.
-CHANNELS = ("help_request", "business_complaint", "mailbox_letter")
 
 # Actions whose data field is written for the submitter and shown on the tracking page.
 PUBLISHED_TEXT = {"reply": "reply", "conclude": "result", "refuse": "reason"}
@@ -39,11 +38,14 @@ class Channel:
     url_name: str
 
 
-SUMMARIES = {
-    "help_request": "到窗口办事遇到“办不成”“办不快”“来回跑”，或需要求助、投诉、举报、咨询。",
-    "business_complaint": "企业和群众反映营商环境问题：办事难、乱收费、不作为、慢作为等。",
-    "mailbox_letter": "向区长写信，提出意见建议或反映问题。来信人同意的，答复脱敏后公开。",
-}
+def submit_url_name(intake: Intake) -> str:
+    """``submit-help-request``: the URL name (namespace ``portal``) of an intake's form."""
+    return f"submit-{intake.procedure.replace('_', '-')}"
+
+
+def summary(procedure: str) -> str:
+    intake = get_intake(procedure)
+    return intake.summary if intake is not None else get_procedure(procedure).description
 
 
 def time_limit_text(procedure: Procedure) -> str:
@@ -64,16 +66,17 @@ def time_limit_text(procedure: Procedure) -> str:
 
 
 def channels() -> list[Channel]:
+    """The public channels (every intake declared by an installed domain), in their order."""
     result = []
-    for code in CHANNELS:
-        procedure = get_procedure(code)
+    for intake in all_intakes():
+        procedure = get_procedure(intake.procedure)
         result.append(
             Channel(
-                code=code,
+                code=procedure.code,
                 label=procedure.label,
-                summary=SUMMARIES[code],
+                summary=intake.summary,
                 time_limits=time_limit_text(procedure),
-                url_name=f"portal:submit-{code.replace('_', '-')}",
+                url_name=f"portal:{submit_url_name(intake)}",
             )
         )
     return result
@@ -138,17 +141,27 @@ class PublishedReply:
     unit: str
 
 
+def publications() -> list[tuple[str, Publication]]:
+    """The procedures whose answered matters the public may read (their intake's publication)."""
+    return [(i.procedure, i.publication) for i in all_intakes() if i.publication is not None]
+
+
 def published_letters() -> QuerySet[Matter]:
-    """Answered mailbox letters whose sender consented to publication, newest reply first."""
+    """Answered matters whose sender consented to publication (each procedure's ``Publication``:
+    state, consent field, reply action), newest reply first."""
+    wanted = Q(pk__in=[])
+    actions = set()
+    for code, pub in publications():
+        wanted |= Q(procedure=code, state=pub.state, **{f"details__{pub.consent}": True})
+        actions.add(pub.action)
     return (
         Matter.objects.public()
-        .of("mailbox_letter")
-        .filter(state="replied", details__consent_publish=True)
+        .filter(wanted)
         .select_related("org")
         .prefetch_related(
             Prefetch(
                 "steps",
-                queryset=Step.objects.filter(action="reply").order_by("seq"),
+                queryset=Step.objects.filter(action__in=sorted(actions)).order_by("seq"),
                 to_attr="reply_steps",
             )
         )
@@ -168,9 +181,14 @@ def _mask(text: str, matter: Matter) -> str:
 
 def published_reply(matter: Matter) -> PublishedReply:
     """One letter and its reply, masked for the public (sender's name, IDs and phones in text)."""
+    intake = get_intake(matter.procedure)
+    pub = intake.publication if intake is not None else None
+    if pub is None:
+        raise ValueError(f"{matter.procedure} publishes nothing")
     steps = getattr(matter, "reply_steps", None)
     if steps is None:
-        steps = list(matter.steps.filter(action="reply").order_by("seq"))
+        steps = list(matter.steps.filter(action=pub.action).order_by("seq"))
+    steps = [s for s in steps if s.action == pub.action]
     last = steps[-1] if steps else None
     return PublishedReply(
         reference=matter.reference,
@@ -179,6 +197,6 @@ def published_reply(matter: Matter) -> PublishedReply:
         received_on=matter.received_on,
         letter=_mask(str(matter.details.get("content", "")), matter),
         replied_on=last.on if last else matter.closed_on,
-        reply=_mask(str(last.data.get("reply", "")), matter) if last else "",
+        reply=_mask(str(last.data.get(pub.text, "")), matter) if last else "",
         unit=matter.org.name,
     )

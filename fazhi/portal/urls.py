@@ -1,20 +1,23 @@
-"""The public site, mounted at / (namespace ``portal``)."""
+"""The public site, mounted at / (namespace ``portal``).
+
+Each procedure with an intake declaration (``fazhi/<domain>/intake.py``) gets its form at
+``/<slug>/``, named ``portal:submit-<procedure code with hyphens>``.
+"""
 
 from django.urls import path
 
 from fazhi.portal import views
+from fazhi.portal.public import submit_url_name
+from fazhi.procedures.intake import all_intakes
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("help/", views.submit_view("help_request"), name="submit-help-request"),
-    path(
-        "complaint/",
-        views.submit_view("business_complaint"),
-        name="submit-business-complaint",
+    *(
+        path(f"{intake.slug}/", views.submit_view(intake.procedure), name=submit_url_name(intake))
+        for intake in all_intakes()
     ),
-    path("mailbox/", views.submit_view("mailbox_letter"), name="submit-mailbox-letter"),
     path("submitted/", views.submitted, name="submitted"),
     path("track/", views.track, name="track"),
     path("track/act/<slug:action>/", views.track_act, name="track-act"),

@@ -30,7 +30,7 @@ from django.views.decorators.http import require_POST
 from fazhi.core import clock
 from fazhi.core.ratelimit import client_address, hit, rate_limited, seconds_to_next_window
 from fazhi.portal import public
-from fazhi.portal.forms import SUBMISSION_FORMS, ActionForm, SubmissionForm, TrackForm
+from fazhi.portal.forms import ActionForm, SubmissionForm, TrackForm, submission_form
 from fazhi.portal.services import submit_public
 from fazhi.procedures.attachments import max_attachment_bytes
 from fazhi.procedures.declarations import PUBLIC, Action, get_procedure
@@ -149,7 +149,7 @@ class SubmitView(View):
     template_name = "portal/submit.html"
 
     def form_class(self) -> type[SubmissionForm]:
-        return SUBMISSION_FORMS[self.procedure]
+        return submission_form(self.procedure)
 
     def render_form(self, request: HttpRequest, form: SubmissionForm) -> HttpResponse:
         declaration = get_procedure(self.procedure)
@@ -160,7 +160,7 @@ class SubmitView(View):
                 "form": form,
                 "procedure": declaration,
                 "time_limits": public.time_limit_text(declaration),
-                "summary": public.SUMMARIES[self.procedure],
+                "summary": public.summary(self.procedure),
             },
         )
 

@@ -1,0 +1,91 @@
+"""The site's navigation as a registry: core's base templates read it, apps fill it.
+
+An app registers its entries (``register_nav``) from its ``ready()`` or, for a domain app, its
+``nav.py`` (imported by ``fazhi.core.domains.DomainConfig``). ``area`` is ``public`` (the
+portal's header) or ``staff`` (the workbench's bar); ``order`` places an entry (lower first).
+An entry links to a URL name; a ``soon`` entry is a section under construction (no link).
+``perm`` shows a staff entry only to users with that permission (``superuser``: superusers).
+The context processor ``fazhi.core.context_processors.site`` gives the templates
+``nav_public`` and ``nav_staff``: the entries, their URLs and whether each is the current page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+
+AREAS = ("public", "staff")
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    area: str
+    label: str
+    url_name: str = ""
+    order: int = 100
+    soon: bool = False
+    perm: str = ""
+
+    def __post_init__(self) -> None:
+        if self.area not in AREAS:
+            raise ValueError(f"nav entry {self.label}: unknown area {self.area!r}")
+        if not self.url_name and not self.soon:
+            raise ValueError(f"nav entry {self.label}: a link needs a url_name")
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """An entry as a template shows it."""
+
+    label: str
+    url: str
+    current: bool
+    soon: bool
+
+
+_ENTRIES: dict[tuple[str, str], NavEntry] = {}
+
+
+def register_nav(*entries: NavEntry) -> None:
+    """Add entries; the same (area, label) again replaces nothing unless it is identical."""
+    for entry in entries:
+        key = (entry.area, entry.label)
+        existing = _ENTRIES.get(key)
+        if existing is not None and existing != entry:
+            raise ValueError(f"nav entry {entry.label} registered twice with different contents")
+        _ENTRIES[key] = entry
+
+
+def nav_entries(area: str) -> list[NavEntry]:
+    return sorted((e for e in _ENTRIES.values() if e.area == area), key=lambda e: e.order)
+
+
+def _allowed(entry: NavEntry, user: Any) -> bool:
+    if not entry.perm:
+        return True
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if entry.perm == "superuser":
+        return bool(user.is_superuser)
+    return bool(user.has_perm(entry.perm))
+
+
+def nav_links(area: str, current_path: str = "", user: Any = None) -> list[NavLink]:
+    """The entries of ``area`` for one request: reversed URLs and the current page marked.
+
+    An entry whose URL is not installed (an app left out of INSTALLED_APPS) is left out.
+    """
+    links = []
+    for entry in nav_entries(area):
+        if not _allowed(entry, user):
+            continue
+        url = ""
+        if not entry.soon:
+            try:
+                url = reverse(entry.url_name)
+            except NoReverseMatch:
+                continue
+        links.append(NavLink(entry.label, url, bool(url) and url == current_path, entry.soon))
+    return links
