@@ -53,7 +53,7 @@ from fazhi.indicators.registry import (
 from fazhi.procedures.models import Matter, Step
 
 if TYPE_CHECKING:
-    from fazhi.indicators.engine import Period
+    from fazhi.indicators.engine.period import Period
 
 Conditional = Matters | Steps | Timely | Entries
 AMOUNT: DecimalField[Decimal, Decimal] = DecimalField(max_digits=20, decimal_places=2)
