@@ -1,7 +1,12 @@
-"""``fazhi report <what>``: reports computed from the records. Now: ``indicators``.
+"""``fazhi report <what>``: reports computed from the records: ``indicators`` and ``annual``.
 
 fazhi report indicators --org 220302 --year 2024 [--as-of 2024-12-31]
                         [--format json|table|xlsx] [-o FILE] [--approx]
+fazhi report annual --org 220302 --year 2024 --format json|md|html|docx|pdf -o DIR
+
+``annual`` is the annual report, assembled by the reports app (an upper layer): this command
+loads the ``report_annual`` command by name (Django's command registry, no import of the upper
+layer), takes its arguments from it and hands them on.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from django.core.management import call_command, get_commands, load_command_class
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fazhi.core.models import OrgUnit
@@ -120,8 +126,21 @@ def write_xlsx(result: IndicatorResult, path: Path, *, approx: bool = False) -> 
     book.save(path)
 
 
+def _annual_command() -> BaseCommand | None:
+    """The ``report_annual`` command of the app that provides it, if one is installed."""
+    app = get_commands().get("report_annual")
+    if app is None:
+        return None
+    command = load_command_class(app, "report_annual")
+    return command if isinstance(command, BaseCommand) else None
+
+
 class Command(BaseCommand):
-    help = "生成报告。fazhi report indicators：某机构及其下级某年度的全部指标。"
+    help = (
+        "生成报告。fazhi report indicators：某机构及其下级某年度的全部指标；"
+        "fazhi report annual：法治政府建设年度报告。"
+    )
+    _annual: tuple[BaseCommand, list[str]]
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="what", required=True, metavar="<报告>")
@@ -137,9 +156,25 @@ class Command(BaseCommand):
             help="表格中较大的件数写作“13000余”（JSON 始终为精确值）。",
         )
 
+        annual_command = _annual_command()
+        if annual_command is not None:
+            annual = sub.add_parser(
+                "annual", help="法治政府建设年度报告（json、md、html、docx、pdf）"
+            )
+            annual_command.add_arguments(annual)
+            self._annual = (annual_command, [a.dest for a in annual._actions if a.dest != "help"])
+
     def handle(self, *args: Any, **options: Any) -> None:
         if options["what"] == "indicators":
             self.indicators(**options)
+        elif options["what"] == "annual":
+            command, dests = self._annual
+            call_command(
+                command,
+                **{d: options[d] for d in dests if d in options},
+                stdout=self.stdout._out,
+                stderr=self.stderr._out,
+            )
 
     def indicators(self, **options: Any) -> None:
         org = parse_org(options["org"])

@@ -1,0 +1,50 @@
+"""Renderers of an assembled report: json, md, html, docx (GB/T 9704 layout) and pdf.
+
+``render(report, fmt)`` returns the bytes of one format; ``FORMATS`` lists them with their
+file suffixes. The docx and pdf renderers import python-docx and run LibreOffice only when
+asked for, so the other formats work without them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from fazhi.reports.assembly import AnnualReport
+
+FORMATS = {"json": "json", "md": "md", "html": "html", "docx": "docx", "pdf": "pdf"}
+
+
+class RendererUnavailableError(RuntimeError):
+    """A renderer needs a program or library that is not installed; Chinese message."""
+
+
+def chinese_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def file_name(report: AnnualReport, fmt: str) -> str:
+    code = report.org.division_code or str(report.org.pk)
+    return f"法治政府建设年度报告_{code}_{report.year}.{FORMATS[fmt]}"
+
+
+def render(report: AnnualReport, fmt: str, **options: object) -> bytes:
+    if fmt == "json":
+        return (json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n").encode()
+    if fmt == "md":
+        from fazhi.reports.renderers.markdown import render_md
+
+        return render_md(report).encode()
+    if fmt == "html":
+        from fazhi.reports.renderers.html import render_html
+
+        return render_html(report, **options).encode()
+    if fmt == "docx":
+        from fazhi.reports.renderers.docx import render_docx
+
+        return render_docx(report)
+    if fmt == "pdf":
+        from fazhi.reports.renderers.pdf import render_pdf
+
+        return render_pdf(report)
+    raise ValueError(f"未知的格式“{fmt}”，可用：{'、'.join(FORMATS)}。")

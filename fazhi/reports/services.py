@@ -1,0 +1,37 @@
+"""The report's drafts and issues: which texts and figures a rendering uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fazhi.core.models import OrgUnit
+from fazhi.reports.assembly import AnnualReport, assemble, figures_from_json
+from fazhi.reports.models import Report, ReportIssue
+
+
+def find_report(org: OrgUnit, year: int) -> Report | None:
+    return Report.objects.filter(org=org, year=year).first()
+
+
+def draft(
+    org: OrgUnit, year: int, as_of: dt.date | None = None, *, date: dt.date | None = None
+) -> AnnualReport:
+    """The live draft: the stored texts (the template's where none is stored), figures now."""
+    report = find_report(org, year)
+    texts = report.texts() if report is not None else {}
+    if as_of is None and report is not None:
+        as_of = report.as_of
+    return assemble(org, year, as_of, texts=texts, date=date)
+
+
+def issued(issue: ReportIssue) -> AnnualReport:
+    """An issued version exactly as issued: its texts and its frozen figures."""
+    report = issue.report
+    return assemble(
+        report.org,
+        report.year,
+        texts=issue.texts,
+        figures=figures_from_json(issue.figures),
+        previous=figures_from_json(issue.previous),
+        date=issue.issued_on,
+    )
