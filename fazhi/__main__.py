@@ -1,7 +1,8 @@
 """The ``fazhi`` command: Django's management utility with Fazhi's settings already set.
 
-``fazhi migrate``, ``fazhi createsuperuser`` and ``fazhi runserver`` work from any directory,
-beside the project's own commands (``fazhi demo``, ``fazhi import``, ``fazhi calendar``, …).
+``fazhi demo`` first makes its directory a local single-user installation (``./var/local.json``,
+fazhi/localconfig.py) that every later command there reads; elsewhere the environment
+configures the site (docs/configuration.md).
 A broken configuration is reported in one line naming the setting, never as a traceback.
 """
 
@@ -16,12 +17,30 @@ def _die(message: str) -> None:
     raise SystemExit(2)
 
 
+def _local_installation() -> None:
+    """The demo's directory becomes a local single-user installation (fazhi/localconfig.py),
+    unless the environment configures this one (a key, debug mode, or the file switched off)."""
+    if any(os.environ.get(k) for k in ("FAZHI_SECRET_KEY", "FAZHI_DEBUG")):
+        return
+    if os.environ.get("FAZHI_LOCAL_CONFIG") == "off":
+        return
+    from fazhi import localconfig
+
+    try:
+        path, written = localconfig.ensure(
+            localconfig.var_dir(), database_url=os.environ.get("DATABASE_URL")
+        )
+    except (localconfig.LocalConfigError, OSError) as exc:
+        _die(f"配置错误：{exc}")
+    if written:
+        sys.stderr.write(f"已生成本地单用户安装的配置：{path}（密钥、本机地址）。\n")
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fazhi.settings")
     if len(argv) > 1 and argv[1] == "demo":
-        # The demo is a local, single-user installation: debug defaults are safe there.
-        os.environ.setdefault("FAZHI_DEBUG", "1")
+        _local_installation()
 
     from django.core.exceptions import ImproperlyConfigured
 

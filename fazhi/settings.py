@@ -3,7 +3,8 @@
 Every setting that differs between a laptop demo and a production deployment comes from an
 environment variable; the defaults are the embedded demo (SQLite under ./var/). Production
 fails closed: without FAZHI_DEBUG=1 there is no default secret key and ALLOWED_HOSTS must be
-set. See docs/configuration.md for the full list.
+set, except in a local single-user installation, whose ./var/local.json (written by
+``fazhi demo``, fazhi/localconfig.py) gives them. See docs/configuration.md for the full list.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import django_stubs_ext
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from fazhi import localconfig
+
 django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -26,6 +29,17 @@ DEBUG: bool = env.bool("FAZHI_DEBUG", default=False)
 
 VAR_DIR = Path(env.str("FAZHI_VAR_DIR", default=str(Path.cwd() / "var"))).resolve()
 
+# A local single-user installation (the directory where `fazhi demo` ran) has its own key and
+# hosts in ./var/local.json (fazhi/localconfig.py); the environment still wins over it.
+# FAZHI_LOCAL_CONFIG=off ignores the file (the test suite does).
+_local: dict[str, object] | None = None
+if env.str("FAZHI_LOCAL_CONFIG", default="on") != "off":
+    try:
+        _local = localconfig.read(VAR_DIR)
+    except localconfig.LocalConfigError as exc:
+        raise ImproperlyConfigured(str(exc)) from None
+FAZHI_LOCAL_INSTALL: bool = _local is not None
+
 if DEBUG:
     SECRET_KEY: str = env.str(
         "FAZHI_SECRET_KEY", default="django-insecure-fazhi-debug-only-never-in-production"
@@ -34,12 +48,16 @@ if DEBUG:
         "FAZHI_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"]
     )
 else:
-    SECRET_KEY = env.str("FAZHI_SECRET_KEY", default="")
+    SECRET_KEY = env.str("FAZHI_SECRET_KEY", default=str(_local["secret_key"]) if _local else "")
     if not SECRET_KEY:
         raise ImproperlyConfigured(
-            "缺少设置 FAZHI_SECRET_KEY：生产环境必须提供密钥（本地演示请设置 FAZHI_DEBUG=1）。"
+            "缺少设置 FAZHI_SECRET_KEY：生产环境必须提供密钥"
+            "（本地试用请先在本目录运行 fazhi demo，它会生成 var/local.json）。"
         )
-    ALLOWED_HOSTS = env.list("FAZHI_ALLOWED_HOSTS", default=[])
+    ALLOWED_HOSTS = env.list(
+        "FAZHI_ALLOWED_HOSTS",
+        default=list(_local["allowed_hosts"]) if _local else [],  # type: ignore[call-overload]
+    )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured(
             "缺少设置 FAZHI_ALLOWED_HOSTS：生产环境必须列出本站的域名，以逗号分隔。"
@@ -112,7 +130,9 @@ TEMPLATES = [
 
 # Database: DATABASE_URL, default a SQLite file under ./var/ (WAL mode).
 def _database() -> dict[str, object]:
-    default_url = f"sqlite:///{VAR_DIR / 'fazhi.sqlite3'}"
+    default_url = str(
+        (_local or {}).get("database_url") or f"sqlite:///{VAR_DIR / 'fazhi.sqlite3'}"
+    )
     raw = env.str("DATABASE_URL", default=default_url)
     try:
         with warnings.catch_warnings():
@@ -212,7 +232,8 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta t
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
-    SESSION_COOKIE_SECURE = env.bool("FAZHI_SECURE_COOKIES", default=True)
+    # a local installation is served over plain http on 127.0.0.1
+    SESSION_COOKIE_SECURE = env.bool("FAZHI_SECURE_COOKIES", default=not FAZHI_LOCAL_INSTALL)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 REST_FRAMEWORK = {

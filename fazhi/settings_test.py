@@ -9,6 +9,7 @@ import os
 os.environ.setdefault("FAZHI_SECRET_KEY", "test-secret-key-not-for-production-0123456789")
 os.environ.setdefault("FAZHI_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("FAZHI_SECURE_COOKIES", "0")
+os.environ.setdefault("FAZHI_LOCAL_CONFIG", "off")  # a demo's var/local.json in the checkout
 
 from fazhi.settings import *  # noqa: F403
 

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.db import connections
 
+from fazhi.core.tests.browser import require_browser
 from fazhi.indicators.tests.test_engine import complaint
 from fazhi.portal.tests.test_browser import ARGS, CHROMIUM
 
@@ -18,8 +19,7 @@ D = dt.date
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_dashboard_figure_leads_to_its_records(live_server, district, users, monkeypatch, settings):
-    if not CHROMIUM.exists():
-        pytest.fail("缺少 /usr/bin/chromium：浏览器测试需要 Debian 的 chromium。")
+    require_browser()
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     # transactional tests do not empty the cache table: no figures from another test
     settings.FAZHI_DASHBOARD_CACHE_SECONDS = 0

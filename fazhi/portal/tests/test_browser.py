@@ -1,7 +1,8 @@
 """The issue's Done-when, in a real browser: submit, staff conclude, submitter rates.
 
 Playwright drives Debian's chromium (/usr/bin/chromium; CI installs it). Without it the test
-fails with a clear message: a browser test that silently skips proves nothing.
+is skipped with the line that installs it, and fails under FAZHI_REQUIRE_BROWSER=1 (CI):
+see fazhi/core/tests/browser.py.
 Set FAZHI_SCREENSHOT_DIR to keep phone-sized screenshots of the home and tracking pages.
 """
 
@@ -14,9 +15,9 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
+from fazhi.core.tests.browser import CHROMIUM, require_browser
 from fazhi.procedures.models import Matter
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
     "--headless",
     "--no-sandbox",
@@ -44,10 +45,7 @@ def shoot(page, name: str, tmp_path: Path) -> None:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_submit_conclude_and_rate_in_a_browser(live_server, intake, users, monkeypatch, tmp_path):
-    if not CHROMIUM.exists():
-        pytest.fail(
-            "缺少 /usr/bin/chromium：浏览器测试需要 Debian 的 chromium（apt-get install chromium）。"
-        )
+    require_browser()
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the
     # test body (not from the live server's threads) are safe here.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -20,6 +21,11 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="只建立数据，不启动网站。")
         parser.add_argument("--addr", default="127.0.0.1:8000", help="网站监听地址。")
         parser.add_argument("--year", type=int, default=2024, help="演示数据的年度。")
+        parser.add_argument(
+            "--no-records",
+            action="store_true",
+            help="只建立机构和登录账号，不生成演示记录（快，用于测试和空白试用）。",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
@@ -28,7 +34,7 @@ class Command(BaseCommand):
         root = demo.build_district()
         users = demo.build_users(root)
         # Later domains add their demo year's records: an app's ``demo.build(root, year)``.
-        for config in apps.get_app_configs():
+        for config in [] if options["no_records"] else apps.get_app_configs():
             if not config.name.startswith("fazhi.") or config.name == "fazhi.core":
                 continue
             try:
@@ -47,6 +53,11 @@ class Command(BaseCommand):
         for u in users:
             self.stdout.write(
                 f"  {u.username:<10} {u.role.label:<8} {u.full_name}（{u.org_short}，{u.position}）"
+            )
+        if settings.FAZHI_LOCAL_INSTALL:
+            self.stdout.write(
+                f"本目录是本地单用户安装（配置：{settings.VAR_DIR / 'local.json'}）："
+                "在这里运行的 fazhi 命令都使用它。"
             )
         if options["no_serve"]:
             return
