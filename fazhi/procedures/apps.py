@@ -11,7 +11,7 @@ class ProceduresConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
-        from fazhi.procedures.staging import attach
+        from fazhi.procedures.importing.stage import attach
         from fazhi.workdays.signals import calendar_changed
 
         connection_created.connect(attach, dispatch_uid="fazhi.procedures.stage")

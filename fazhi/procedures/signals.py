@@ -15,7 +15,7 @@
 
   ``replayed`` sees each matter the import writes exactly once in sum: a line replayed as new
   that turns out to be stored is taken back (``sign=-1``) and counted again as what it became
-  (an update, or nothing). ``matters`` (``fazhi.procedures.importing.ImportedMatter``: the
+  (an update, or nothing). ``matters`` (``ImportedMatter``, below: the
   replay's own objects, to read during the call, never to change) have ``procedure``,
   ``reference``, ``org_id`` (the unit handling it now), ``received_on``, ``steps`` — every
   step, stored ones first, each with ``seq``, ``action``, ``on``, ``state_after``, ``data``
@@ -25,15 +25,48 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol
 
 from django.dispatch import Signal
 
-if TYPE_CHECKING:
-    from fazhi.procedures.importing import ImportedMatter
-
 step_recorded = Signal()
+
+
+class ImportedStep(Protocol):
+    """What an import's observers read of a replayed step (the import's ``StepRow``)."""
+
+    @property
+    def seq(self) -> int: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def on(self) -> dt.date: ...
+    @property
+    def state_after(self) -> str: ...
+    @property
+    def data(self) -> Mapping[str, Any]: ...
+    @property
+    def org_id(self) -> int: ...  # the unit that handled the matter until this step
+
+
+class ImportedMatter(Protocol):
+    """What an import's observers read of a matter it writes: the replay's own ``Replayed``
+    objects, read-only."""
+
+    @property
+    def procedure(self) -> str: ...
+    @property
+    def reference(self) -> str: ...
+    @property
+    def org_id(self) -> int: ...  # the unit handling it now
+    @property
+    def received_on(self) -> dt.date: ...
+    @property
+    def steps(self) -> Sequence[ImportedStep]: ...  # every step, stored ones first
+    @property
+    def new_from(self) -> int: ...  # index in ``steps`` of the first step the import writes
 
 
 class ImportObserver(Protocol):

@@ -411,7 +411,7 @@ def test_unreadable_files_are_refused_in_plain_chinese(district, tmp_path, name,
 
 
 def test_oversize_line_is_rejected_without_reading_it_whole(district, tmp_path, monkeypatch):
-    monkeypatch.setattr("fazhi.procedures.importing.MAX_LINE_BYTES", 2000)
+    monkeypatch.setattr("fazhi.procedures.importing.formats.MAX_LINE_BYTES", 2000)
     big = complaint("BIG", subject="长" * 3000)
     path = write(tmp_path, [complaint("A-1"), big, complaint("A-2")])
     report = import_file(path, skip_invalid=True)

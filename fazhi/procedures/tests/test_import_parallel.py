@@ -41,15 +41,15 @@ def through_the_worker(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Every JSONL import of the test goes through the worker (checked after the test)."""
     jsonl_imports = _JSONL_IMPORTS
     jsonl_imports.clear()
-    real = importing.import_records
+    real = importing.run.import_records
 
     def spy(records: Any, **kwargs: Any) -> Any:
         if kwargs.get("fmt") == "jsonl":
             jsonl_imports.append(kwargs.get("_jsonl") is not None)
         return real(records, **kwargs)
 
-    monkeypatch.setattr(importing, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(importing, "import_records", spy)
+    monkeypatch.setattr(importing.run, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(importing.run, "import_records", spy)
     yield
     assert all(jsonl_imports), "a JSONL file was imported in-process"
 
@@ -179,7 +179,7 @@ def test_a_crashing_worker_fails_the_import(district, tmp_path, monkeypatch):
     def boom(*args: Any, **kwargs: Any) -> Any:
         raise ZeroDivisionError
 
-    monkeypatch.setattr(importing, "_replay_chunk", boom)
+    monkeypatch.setattr(importing.parallel, "_replay_chunk", boom)
     with pytest.raises(RuntimeError, match="ZeroDivisionError"):
         import_file(write(tmp_path, [complaint("A-1")]), parallel=True)
     assert not Matter.objects.exists()
@@ -211,14 +211,14 @@ def test_worker_only_from_a_main_thread_among_daemons():
 
 
 def test_big_files_use_the_worker_by_default(district, tmp_path, monkeypatch):
-    monkeypatch.setattr(importing, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(importing.run, "PARALLEL_MIN_BYTES", 1)
     report = import_file(write(tmp_path, [complaint("A-1"), complaint("A-2")]))
     assert report.created == 2
     assert _JSONL_IMPORTS == [True]
 
 
 def test_a_worker_that_dies_fails_the_import(district, tmp_path, monkeypatch):
-    monkeypatch.setattr(importing, "_worker", lambda *args: os._exit(3))
+    monkeypatch.setattr(importing.parallel, "_worker", lambda *args: os._exit(3))
     with pytest.raises(RuntimeError, match="意外退出（退出码 3）"):
         import_file(write(tmp_path, [complaint("A-1")]), parallel=True)
     assert not Matter.objects.exists()

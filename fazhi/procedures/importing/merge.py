@@ -1,0 +1,194 @@
+"""Writing a replayed batch against the stored matters: new matters in bulk, and line by line
+those already stored — unchanged (the same steps), an update (its steps extend the stored
+ones) or a conflict."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from fazhi.procedures.errors import ProcedureError
+from fazhi.procedures.importing.batches import _Batch
+from fazhi.procedures.importing.replay import (
+    Replayed,
+    Replayer,
+    StepRow,
+    _action_or_none,
+    _step_key,
+)
+from fazhi.procedures.importing.report import ImportReport, LineError
+from fazhi.procedures.importing.stage import Stage, StageBuilder
+from fazhi.procedures.importing.writer import Writer
+from fazhi.procedures.models import Matter, Step
+from fazhi.procedures.services import snapshot_of
+from fazhi.procedures.signals import ImportedMatter, ImportObserver
+
+CONFLICT = "与已有记录冲突"
+
+
+def _existing(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Matter]:
+    return {(m.procedure, m.reference): m for qs in Matter.objects.with_keys(keys) for m in qs}
+
+
+def _store_batch(
+    batch: _Batch,
+    stage: Stage,
+    replayer: Replayer,
+    writer: Writer,
+    observers: list[ImportObserver],
+    report: ImportReport,
+    reread: Callable[[int, int], Any] | None,
+) -> None:
+    """Write a replayed batch: its new matters in bulk, the rest line by line."""
+    report.lines += batch.lines
+    for error in batch.errors:
+        report.reject(error)
+    for observer, partial in zip(observers, batch.partials, strict=True):
+        if partial is not None:
+            observer.merge(partial)
+    writer.merge_numbers(batch.numbers)
+    slow = list(batch.deferred)
+    taken_back: set[int] = set()
+    if batch.rows is not None:
+        stage.load(batch.rows)
+        stored = stage.stored()
+        if stored:  # replayed as new, but the matter is stored: left to the line-by-line path
+            stage.drop([rowid for rowid, _ in stored])
+            taken_back = {line for _, line in stored}
+            slow.extend(taken_back)
+        created, steps = stage.write()
+        report.created += created
+        report.steps += steps
+    if not slow:
+        return
+    replays: list[tuple[int, Any, Replayed]] = []
+    for line in sorted(slow):
+        source = batch.origin[line]
+        rec = source if reread is None else reread(source, line)
+        r = replayer.record(rec, line)  # accepted once already: the same replay again, here
+        if line in taken_back:
+            imported = [r]
+            for observer in observers:
+                observer.replayed(imported, -1)
+        replays.append((line, rec, r))
+    group: list[tuple[int, Any, Replayed]] = []
+    keys: set[tuple[str, str]] = set()
+    for item in replays:  # in groups without a repeated matter, each after the one before
+        key = (item[2].procedure, item[2].reference)
+        if key in keys:
+            _store_lines(group, stage, replayer, writer, observers, report)
+            group, keys = [], set()
+        group.append(item)
+        keys.add(key)
+    _store_lines(group, stage, replayer, writer, observers, report)
+
+
+def _store_lines(
+    group: list[tuple[int, Any, Replayed]],
+    stage: Stage,
+    replayer: Replayer,
+    writer: Writer,
+    observers: list[ImportObserver],
+    report: ImportReport,
+) -> None:
+    """Replayed lines (no two of one matter) against the stored matters: new, an update (its
+    steps extend the stored ones), unchanged (the same steps) or a conflict."""
+    stored = _existing((r.procedure, r.reference) for _, _, r in group)
+    stored_steps: dict[int, list[Step]] = {}
+    if stored:
+        for s in Step.objects.filter(matter_id__in=[m.pk for m in stored.values()]).order_by(
+            "matter_id", "seq"
+        ):
+            stored_steps.setdefault(s.matter_id, []).append(s)
+    builder = StageBuilder()
+    updates: list[Replayed] = []
+    written: list[ImportedMatter] = []
+    for _line, rec, r in group:
+        matter = stored.get((r.procedure, r.reference))
+        if matter is None:
+            builder.add(writer.matter_row(r), writer.step_rows(r, builder.next_place()))
+            writer.note_reference(r.procedure, r.reference)
+            written.append(r)
+            continue
+        outcome = _against_stored(
+            r, rec.get("steps") or [], matter, stored_steps.get(matter.pk, []), replayer
+        )
+        if isinstance(outcome, LineError):
+            report.reject(outcome)
+        elif outcome is None:
+            report.unchanged += 1
+        else:
+            updates.append(outcome)
+            written.append(outcome)
+    if len(builder):
+        stage.load(builder.serialize())
+        created, steps = stage.write()
+        report.created += created
+        report.steps += steps
+    report.steps += writer.update(updates)
+    report.updated += len(updates)
+    for observer in observers:
+        observer.replayed(written, 1)
+
+
+def _against_stored(
+    r: Replayed,
+    steps_in: Sequence[Any],
+    matter: Matter,
+    steps: list[Step],
+    replayer: Replayer,
+) -> Replayed | LineError | None:
+    """None when the line's steps equal the stored ones; an update when they extend them."""
+    mine = replayer.step_keys(r)
+    procedure = r.snap.procedure
+    theirs = [
+        _step_key(_action_or_none(procedure, s.action), s.action, s.on, s.data) for s in steps
+    ]
+    if mine == theirs:
+        return None
+    if len(theirs) >= len(mine) or mine[: len(theirs)] != theirs:
+        first = next(
+            (i for i, (a, b) in enumerate(zip(mine, theirs, strict=False)) if a != b),
+            min(len(mine), len(theirs)),
+        )
+        where = "received_on" if first == 0 else f"steps[{first - 1}]"
+        return LineError(
+            r.line,
+            where,
+            f"{CONFLICT}：{procedure.label}“{r.reference}”已有{len(theirs)}个步骤，"
+            f"本行有{len(mine)}个，第{first + 1}个步骤起不一致。"
+            "已有记录只能追加后续步骤，不能改写。",
+        )
+    update = Replayed(
+        line=r.line,
+        procedure=r.procedure,
+        reference=r.reference,
+        org_id=matter.org_id,
+        received_on=matter.received_on,
+        subject=matter.subject,
+        channel=matter.channel,
+        party={},
+        snap=snapshot_of(matter, steps),
+        due=None,
+        steps=[
+            StepRow(
+                seq=s.seq,
+                action=s.action,
+                on=s.on,
+                state_after=s.state_after,
+                data=dict(s.data),
+                org_id=s.org_id or matter.org_id,
+                mailed_on=s.mailed_on,
+                actor_label=s.actor_label,
+                state_before=s.state_before,
+            )
+            for s in steps
+        ],
+        matter_id=matter.pk,
+        new_from=len(steps),
+    )
+    try:
+        replayer.replay_steps(update, steps_in, len(steps) - 1)
+    except ProcedureError as exc:
+        return LineError(r.line, exc.field or "", exc.message)
+    return update
