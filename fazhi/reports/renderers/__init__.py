@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Literal
 
 from fazhi.reports.assembly import AnnualReport
 
+Links = Literal["drill", "anchor", "none"]
 FORMATS = {"json": "json", "md": "md", "html": "html", "docx": "docx", "pdf": "pdf"}
 
 
@@ -28,7 +30,10 @@ def file_name(report: AnnualReport, fmt: str) -> str:
     return f"法治政府建设年度报告_{code}_{report.year}.{FORMATS[fmt]}"
 
 
-def render(report: AnnualReport, fmt: str, **options: object) -> bytes:
+def render(
+    report: AnnualReport, fmt: str, *, links: Links = "drill", with_charts: bool = True
+) -> bytes:
+    """The bytes of ``fmt``; ``links`` and ``with_charts`` apply to html (see renderers.html)."""
     if fmt == "json":
         return (json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n").encode()
     if fmt == "md":
@@ -38,7 +43,7 @@ def render(report: AnnualReport, fmt: str, **options: object) -> bytes:
     if fmt == "html":
         from fazhi.reports.renderers.html import render_html
 
-        return render_html(report, **options).encode()
+        return render_html(report, links=links, with_charts=with_charts).encode()
     if fmt == "docx":
         from fazhi.reports.renderers.docx import render_docx
 
