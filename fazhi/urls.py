@@ -11,9 +11,11 @@ urlpatterns = [
     path("workbench/", include("fazhi.workbench.urls")),
     path("workbench/", include("fazhi.core.urls")),
     path("workbench/indicators/", include("fazhi.indicators.urls")),
+    path("workbench/reports/", include("fazhi.reports.urls")),
     path("workbench/io/", include("fazhi.procedures.urls")),
     path("api/v1/", include("fazhi.api.urls")),
     path("open311/v2/", include("fazhi.api.open311_urls")),
+    path("reports/", include("fazhi.reports.public_urls")),
     path("", include("fazhi.portal.urls")),
 ]
 

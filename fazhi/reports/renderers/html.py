@@ -89,6 +89,15 @@ def figure_rows(report: AnnualReport, links: Links) -> list[dict[str, object]]:
 
 
 def render_html(report: AnnualReport, *, links: Links = "drill", with_charts: bool = True) -> str:
+    return render_to_string(
+        "reports/annual.html", html_context(report, links=links, with_charts=with_charts)
+    )
+
+
+def html_context(
+    report: AnnualReport, *, links: Links = "drill", with_charts: bool = True
+) -> dict[str, object]:
+    """What ``reports/_report.html`` shows (the public page includes it in the site's frame)."""
     from fazhi.reports.charts import ChartsUnavailableError, charts
     from fazhi.reports.renderers import chinese_date
 
@@ -106,16 +115,13 @@ def render_html(report: AnnualReport, *, links: Links = "drill", with_charts: bo
         }
         for sec in report.sections
     ]
-    return render_to_string(
-        "reports/annual.html",
-        {
-            "report": report,
-            "title": report.title,
-            "sections": sections,
-            "figures": figure_rows(report, links),
-            "charts": chart_list,
-            "chart_note": chart_note,
-            "date": chinese_date(report.date),
-            "failures": report.failures,
-        },
-    )
+    return {
+        "report": report,
+        "title": report.title,
+        "sections": sections,
+        "figures": figure_rows(report, links),
+        "charts": chart_list,
+        "chart_note": chart_note,
+        "date": chinese_date(report.date),
+        "failures": report.failures,
+    }
