@@ -8,6 +8,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connections
 
 from fazhi.core.tests.browser import require_browser
 from fazhi.procedures.services import act
@@ -110,3 +111,6 @@ def test_assign_draft_approve_issue_and_publish_in_a_browser(
             assert public.url.endswith(f"/reports/{issue.pk}/")
         finally:
             browser.close()
+            # The ORM calls above ran under Playwright's event loop, where Django keeps a
+            # separate connection; close it, or PostgreSQL cannot drop the test database.
+            connections.close_all()
