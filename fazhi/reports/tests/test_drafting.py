@@ -172,3 +172,21 @@ def test_only_the_office_assigns_approves_and_issues(district, users, complaints
     assert section.due_on == D(2025, 3, 1)  # the report's default: 1 March
     assert drafting.may_edit(users["staff_a"], section)
     assert not drafting.may_edit(users["staff_b"], section)
+
+
+def test_the_workbench_queue_lists_the_sections_to_draft_and_the_report_to_issue(
+    client, district, users
+):
+    office = users["office"]
+    report = drafting.create_report(district["root"], 2024, by=office)
+    section = report.sections.get(key="1.6")
+    drafting.assign(section, district["a"], D(2025, 2, 28), office)
+    client.force_login(users["staff_a"])
+    home = client.get(reverse("workbench:home")).content.decode()
+    assert "2024年度报告 （六）聚焦公平正义，矛盾化解更加精准" in home
+    assert reverse("reports:section", args=[report.pk, "1.6"]) in home and "2025-02-28" in home
+    client.force_login(users["staff_b"])  # another department: not its task
+    assert 'id="report-tasks"' not in client.get(reverse("workbench:home")).content.decode()
+    client.force_login(office)
+    home = client.get(reverse("workbench:home")).content.decode()
+    assert "印发并向社会公开" in home and "2025-03-31" in home

@@ -15,6 +15,7 @@ from fazhi.core.views import StaffRequiredMixin
 from fazhi.procedures.declarations import get_procedure
 from fazhi.procedures.errors import UnknownProcedure
 from fazhi.procedures.models import Matter, MatterQuerySet
+from fazhi.reports.queue import report_tasks
 from fazhi.workbench.forms import QueueFilterForm
 from fazhi.workbench.views.common import STATUS_LABELS, Horizon
 
@@ -204,6 +205,8 @@ class HomeView(StaffRequiredMixin, ListView[Matter]):
         ctx["queue_target"] = QUEUE_TARGET
         ctx["scope"] = scope_of(self.request.user)
         ctx["total"] = ctx["paginator"].count if ctx.get("paginator") else len(rows)
+        if not self._fragment():
+            ctx["report_tasks"] = report_tasks(self.request.user, self.horizon.today)
         if self.counts is not None:
             ctx["counts"] = self.counts
             ctx["open_total"] = sum(c.total for c in ctx["counts"])
