@@ -41,13 +41,12 @@ def report_tasks(user: Any, today: dt.date) -> list[ReportTask]:
     if office:
         sections = sections.filter(state__in=[SectionState.ASSIGNED, SectionState.SUBMITTED])
     else:
-        if scope.org_path is None and not scope.all_orgs:
+        if scope.all_orgs:
+            units = OrgUnit.objects.all()
+        elif scope.org_path is not None:
+            units = OrgUnit.objects.filter(path__startswith=scope.org_path)
+        else:
             return []
-        units = (
-            OrgUnit.objects.all()
-            if scope.all_orgs
-            else OrgUnit.objects.filter(path__startswith=scope.org_path)
-        )
         sections = sections.filter(state=SectionState.ASSIGNED, department__in=units)
     tasks = []
     for s in sections.order_by("due_on", "pk")[:LIMIT]:
