@@ -13,6 +13,7 @@ from django.http import HttpRequest
 
 from fazhi.core import audit
 from fazhi.core.models import AuditEvent, OrgUnit, StaffProfile
+from fazhi.core.registers import RegisterEntry, all_registers, delete_entry, register_of, save_entry
 
 
 class AuditedAdminMixin:
@@ -83,3 +84,46 @@ class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
 
     def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
         return False
+
+
+class RegisterEntryAdmin(admin.ModelAdmin[RegisterEntry]):
+    """Admin of any register: changes go through ``registers.save_entry`` / ``delete_entry``
+    (the same checks and audit events as the workbench), never the form's own save."""
+
+    date_hierarchy = "valid_from"
+    list_filter = ("valid_from", "valid_to")
+    list_select_related = ("org",)
+    autocomplete_fields = ("org",)
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        return [*register_of(self.model).fields[:4], "org", "valid_from", "valid_to"]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return list(register_of(self.model).columns)
+
+    def save_model(
+        self, request: HttpRequest, obj: RegisterEntry, form: ModelForm[Any], change: bool
+    ) -> None:
+        columns = register_of(self.model).columns
+        data = {n: form.cleaned_data[n] for n in columns if n in form.cleaned_data}
+        saved = save_entry(
+            type(obj), data, by=request.user, instance=obj if change else None, request=request
+        )
+        obj.pk = saved.pk
+
+    def delete_model(self, request: HttpRequest, obj: RegisterEntry) -> None:
+        delete_entry(obj, by=request.user, request=request)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            delete_entry(obj, by=request.user, request=request)
+
+
+def register_registers(site: admin.AdminSite = admin.site) -> None:
+    """Put every declared register in the admin (declared in models.py: all known by now)."""
+    for register in all_registers():
+        if not site.is_registered(register.model):
+            site.register(register.model, RegisterEntryAdmin)
+
+
+register_registers()

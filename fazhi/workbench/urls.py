@@ -1,6 +1,10 @@
 from django.urls import path
 
 from fazhi.workbench import views
+from fazhi.workbench.views import registers
+
+# one URL set for every register: <app label>/<model name> (fazhi.core.registers)
+REGISTER = "registers/<slug:app>/<slug:model>/"
 
 app_name = "workbench"
 
@@ -29,5 +33,17 @@ urlpatterns = [
         "notifications/read-all/",
         views.NotificationReadAllView.as_view(),
         name="notifications-read-all",
+    ),
+    path("registers/", registers.RegisterIndexView.as_view(), name="register-index"),
+    path(REGISTER, registers.RegisterListView.as_view(), name="register-list"),
+    path(REGISTER + "new/", registers.RegisterFormView.as_view(), name="register-create"),
+    path(REGISTER + "export.xlsx", registers.RegisterExportView.as_view(), name="register-export"),
+    path(REGISTER + "import/", registers.RegisterImportView.as_view(), name="register-import"),
+    path(REGISTER + "<int:pk>/", registers.RegisterDetailView.as_view(), name="register-detail"),
+    path(REGISTER + "<int:pk>/edit/", registers.RegisterFormView.as_view(), name="register-edit"),
+    path(
+        REGISTER + "<int:pk>/delete/",
+        registers.RegisterDeleteView.as_view(),
+        name="register-delete",
     ),
 ]
