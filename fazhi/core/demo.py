@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from fazhi.core import audit
@@ -139,11 +140,14 @@ def build_users(root: OrgUnit) -> list[DemoUser]:
     """One staff user per role, password DEMO_PASSWORD."""
     user_model = get_user_model()
     by_short = {u.short_name: u for u in OrgUnit.objects.subtree_of(root)}
+    hashed = ""
     for spec in USERS:
         user, created = user_model.objects.get_or_create(username=spec.username)
         if created:
             user.first_name = spec.full_name
-            user.set_password(DEMO_PASSWORD)
+            # one hash for the one printed demo password (hashing is slow by design)
+            hashed = hashed or make_password(DEMO_PASSWORD)
+            user.password = hashed
             user.is_staff = spec.role == Role.ADMIN
             user.is_superuser = spec.role == Role.ADMIN
             user.save()

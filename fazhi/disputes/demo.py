@@ -11,8 +11,7 @@ import random
 
 from fazhi.core import clock
 from fazhi.core.models import OrgUnit
-from fazhi.procedures.demodata import already_built, demo_user, later, spread, unit
-from fazhi.procedures.services import act, register_matter
+from fazhi.procedures.demodata import DemoMatters, already_built, demo_user, later, spread, unit
 
 RESPONDENTS = [
     "四平市铁西区市场监督管理局",
@@ -78,42 +77,39 @@ def build(root: OrgUnit, year: int) -> str:
     if already_built("reconsideration", year):
         return ""
     rng = random.Random(year * 7)
-    staff = demo_user("fuyi")
+    demo = DemoMatters()
     head = unit(root, "区司法局")
     cutoff = dt.date(year, 12, 31)
     days = spread(rng, year, 19, last=dt.date(year, 10, 15))
     plan = ["accept"] * 16 + ["refuse", "refuse", "lapse"]
     rng.shuffle(plan)
     for i, (received, path) in enumerate(zip(days, plan, strict=True)):
-        m = register_matter(
+        m = demo.add(
             "reconsideration",
             org=head,
             received_on=received,
             subject=f"不服{RESPONDENTS[i % 5][6:]}{ACTS[i % 5]}申请行政复议",
-            by=staff,
             channel=rng.choice(["window", "letter", "web"]),
             party=_party(rng),
             details={"respondent": RESPONDENTS[i % 5], "contested_act": ACTS[i % 5]},
         )
         review = later(received, rng, 1, 5, cutoff)
         if path == "refuse":
-            act(m, "refuse", staff, review, reason="申请超过法定申请期限，不符合受理条件。")
+            m.step("refuse", review, reason="申请超过法定申请期限，不符合受理条件。")
         elif path == "lapse":
-            act(m, "request_correction", staff, review, items="请补充提交被申请行为的书面材料。")
-            act(m, "lapse", staff, later(review, rng, 20, 25, cutoff))
+            m.step("request_correction", review, items="请补充提交被申请行为的书面材料。")
+            m.step("lapse", later(review, rng, 20, 25, cutoff))
         else:
             simplified = rng.random() < 0.25
-            act(m, "accept", staff, review, simplified=simplified)
+            m.step("accept", review, simplified=simplified)
             closing = later(review, rng, 20, 28 if simplified else 55, cutoff)
             if i % 8 == 3:
-                act(m, "terminate", staff, closing, reason="申请人撤回行政复议申请。")
+                m.step("terminate", closing, reason="申请人撤回行政复议申请。")
             elif i % 8 == 5:
-                act(m, "settle", staff, closing)
+                m.step("settle", closing)
             else:
-                act(
-                    m,
+                m.step(
                     "decide",
-                    staff,
                     closing,
                     outcome=rng.choice(OUTCOMES),
                     document_number=f"铁西复决字〔{year}〕{i + 1}号",
@@ -123,16 +119,16 @@ def build(root: OrgUnit, year: int) -> str:
     if today.year != year and not already_built("reconsideration", today.year):
         for back in (2, 9, 50):
             received = today - dt.timedelta(days=back)
-            m = register_matter(
+            m = demo.add(
                 "reconsideration",
                 org=head,
                 received_on=received,
                 subject="不服行政处罚决定申请行政复议",
-                by=staff,
                 party=_party(rng),
                 details={"respondent": RESPONDENTS[0], "contested_act": ACTS[0]},
             )
             if back > 5:
-                act(m, "accept", staff, received + dt.timedelta(days=3))
+                m.step("accept", received + dt.timedelta(days=3))
             current += 1
+    demo.save("矛盾纠纷化解")
     return f"{year}年行政复议申请{len(days)}件、矛盾纠纷排查{screenings}次；当前在办{current}件"

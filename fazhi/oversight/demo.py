@@ -6,8 +6,15 @@ import datetime as dt
 import random
 
 from fazhi.core.models import OrgUnit
-from fazhi.procedures.demodata import already_built, demo_user, later, route, spread, unit
-from fazhi.procedures.services import act, register_matter
+from fazhi.procedures.demodata import (
+    DemoMatters,
+    already_built,
+    demo_user,
+    later,
+    route,
+    spread,
+    unit,
+)
 
 LETTERS = [
     ("小区供暖温度不达标", "经核查，热力公司已对该小区管网进行调压，室温已达标。"),
@@ -46,18 +53,17 @@ def build(root: OrgUnit, year: int) -> str:
     inspections = _field_supervision(office, year, random.Random(year * 17))
     if already_built("mailbox_letter", year):
         return ""
-    staff = demo_user("admin")
+    demo = DemoMatters()
     rng = random.Random(year * 13)
     cutoff = dt.date(year, 12, 31)
     days = spread(rng, year, 16, last=dt.date(year, 11, 30))
     for i, received in enumerate(days):
         subject, reply = LETTERS[i % len(LETTERS)]
-        m = register_matter(
+        m = demo.add(
             "mailbox_letter",
             org=office,
             received_on=received,
             subject=subject,
-            by=staff,
             channel="web",
             party={
                 "name": rng.choice("王李张刘陈杨") + rng.choice("女士先生"),
@@ -68,5 +74,6 @@ def build(root: OrgUnit, year: int) -> str:
                 "consent_publish": i % 3 != 0,
             },
         )
-        act(m, "reply", staff, later(received, rng, 3, 12, cutoff), reply=reply)
+        m.step("reply", later(received, rng, 3, 12, cutoff), reply=reply)
+    demo.save("制约监督")
     return f"{year}年区长信箱来信{len(days)}件、实地督查{inspections}次"

@@ -12,8 +12,7 @@ import random
 
 from fazhi.core import clock
 from fazhi.core.models import OrgUnit
-from fazhi.procedures.demodata import already_built, demo_user, later, route, spread, unit
-from fazhi.procedures.services import act, register_matter
+from fazhi.procedures.demodata import DemoMatters, already_built, later, route, spread, unit
 
 COMPLAINTS = [
     "企业开办登记材料反复要求补正",
@@ -41,20 +40,18 @@ HELP = [
 ]
 
 
-def _complaints_2024(root: OrgUnit, year: int, rng: random.Random) -> int:
-    staff = demo_user("jingban")
+def _complaints_2024(demo: DemoMatters, root: OrgUnit, year: int, rng: random.Random) -> int:
     office = unit(root, "区政数局")
     cutoff = dt.date(year, 12, 31)
     december = [dt.date(year, 12, 23), dt.date(year, 12, 26)]
     days = [*spread(rng, year, 10, last=dt.date(year, 11, 20)), *december]
     out_of_scope = {0, 1, 2, 4, 6, 7, 9}  # 7 outside the accepting scope; 10 and 11 are December
     for i, (subject, received) in enumerate(zip(COMPLAINTS, days, strict=True)):
-        m = register_matter(
+        m = demo.add(
             "business_complaint",
             org=office,
             received_on=received,
             subject=subject,
-            by=staff,
             channel=rng.choice(["window", "phone", "web"]),
             party={
                 "name": f"四平市某{['商贸', '建材', '食品', '物流'][i % 4]}有限公司",
@@ -64,35 +61,31 @@ def _complaints_2024(root: OrgUnit, year: int, rng: random.Random) -> int:
         )
         triage = later(received, rng, 1, 3, cutoff)
         if i in out_of_scope:
-            act(
-                m,
+            m.step(
                 "refuse",
-                staff,
                 triage,
                 reason="属于司法程序或其他法定途径处理的事项，已告知投诉人依法维权途径。",
             )
             continue
-        act(m, "accept", staff, triage)
+        m.step("accept", triage)
         if received.month == 12:
             continue  # the two accepted late in December are still in hand at year end
         done = later(triage, rng, 5, 14, cutoff)
-        act(m, "conclude", staff, done, result="经协调相关部门，问题已解决，并向企业反馈办理结果。")
-        act(m, "rate", None, later(done, rng, 1, 5, cutoff), public=True, satisfaction="satisfied")
+        m.step("conclude", done, result="经协调相关部门，问题已解决，并向企业反馈办理结果。")
+        m.step("rate", later(done, rng, 1, 5, cutoff), public=True, satisfaction="satisfied")
     return len(COMPLAINTS)
 
 
-def _help_year(root: OrgUnit, year: int, rng: random.Random, count: int) -> int:
-    staff = demo_user("jingban")
+def _help_year(demo: DemoMatters, root: OrgUnit, year: int, rng: random.Random, count: int) -> int:
     office = unit(root, "区政数局")
     cutoff = dt.date(year, 12, 31)
     for received in spread(rng, year, count):
         kind, subject = rng.choice(HELP)
-        m = register_matter(
+        m = demo.add(
             "help_request",
             org=office,
             received_on=received,
             subject=subject,
-            by=staff,
             channel=rng.choice(["window", "window", "phone", "web"]),
             party={
                 "name": rng.choice(["王", "李", "张", "刘", "陈", "杨"])
@@ -100,17 +93,16 @@ def _help_year(root: OrgUnit, year: int, rng: random.Random, count: int) -> int:
             },
             details={"kind": kind},
         )
-        act(m, "accept", staff, later(received, rng, 0, 2, cutoff))
+        m.step("accept", later(received, rng, 0, 2, cutoff))
         done = later(received, rng, 2, 12, cutoff)
-        act(m, "conclude", staff, done, result="已帮办完成。")
+        m.step("conclude", done, result="已帮办完成。")
         rating = rng.choices(["satisfied", "basically_satisfied", "dissatisfied"], [85, 12, 3])[0]
-        act(m, "rate", None, later(done, rng, 0, 3, cutoff), public=True, satisfaction=rating)
+        m.step("rate", later(done, rng, 0, 3, cutoff), public=True, satisfaction=rating)
     return count
 
 
-def _open_work(root: OrgUnit, rng: random.Random) -> int:
+def _open_work(demo: DemoMatters, root: OrgUnit, rng: random.Random) -> int:
     """Current matters, so that the queue has warnings and overdue items to show."""
-    staff = demo_user("jingban")
     office = unit(root, "区政数局")
     today = clock.today()
     made = 0
@@ -120,32 +112,30 @@ def _open_work(root: OrgUnit, rng: random.Random) -> int:
         (25, "园区道路照明长期损坏"),
     ]:
         received = today - dt.timedelta(days=back)
-        m = register_matter(
+        m = demo.add(
             "business_complaint",
             org=office,
             received_on=received,
             subject=subject,
-            by=staff,
             channel="web",
             party={"name": "四平市某科技有限公司", "kind": "organisation"},
         )
         if back > 3:
-            act(m, "accept", staff, received + dt.timedelta(days=1))
+            m.step("accept", received + dt.timedelta(days=1))
         made += 1
     for back, (kind, subject) in zip([0, 2, 4, 12], HELP, strict=False):
         received = today - dt.timedelta(days=back)
-        m = register_matter(
+        m = demo.add(
             "help_request",
             org=office,
             received_on=received,
             subject=subject,
-            by=staff,
             channel="window",
             party={"name": "群众"},
             details={"kind": kind},
         )
         if back > 1:
-            act(m, "accept", staff, received)
+            m.step("accept", received)
         made += 1
     return made
 
@@ -157,9 +147,11 @@ def build(root: OrgUnit, year: int) -> str:
     if already_built("business_complaint", year):
         return ""
     rng = random.Random(year)
-    complaints = _complaints_2024(root, year, rng)
-    helps = _help_year(root, year, rng, 60)
+    demo = DemoMatters()
+    complaints = _complaints_2024(demo, root, year, rng)
+    helps = _help_year(demo, root, year, rng, 60)
     current = 0
     if clock.today().year != year and not already_built("help_request", clock.today().year):
-        current = _open_work(root, rng)
+        current = _open_work(demo, root, rng)
+    demo.save("政务服务与营商环境")
     return f"{year}年营商环境投诉{complaints}件、求助{helps}件；当前在办{current}件"

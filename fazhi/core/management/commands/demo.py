@@ -10,6 +10,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
 
 from fazhi.core import demo
 
@@ -33,7 +34,8 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         root = demo.build_district()
         users = demo.build_users(root)
-        # Later domains add their demo year's records: an app's ``demo.build(root, year)``.
+        # Later domains add their demo year's records: an app's ``demo.build(root, year)``, in
+        # one transaction each (all or nothing; on SQLite one commit, not one per record).
         for config in [] if options["no_records"] else apps.get_app_configs():
             if not config.name.startswith("fazhi.") or config.name == "fazhi.core":
                 continue
@@ -43,7 +45,8 @@ class Command(BaseCommand):
                 if exc.name != f"{config.name}.demo":
                     raise
                 continue
-            summary = module.build(root, options["year"])
+            with transaction.atomic():
+                summary = module.build(root, options["year"])
             if summary:
                 self.stdout.write(f"  {config.verbose_name}：{summary}")
         self.stdout.write(
