@@ -1,4 +1,5 @@
-"""Recording audit events. Every change in the platform calls ``record`` inside its transaction.
+"""Recording audit events. Every change in the platform calls ``record`` inside its transaction
+(a bulk write builds its events with ``event`` and writes them with ``bulk_create``).
 
 Data is scrubbed before it is stored: values under secret-looking keys become "***", and
 resident IDs, bank cards and mobile numbers inside any string are masked (fazhi.core.pii).
@@ -50,6 +51,33 @@ def _client_ip(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def event(
+    action: str,
+    obj: models.Model,
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None = None,
+    data: Mapping[str, Any] | None = None,
+    org: OrgUnit | None = None,
+    request: HttpRequest | None = None,
+    label: str | None = None,
+) -> AuditEvent:
+    """The audit event about ``obj``, not yet saved (``AuditEvent.objects.bulk_create`` many)."""
+    if org is None:
+        org = obj if isinstance(obj, OrgUnit) else getattr(obj, "org", None)
+    user: Any = actor if actor is not None and actor.is_authenticated else None
+    return AuditEvent(
+        actor=user,
+        actor_label=label or actor_label(actor),
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=mask_text(str(obj))[:200],
+        org=org if isinstance(org, OrgUnit) else None,
+        data=scrub(dict(data or {})),
+        ip=_client_ip(request),
+    )
+
+
 def record(
     action: str,
     obj: models.Model,
@@ -61,17 +89,6 @@ def record(
     label: str | None = None,
 ) -> AuditEvent:
     """Append one audit event about ``obj``. Call inside the change's transaction."""
-    if org is None:
-        org = obj if isinstance(obj, OrgUnit) else getattr(obj, "org", None)
-    user: Any = actor if actor is not None and actor.is_authenticated else None
-    return AuditEvent.objects.create(
-        actor=user,
-        actor_label=label or actor_label(actor),
-        action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=mask_text(str(obj))[:200],
-        org=org if isinstance(org, OrgUnit) else None,
-        data=scrub(dict(data or {})),
-        ip=_client_ip(request),
-    )
+    made = event(action, obj, actor=actor, data=data, org=org, request=request, label=label)
+    made.save()
+    return made

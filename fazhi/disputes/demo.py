@@ -48,7 +48,7 @@ def _party(rng: random.Random) -> dict[str, str]:
 def _screenings(root: OrgUnit, year: int, rng: random.Random) -> int:
     """2666 screening rounds by the township and street offices; 9 disputes found, all resolved."""
     from fazhi.core.models import OrgKind
-    from fazhi.procedures.activities import record_activity
+    from fazhi.procedures.activities import NewActivity, record_activities
     from fazhi.procedures.models import Activity
 
     if Activity.objects.of("dispute_screening").in_year(year).exists():
@@ -59,17 +59,19 @@ def _screenings(root: OrgUnit, year: int, rng: random.Random) -> int:
     staff = demo_user("fazhiban")
     days = spread(rng, year, 2666)
     finding = set(rng.sample(range(len(days)), 9))
+    rounds = []
     for i, day in enumerate(days):
         found = 1 if i in finding else 0
-        record_activity(
-            "dispute_screening",
-            org=units[i % len(units)],
-            on=day,
-            title=f"涉民生重点领域矛盾纠纷排查（第{i + 1}次）",
-            figures={"found": found, "resolved": found},
-            by=staff,
+        rounds.append(
+            NewActivity(
+                "dispute_screening",
+                org=units[i % len(units)],
+                on=day,
+                title=f"涉民生重点领域矛盾纠纷排查（第{i + 1}次）",
+                figures={"found": found, "resolved": found},
+            )
         )
-    return len(days)
+    return len(record_activities(rounds, by=staff))
 
 
 def build(root: OrgUnit, year: int) -> str:

@@ -28,23 +28,24 @@ LETTERS = [
 
 def _field_supervision(office: OrgUnit, year: int, rng: random.Random) -> int:
     """Field supervision inspections on sanitation and projects (the report's "60余次")."""
-    from fazhi.procedures.activities import record_activity
+    from fazhi.procedures.activities import NewActivity, record_activities
     from fazhi.procedures.models import Activity
 
     if Activity.objects.of("field_supervision").in_year(year).exists():
         return 0
     topics = ["环境卫生", "项目建设", "领导批示交办事项", "安全生产"]
     days = spread(rng, year, 63)
-    for i, day in enumerate(days):
-        record_activity(
+    inspections = [
+        NewActivity(
             "field_supervision",
             org=office,
             on=day,
             title=f"{topics[i % len(topics)]}实地督查",
             figures={"issues_found": rng.randint(0, 4)},
-            by=demo_user("admin"),
         )
-    return len(days)
+        for i, day in enumerate(days)
+    ]
+    return len(record_activities(inspections, by=demo_user("admin")))
 
 
 def build(root: OrgUnit, year: int) -> str:

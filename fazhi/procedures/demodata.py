@@ -36,10 +36,10 @@ def already_built(procedure: str, year: int) -> bool:
     return Matter.objects.of(procedure).received_in(year).exists()
 
 
-def working_day_on_or_after(day: dt.date) -> dt.date:
+def working_day_on_or_after(day: dt.date, cal: Any = None) -> dt.date:
     from fazhi.workdays import Calendar
 
-    cal = Calendar.default()
+    cal = cal or Calendar.default()
     while not cal.is_working_day(day, provisional=True):
         day += dt.timedelta(days=1)
     return day
@@ -53,7 +53,10 @@ def spread(
     end = last or dt.date(year, 12, 20)
     span = (end - start).days
     days = sorted(start + dt.timedelta(days=rng.randrange(span)) for _ in range(count))
-    return [working_day_on_or_after(d) for d in days]
+    from fazhi.workdays import Calendar
+
+    cal = Calendar.default()  # read once, not once a day
+    return [working_day_on_or_after(d, cal) for d in days]
 
 
 def later(day: dt.date, rng: random.Random, lo: int, hi: int, cap: dt.date) -> dt.date:
