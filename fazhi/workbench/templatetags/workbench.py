@@ -1,5 +1,4 @@
-"""Template tags of the workbench: the unread-reminder count and the registers link in the
-navigation."""
+"""Template tags of the workbench: the unread-reminder count shown in the navigation."""
 
 from __future__ import annotations
 
@@ -20,11 +19,3 @@ def unread_notifications(context: template.Context) -> int:
     if user is None or not user.is_authenticated:
         return 0
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-
-
-@register.simple_tag
-def registers_listed() -> bool:
-    """Is any register listed on the registers page (a link in the navigation then)?"""
-    from fazhi.core.registers import all_registers
-
-    return any(r.nav is not None for r in all_registers())

@@ -78,6 +78,7 @@ def test_index_and_list_with_the_as_of_filter(district, users, as_user):
     assert index.status_code == 200
     assert "示例政务服务事项" in index.content.decode()
     assert url("list") in index.content.decode()
+    assert 'href="/workbench/registers/"' in index.content.decode()  # in the navigation
 
     page = c.get(url("list")).content.decode()  # today by default
     assert "在用事项" in page
