@@ -92,9 +92,7 @@ def declare() -> None:
                     fields=(Field("head_appeared", "负责人出庭", FieldType.BOOL),),
                 ),
                 Action("conclude", "办结", frozenset({"accepted"}), "concluded"),
-                Action(
-                    "request_review", "请求复查", frozenset({"concluded"}), "review_requested"
-                ),
+                Action("request_review", "请求复查", frozenset({"concluded"}), "review_requested"),
             ),
             details=(
                 Field("category", "类别", FieldType.STR),
@@ -130,7 +128,9 @@ def indicators() -> list:
     resolved = Matters(P, concluded, (*claim_first, step("request_review", negate=True)))
     out = [
         ind("claims_first", Matters(P, where=claim_first)),
-        ind("to_mediation", Matters(P, where=(claim_first[0], step("divert", channel="mediation")))),
+        ind(
+            "to_mediation", Matters(P, where=(claim_first[0], step("divert", channel="mediation")))
+        ),
         ind("first_resolution", resolved, Matters(P, concluded, claim_first)),
         ind("concluded_in_year", Matters(P, cohort="conclude")),
         ind("organisations", Matters(P, where=(Party("organisation"),))),
