@@ -30,6 +30,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_indicators import best_of, insert  # type: ignore[import-not-found]  # noqa: E402
 
 SEED = 20241203
 N_MATTERS = 1_000_000
@@ -158,24 +161,6 @@ def has_clocks() -> bool:
     return True
 
 
-def insert(model, rows) -> None:
-    from django.db import connection
-
-    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and "id" not in rows[0])]
-    defaults = {
-        f.attname: f.get_db_prep_save(f.get_default(), connection)
-        for f in fields
-        if f.attname not in rows[0]
-    }
-    cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    table = connection.ops.quote_name(model._meta.db_table)
-    sql = f"INSERT INTO {table} ({cols}) VALUES ({marks})"  # noqa: S608  names from model metadata
-    names = [f.attname for f in fields]
-    with connection.cursor() as cur:
-        cur.executemany(sql, [tuple(r.get(n, defaults.get(n)) for n in names) for r in rows])
-
-
 def generate() -> None:
     from django.apps import apps
     from django.db import connection, transaction
@@ -291,15 +276,6 @@ def generate() -> None:
             cur.execute("ANALYZE")
 
 
-def best_of(fn, repeat):
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), sorted(times)[len(times) // 2]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
@@ -312,14 +288,12 @@ def main() -> None:
 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+    from machine import describe  # type: ignore[import-not-found]
 
     from fazhi.core.models import OrgUnit
     from fazhi.indicators.engine import compute_indicators, drill_down
     from fazhi.indicators.registry import register
     from fazhi.procedures.models import Matter
-
-    sys.path.insert(0, str(ROOT / "bench"))
-    from machine import describe  # type: ignore[import-not-found]
 
     print(describe())
     inds = indicators()

@@ -296,10 +296,8 @@ def _family_query(
 
 
 def _valid_on(model: type[Model], period: Period) -> QuerySet[Any]:
-    day = period.as_of
-    return model._default_manager.filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day
-    )
+    """The register's entries in force on the cut-off (``RegisterQuerySet.valid_on``)."""
+    return model._default_manager.valid_on(period.as_of)  # type: ignore[attr-defined]
 
 
 def _entries_q(src: Entries) -> Q:

@@ -270,3 +270,30 @@ def test_drill_down_pages_list_steps(district, users, cases, client, monkeypatch
     lines = b"".join(csv.streaming_content).decode().strip().splitlines()
     assert lines[0].lstrip("\ufeff") == "编号,操作,日期,承办机构"
     assert len(lines) == 3
+
+
+def test_register_entries_valid_on_the_cut_off(district, users):
+    from fazhi.indicators.registry import Entries
+    from fazhi.tests.sample.models import SampleServiceItem
+
+    a = district["a"]
+    for name, start, end, legal, committed in (
+        ("甲", D(2023, 1, 1), None, 20, 5),
+        ("乙", D(2024, 6, 1), D(2024, 12, 31), 10, 5),
+        ("丙", D(2024, 1, 1), D(2024, 12, 30), 10, 1),  # ended the day before the cut-off
+    ):
+        SampleServiceItem.objects.create(
+            org=a,
+            name=name,
+            category=SampleServiceItem.Category.choices[0][0],
+            legal_days=legal,
+            committed_days=committed,
+            valid_from=start,
+            valid_to=end,
+        )
+    label = "sample.SampleServiceItem"
+    saved = Entries(label, total="legal_days", minus="committed_days")
+    legal = Entries(label, total="legal_days")
+    got = values(district["root"], ind("n", Entries(label)), ind("r", saved, legal))
+    assert got == {"n": 2, "r": Decimal("66.67")}  # (15 + 5) / (20 + 10)
+    assert {e.name for e in records(Entries(label), district["root"])} == {"甲", "乙"}
