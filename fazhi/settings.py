@@ -10,6 +10,7 @@ set, except in a local single-user installation, whose ./var/local.json (written
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import warnings
 from pathlib import Path
 
@@ -93,6 +94,13 @@ INSTALLED_APPS = [
     "fazhi.portal",
     "fazhi.workbench",
     "fazhi.api",
+    "axes",  # login lockout (fazhi/core/lockout.py); after the apps whose templates it renders
+]
+
+# Sign-in: django-axes first refuses a locked account or address, then Django checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 MIDDLEWARE = [
@@ -106,6 +114,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # answers a locked-out sign-in with core.lockout's page
 ]
 
 ROOT_URLCONF = "fazhi.urls"
@@ -235,6 +244,22 @@ if not DEBUG:
     # a local installation is served over plain http on 127.0.0.1
     SESSION_COOKIE_SECURE = env.bool("FAZHI_SECURE_COOKIES", default=not FAZHI_LOCAL_INSTALL)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Reverse proxies in front of the app that append to X-Forwarded-For (fazhi.core.addresses):
+# 0 trusts no header and uses REMOTE_ADDR.
+FAZHI_TRUSTED_PROXY_COUNT = env.int("FAZHI_TRUSTED_PROXY_COUNT", default=0)
+
+# Login lockout (django-axes, fazhi.core.lockout): FAZHI_LOGIN_FAILURE_LIMIT wrong passwords for
+# one account, or from one client address, lock that account or address for
+# FAZHI_LOGIN_LOCKOUT_MINUTES; a correct password does not get through meanwhile.
+AXES_FAILURE_LIMIT = env.int("FAZHI_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("FAZHI_LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: per account, per address
+AXES_RESET_ON_SUCCESS = True  # a successful sign-in clears that account's and address's count
+AXES_CLIENT_IP_CALLABLE = "fazhi.core.addresses.client_address"
+AXES_LOCKOUT_CALLABLE = "fazhi.core.lockout.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in the audit log already (core.signals)
+AXES_HTTP_RESPONSE_CODE = 429
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self) -> None:
-        from fazhi.core import signals
+        from fazhi.core import lockout, signals  # noqa: F401  (lockout: its signal receiver)
         from fazhi.core.nav import NavEntry, register_nav
         from fazhi.core.sqlite import register_adapters
 

@@ -7,14 +7,17 @@ resident IDs, bank cards and mobile numbers inside any string are masked (fazhi.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 from django.http import HttpRequest
 
+from fazhi.core.addresses import client_address
 from fazhi.core.models import AuditEvent, OrgUnit
 from fazhi.core.pii import mask_text
 
@@ -45,15 +48,29 @@ def actor_label(user: AbstractBaseUser | AnonymousUser | None) -> str:
     return str(full or user.get_username())
 
 
+@dataclass(frozen=True)
+class Subject:
+    """What an event is about when there is no row to point at (a sign-in as an unknown name)."""
+
+    object_type: str
+    object_id: str
+    object_repr: str
+
+
 def _client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address (``core.addresses``), if it is an IP address."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    address = client_address(request)
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 def event(
     action: str,
-    obj: models.Model,
+    obj: models.Model | Subject,
     *,
     actor: AbstractBaseUser | AnonymousUser | None = None,
     data: Mapping[str, Any] | None = None,
@@ -65,13 +82,17 @@ def event(
     if org is None:
         org = obj if isinstance(obj, OrgUnit) else getattr(obj, "org", None)
     user: Any = actor if actor is not None and actor.is_authenticated else None
+    if isinstance(obj, Subject):
+        object_type, object_id, shown = obj.object_type, obj.object_id, obj.object_repr
+    else:
+        object_type, object_id, shown = obj._meta.label_lower, str(obj.pk), str(obj)
     return AuditEvent(
         actor=user,
         actor_label=label or actor_label(actor),
         action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=mask_text(str(obj))[:200],
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=mask_text(shown)[:200],
         org=org if isinstance(org, OrgUnit) else None,
         data=scrub(dict(data or {})),
         ip=_client_ip(request),
@@ -80,7 +101,7 @@ def event(
 
 def record(
     action: str,
-    obj: models.Model,
+    obj: models.Model | Subject,
     *,
     actor: AbstractBaseUser | AnonymousUser | None = None,
     data: Mapping[str, Any] | None = None,

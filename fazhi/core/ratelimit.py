@@ -8,10 +8,8 @@ runs it as one Lua script), and on the database cache an increment under a row l
 one transaction (Django's own ``DatabaseCache.incr`` is a read followed by a write, which two
 app servers could interleave).
 
-Client address: ``REMOTE_ADDR``. Behind a reverse proxy, the proxy must set it (nginx:
-``proxy_set_header`` with ``uwsgi``/``real_ip``), or set ``FAZHI_TRUSTED_PROXY_COUNT`` to the
-number of proxies in front of the app that append to ``X-Forwarded-For``; the address is then
-taken that many entries from the right of the header, which a client cannot forge.
+Client address: ``fazhi.core.addresses.client_address`` (``REMOTE_ADDR``, or the entry of
+``X-Forwarded-For`` that ``FAZHI_TRUSTED_PROXY_COUNT`` trusted proxies wrote).
 
 Usage::
 
@@ -35,8 +33,12 @@ from django.core.cache.backends.db import DatabaseCache
 from django.db import connections, router, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
+from fazhi.core.addresses import client_address
+
 WINDOW_SECONDS = 60
 DEFAULT_PER_MINUTE = 30
+
+__all__ = ["client_address", "hit", "incr", "rate_limited", "seconds_to_next_window"]
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
@@ -49,20 +51,6 @@ def _now() -> float:
 def per_minute() -> int:
     """The configured number of public POSTs per address per minute."""
     return int(getattr(settings, "FAZHI_PUBLIC_RATE_PER_MINUTE", DEFAULT_PER_MINUTE))
-
-
-def client_address(request: HttpRequest) -> str:
-    """The client's address: REMOTE_ADDR, or the trusted entry of X-Forwarded-For."""
-    proxies = int(getattr(settings, "FAZHI_TRUSTED_PROXY_COUNT", 0) or 0)
-    if proxies > 0:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return str(forwarded[-proxies])[:64]
-    return str(request.META.get("REMOTE_ADDR") or "unknown")[:64]
 
 
 def window_key(scope: str, address: str, now: float | None = None) -> str:

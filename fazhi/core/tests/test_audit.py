@@ -69,7 +69,8 @@ def test_admin_changes_are_audited(client, district, users):
 
 def test_login_is_audited(client, users):
     user = users["staff_a"]
-    assert client.login(username=user.username, password="pw-test-123")
+    # through the login form: the lockout backend needs the request (core.lockout)
+    client.post("/accounts/login/", {"username": user.username, "password": "pw-test-123"})
     assert AuditEvent.objects.filter(action="auth.login", object_id=str(user.pk)).exists()
 
 
