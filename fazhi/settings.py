@@ -283,6 +283,8 @@ SPECTACULAR_SETTINGS = {
 
 # The site's own settings.
 FAZHI_MAX_ATTACHMENT_BYTES = env.int("FAZHI_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
+# An import file uploaded in the workbench (imported by fazhi worker).
+FAZHI_MAX_IMPORT_BYTES = env.int("FAZHI_MAX_IMPORT_BYTES", default=256 * 1024 * 1024)
 # Locally set time limits (hotline tiers, complaint and mailbox periods …), as JSON:
 # {"business_complaint.conclude": {"length": 10}}. Statutory limits cannot be overridden.
 FAZHI_TIME_LIMIT_OVERRIDES: dict[str, dict[str, object]] = env.json(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -334,13 +334,32 @@ class _TextOut:
         return len(text)
 
 
-def export(qs: QuerySet[Matter], procedure: str, fmt: str, out: IO[bytes]) -> TableExport:
-    """Export ``qs`` (matters of ``procedure``) as jsonl, xlsx or csv onto a binary stream."""
+def _counted(
+    recs: Iterable[dict[str, Any]], progress: Callable[[int], None]
+) -> Iterator[dict[str, Any]]:
+    for rec in recs:
+        yield rec
+        progress(1)
+
+
+def export(
+    qs: QuerySet[Matter],
+    procedure: str,
+    fmt: str,
+    out: IO[bytes],
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> TableExport:
+    """Export ``qs`` (matters of ``procedure``) as jsonl, xlsx or csv onto a binary stream.
+
+    ``progress(n)`` is called after each matter with ``1`` (a progress bar's ``update``).
+    """
+    recs = records(qs) if progress is None else _counted(records(qs), progress)
     if fmt == "jsonl":
         result = TableExport()
         text = _TextOut(out)
-        for rec in records(qs):
+        for rec in recs:
             text.write(json.dumps(rec, ensure_ascii=False, separators=(",", ":")) + "\n")
             result.written += 1
         return result
-    return write_table(get_procedure(procedure), records(qs), out, fmt)
+    return write_table(get_procedure(procedure), recs, out, fmt)
