@@ -10,23 +10,33 @@ i, i + n, i + 2n… (it reads every line but parses only its own) through the sa
 order, an empty one for a chunk without lines, and a last one with its final sums. This
 process takes the chunks in file order and keeps everything else: the transaction, the check
 against stored matters (a line whose matter is stored is read again by its offset and
-replayed here), the writes, the report, the progress callback and the observers' merge. The
-workers never touch the database connection they inherit.
+replayed here), the writes, the report, the progress callback and the observers' merge.
+
+A worker dies with this process (``_bind_to_parent``): on Linux the kernel kills it when its
+parent ends (``PR_SET_PDEATHSIG``), elsewhere it notices at its next message. It holds no
+copy of the database connection: a PostgreSQL socket inherited by a worker kept the import's
+session — its transaction and row locks — open after ``kill -9`` of this process, so a rerun
+waited on orphans; the worker lets go of it at once (``_let_go_of_connections``).
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import gc
 import multiprocessing
 import os
 import pickle
 import queue
+import signal
 import sys
 import threading
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from django.db import connections
 
 from fazhi.procedures.importing.batches import _Batch, _final, _replay_chunk
 from fazhi.procedures.importing.formats import Record, _oversize, _parse_line, _raw_lines
@@ -38,6 +48,52 @@ from fazhi.procedures.signals import ImportObserver
 IMPORT_WORKERS = 2  # worker processes for a big file (at most one per CPU)
 _QUEUE_BATCHES = 3  # batches a worker may be ahead: bounds the memory the processes hold
 _CAN_FORK = "fork" in multiprocessing.get_all_start_methods()
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+_PUT_POLL_SECONDS = 1.0  # how often a worker blocked on a full queue checks its parent
+_inherited: list[Any] = []  # connections a worker inherited: kept, never closed (see below)
+
+
+def _bind_to_parent(parent: int) -> None:
+    """In a worker: be killed when the parent process ends (Linux), and end now if it has."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+
+def _let_go_of_connections() -> None:
+    """In a worker: drop the database connections inherited from the parent, untouched.
+
+    Closing one here would end the parent's session (PostgreSQL's Terminate message) or could
+    checkpoint its WAL file (SQLite, which holds no locks in a forked child). A PostgreSQL
+    socket's file descriptor is pointed at /dev/null instead, so this process no longer keeps
+    the session open; the connection objects are kept referenced so that no finaliser runs
+    on them, and Django forgets them (a query here would open a connection of its own).
+    """
+    for conn in connections.all(initialized_only=True):
+        raw = conn.connection
+        if raw is None:
+            continue
+        if conn.vendor == "postgresql":
+            with contextlib.suppress(Exception):
+                null = os.open(os.devnull, os.O_RDWR)
+                os.dup2(null, raw.fileno())
+                os.close(null)
+        _inherited.append(raw)
+        conn.connection = None
+
+
+def _put(out: Any, message: tuple[str, Any], parent: int) -> None:
+    """Send ``message``; end this worker if the parent is gone meanwhile (no PDEATHSIG)."""
+    while True:
+        try:
+            out.put(message, timeout=_PUT_POLL_SECONDS)
+            return
+        except queue.Full:
+            if os.getppid() != parent:
+                os._exit(1)
 
 
 def _may_fork() -> bool:
@@ -89,8 +145,11 @@ def _worker(
     index: int,
     count: int,
     out: Any,
+    parent: int,
 ) -> None:
     """A worker process: replay its chunks of ``path`` into ``out``, then say how it ended."""
+    _bind_to_parent(parent)
+    _let_go_of_connections()
     gc.freeze()  # what the fork inherited: never walked by the collector (nor copied for it)
     # The standard streams' locks may have been held by another thread at the fork (a
     # progress bar's monitor): the worker writes nothing, and never touches those objects.
@@ -100,12 +159,13 @@ def _worker(
         with path.open("rb") as stream:
             for chunk in _own_chunks(stream, size, index, count, offsets):
                 batch = _replay_chunk(chunk, replayer, writer, observers, offsets)
-                out.put(("batch", pickle.dumps(batch, pickle.HIGHEST_PROTOCOL)))
-        out.put(("final", pickle.dumps(_final(writer, observers), pickle.HIGHEST_PROTOCOL)))
+                _put(out, ("batch", pickle.dumps(batch, pickle.HIGHEST_PROTOCOL)), parent)
+        final = pickle.dumps(_final(writer, observers), pickle.HIGHEST_PROTOCOL)
+        _put(out, ("final", final), parent)
     except ImportFileError as exc:
-        out.put(("file_error", str(exc)))
+        _put(out, ("file_error", str(exc)), parent)
     except BaseException:  # report anything else to the parent, which fails the import
-        out.put(("crash", traceback.format_exc()))
+        _put(out, ("crash", traceback.format_exc()), parent)
     finally:
         out.close()
         out.join_thread()
@@ -147,7 +207,7 @@ def _replay_in_workers(
     workers = [
         context.Process(
             target=_worker,
-            args=(path, replayer, writer, observers, size, i, count, queues[i]),
+            args=(path, replayer, writer, observers, size, i, count, queues[i], os.getpid()),
             name=f"fazhi-import-replay-{i}",
             daemon=True,
         )

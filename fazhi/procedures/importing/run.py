@@ -23,6 +23,12 @@ from fazhi.procedures.importing.formats import (
     read_jsonl,
     sha256_of,
 )
+from fazhi.procedures.importing.liveness import (
+    held_lease,
+    mark_stale_runs,
+    new_lease,
+    this_process,
+)
 from fazhi.procedures.importing.merge import _store_batch
 from fazhi.procedures.importing.parallel import _may_fork, _replay_in_workers, default_workers
 from fazhi.procedures.importing.replay import IMPORT_LABEL, Replayer
@@ -176,11 +182,34 @@ def import_records(
     JSONL file, an open binary stream of it and a number of workers, to replay it in worker
     processes instead.
     """
+    mark_stale_runs()  # an import killed earlier is recorded as failed, not "running" forever
+    lease = new_lease()
+    with held_lease(lease):
+        user = by if by is not None and getattr(by, "is_authenticated", False) else None
+        run = ImportRun.objects.create(
+            file_name=name[:255],
+            sha256=sha256,
+            format=fmt,
+            created_by=user,
+            skip_invalid=skip_invalid,
+            lease=lease if connection.vendor == "postgresql" else None,
+            **this_process(),
+        )
+        return _import_into(run, records, skip_invalid, by, progress, batch_size, today, _jsonl)
+
+
+def _import_into(
+    run: ImportRun,
+    records: Iterator[Record],
+    skip_invalid: bool,
+    by: Any,
+    progress: Callable[[int], None] | None,
+    batch_size: int,
+    today: dt.date | None,
+    _jsonl: tuple[Path, Any, int] | None,
+) -> ImportReport:
+    """``import_records`` once its run is recorded and its lease held."""
     report = ImportReport()
-    user = by if by is not None and getattr(by, "is_authenticated", False) else None
-    run = ImportRun.objects.create(
-        file_name=name[:255], sha256=sha256, format=fmt, created_by=user, skip_invalid=skip_invalid
-    )
     report.run_id = run.pk
     replayer = Replayer(today=today)
     observers = [factory() for factory in import_observers]

@@ -58,6 +58,18 @@ class ImportRun(models.Model):
     )
     rejected = models.PositiveIntegerField(_("拒绝"), default=0, help_text=_("被拒绝的行数。"))
     steps = models.PositiveIntegerField(_("步骤"), default=0, help_text=_("写入的步骤数。"))
+    pid = models.PositiveIntegerField(
+        _("进程号"), null=True, blank=True, help_text=_("执行导入的进程号，用于发现中断的导入。")
+    )
+    host = models.CharField(
+        _("主机"), max_length=255, blank=True, help_text=_("执行导入的主机名。")
+    )
+    lease = models.PositiveIntegerField(
+        _("租约"),
+        null=True,
+        blank=True,
+        help_text=_("导入进程持有的 PostgreSQL 会话锁编号；进程死亡时锁随连接释放。"),
+    )
     report = models.JSONField(
         _("拒绝行"),
         default=list,

@@ -1,4 +1,5 @@
-"""``fazhi import FILE`` and ``fazhi import template PROCEDURE -o FILE.xlsx`` (docs/import-format.md).
+"""``fazhi import FILE``, ``fazhi import template PROCEDURE -o FILE.xlsx`` (docs/import-format.md)
+and ``fazhi import runs`` (the latest runs; a run whose process is gone is marked failed first).
 
 Every line is replayed through the engine's rules; a file is imported all-or-nothing unless
 ``--skip-invalid``, which imports the valid lines and writes a report of the others.
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from fazhi.procedures.declarations import all_procedures, get_procedure
 from fazhi.procedures.errors import ProcedureError
@@ -23,8 +25,11 @@ from fazhi.procedures.importing import (
     file_format,
     import_file,
 )
+from fazhi.procedures.importing.liveness import mark_stale_runs
+from fazhi.procedures.models import ImportRun
 
 SHOWN_ERRORS = 50
+RUNS_SHOWN = 20
 
 
 class Command(BaseCommand):
@@ -32,7 +37,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "file", help="要导入的文件；或 template（生成模板，后接程序代码和 -o 文件名）"
+            "file",
+            help="要导入的文件；或 template（生成模板，后接程序代码和 -o 文件名）；"
+            "或 runs（列出最近的导入）",
         )
         parser.add_argument("procedure_code", nargs="?", help="template 的程序代码")
         parser.add_argument("-o", "--output", help="模板输出文件（.xlsx 或 .csv）")
@@ -51,6 +58,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["file"] == "template":
             self._template(options)
+            return
+        if options["file"] == "runs":
+            self._runs()
             return
         path = Path(options["file"])
         progress, bar = self._progress(path, quiet=options["quiet"])
@@ -91,6 +101,16 @@ class Command(BaseCommand):
 
         bar = tqdm(unit="行", file=sys.stderr, desc=path.name, dynamic_ncols=True)
         return bar.update, bar
+
+    def _runs(self) -> None:
+        for run in mark_stale_runs():
+            self.stderr.write(f"导入 #{run.pk}（{run.file_name}）的进程已不在，已记为未导入。")
+        for run in ImportRun.objects.order_by("-started_at", "-pk")[:RUNS_SHOWN]:
+            started = timezone.localtime(run.started_at).strftime("%Y-%m-%d %H:%M")
+            self.stdout.write(
+                f"#{run.pk}\t{started}\t{run.get_status_display()}\t{run.file_name}\t"
+                f"{run.lines}行 新增{run.created} 更新{run.updated} 拒绝{run.rejected}"
+            )
 
     def _template(self, options: dict[str, Any]) -> None:
         code = options["procedure_code"]
