@@ -115,6 +115,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",  # answers a locked-out sign-in with core.lockout's page
+    # last, so that it sees a view's exception first: a database fault is a 503
+    "fazhi.core.errorpages.DatabaseFaultMiddleware",
 ]
 
 ROOT_URLCONF = "fazhi.urls"
@@ -237,6 +239,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("FAZHI_MAX_BODY_BYTES", default=10 * 1024 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "fazhi.core.errorpages.csrf_failure"  # Chinese, in the site's layout
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag instead
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -268,6 +271,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Chinese messages, and a deeply nested body is a 400, not a RecursionError (a 500)
+    "DEFAULT_PARSER_CLASSES": [
+        "fazhi.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }

@@ -1,11 +1,14 @@
 """Top-level URLs: public site at /, staff workbench at /workbench/, admin, API, Open311."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from fazhi.core.views import LoginView
+
 urlpatterns = [
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("workbench/", include("fazhi.workbench.urls")),
@@ -19,7 +22,11 @@ urlpatterns = [
     path("", include("fazhi.portal.urls")),
 ]
 
-handler400 = "fazhi.portal.views.bad_request"  # plain Chinese; an oversize body answers 413
+# Plain Chinese in the site's layout, JSON on the API (fazhi/core/errorpages.py)
+handler400 = "fazhi.portal.views.bad_request"  # an oversize body answers 413
+handler403 = "fazhi.core.errorpages.permission_denied"
+handler404 = "fazhi.core.errorpages.page_not_found"
+handler500 = "fazhi.core.errorpages.server_error"  # a database fault answers 503
 
-admin.site.site_header = "法治政府建设工作平台 · 基础数据管理"
-admin.site.site_title = "法治 · 管理后台"
+admin.site.site_header = f"{settings.FAZHI_SITE_NAME} · 基础数据管理"
+admin.site.site_title = f"{settings.FAZHI_SITE_NAME} · 管理后台"

@@ -9,11 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from fazhi.core import errorpages
 from fazhi.procedures.errors import NotAllowed, ProcedureError
 
 
@@ -63,6 +64,23 @@ def _first(detail: Any, path: str = "") -> tuple[str, str | None]:
     return str(detail), path or None
 
 
+# DRF messages its translations leave in English, by their text
+_ENGLISH = {
+    "No data provided": "未提供数据：请求内容应为一个 JSON 对象。",
+}
+
+
+def _chinese(detail: Any) -> Any:
+    """``detail`` with DRF's untranslated messages in Chinese (their codes kept)."""
+    if isinstance(detail, exceptions.ErrorDetail) and str(detail) in _ENGLISH:
+        return exceptions.ErrorDetail(_ENGLISH[str(detail)], code=detail.code)
+    if isinstance(detail, dict):
+        return {k: _chinese(v) for k, v in detail.items()}
+    if isinstance(detail, list):
+        return [_chinese(v) for v in detail]
+    return detail
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, with the engine's errors and one body shape for every error."""
     if isinstance(exc, ProcedureError):
@@ -73,10 +91,12 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         exc = exceptions.ParseError("请求包含的字段过多。")
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound("未找到，或您无权查看。")
+    elif isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF Failed"):
+        exc = exceptions.PermissionDenied(errorpages.CSRF_API_MESSAGE)  # SessionAuthentication's
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
-    data = response.data
+    data = _chinese(response.data)
     if isinstance(exc, exceptions.ValidationError):
         message, field = _first(data)
         label = f"“{field}”：" if field else ""
@@ -87,3 +107,23 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         message, field = _first(data)
         response.data = error_body(message, field)
     return response
+
+
+def register_error_formats() -> None:
+    """The API's and Open311's errors outside a view (unknown URL, CSRF, database down, 500)
+    in their own format rather than as a page (``fazhi.core.errorpages``)."""
+    from fazhi.api.open311_views import error as open311_error
+
+    def api(request: HttpRequest, status_code: int, detail: str, code: str) -> HttpResponse:
+        return JsonResponse(
+            error_body(detail, None, code=code),
+            status=status_code,
+            json_dumps_params={"ensure_ascii": False},
+        )
+
+    def open311(request: HttpRequest, status_code: int, detail: str, code: str) -> HttpResponse:
+        fmt = "xml" if request.path.endswith(".xml") else "json"
+        return open311_error(fmt, status_code, detail)
+
+    errorpages.machine_errors("/api/", api)
+    errorpages.machine_errors("/open311/", open311)

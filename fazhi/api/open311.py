@@ -35,6 +35,7 @@ from fazhi.procedures.declarations import Field, FieldType, Procedure, all_proce
 from fazhi.procedures.errors import ProcedureError
 from fazhi.procedures.intake import get_intake
 from fazhi.procedures.models import Channel, Matter, PartyKind, Step
+from fazhi.procedures.rules import check_day
 from fazhi.procedures.services import intake_org, register_matter
 
 DESCRIPTION_FIELD = "content"  # the details field that holds the request's own text
@@ -252,9 +253,12 @@ def request_json(matter: Matter) -> dict[str, Any]:
 
 def _moment(value: str, name: str, *, end: bool = False) -> dt.datetime:
     text = value.strip().replace(" ", "+")  # a '+' in an unencoded query arrives as a space
-    moment = parse_datetime(text) if "T" in text else None
+    try:  # well-formed but impossible (2024-02-30) raises ValueError
+        moment = parse_datetime(text) if "T" in text else None
+        day = parse_date(text) if moment is None and len(text) == 10 else None
+    except ValueError:
+        raise Open311Error(400, f"参数 {name} 不是有效的日期：“{value[:40]}”。") from None
     if moment is None:
-        day = parse_date(text) if len(text) == 10 else None
         if day is None:
             raise Open311Error(
                 400,
@@ -263,6 +267,10 @@ def _moment(value: str, name: str, *, end: bool = False) -> dt.datetime:
         moment = dt.datetime.combine(day, dt.time.max if end else dt.time.min)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=clock.SHANGHAI)
+    try:  # the engine's one date check; the year 9999 would overflow the 90-day window
+        check_day(moment.date(), name, f"参数 {name}")
+    except ProcedureError as exc:
+        raise Open311Error(400, exc.message) from None
     return moment
 
 

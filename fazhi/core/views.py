@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
@@ -15,6 +17,14 @@ from django.views.generic import DetailView, ListView
 from fazhi.core.models import AuditEvent, OrgUnit, StaffProfile
 from fazhi.core.pii import mask_text
 from fazhi.core.scope import get_for_user, scope_of, scope_queryset
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, titled with the site's name (``FAZHI_SITE_NAME``), not the host's:
+    Django's own view puts the request's host ("127.0.0.1:8811") into ``site_name``."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "site_name": settings.FAZHI_SITE_NAME}
 
 
 class StaffRequiredMixin(LoginRequiredMixin):

@@ -27,7 +27,7 @@ from django.shortcuts import redirect, render
 from django.views import View
 from django.views.decorators.http import require_POST
 
-from fazhi.core import clock
+from fazhi.core import clock, errorpages
 from fazhi.core.ratelimit import client_address, hit, rate_limited, seconds_to_next_window
 from fazhi.portal import public
 from fazhi.portal.forms import ActionForm, SubmissionForm, TrackForm, submission_form
@@ -97,17 +97,12 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     """The site's 400 handler (fazhi.urls.handler400): plain Chinese, 413 for a body too big.
 
     Django raises ``RequestDataTooBig`` while reading the body, which the CSRF middleware
-    does before any view runs; this handler is where that lands.
+    does before any view runs; this handler is where that lands. The API and Open311 answer
+    in their own format (``fazhi.core.errorpages``).
     """
-    if isinstance(exception, RequestDataTooBig):
+    if isinstance(exception, RequestDataTooBig) and not errorpages.for_programs(request):
         return oversize_response(request)
-    if isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
-        message = "提交的字段或文件数量过多，请返回上一页检查后重新提交。"
-    else:
-        message = "请求无法处理，请返回上一页检查填写的内容后重新提交。"
-    return render(
-        request, "portal/refused.html", {"title": "请求无法处理", "message": message}, status=400
-    )
+    return errorpages.bad_request(request, exception)
 
 
 def public_view(view: ViewFunc) -> ViewFunc:

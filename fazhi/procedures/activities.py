@@ -17,11 +17,11 @@ from django.db import transaction
 from fazhi.core import audit, clock
 from fazhi.core.models import AuditEvent, OrgUnit
 from fazhi.core.scope import AnyUser, can_act_on
+from fazhi.procedures import rules
 from fazhi.procedures.declarations import Field
 from fazhi.procedures.errors import (
     DuplicateMatter,
     InvalidData,
-    InvalidDate,
     MissingData,
     NotAllowed,
     ProcedureError,
@@ -96,10 +96,7 @@ def _checked(item: NewActivity, by: AnyUser | None, today: dt.date) -> Activity:
     org, on = item.org, item.on
     if by is not None and not can_act_on(by, org):
         raise NotAllowed(f"您不能为“{org.label}”登记{declared.label}。", field="org")
-    if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
-        raise InvalidDate(f"日期格式错误：{on!r}。", field="on")
-    if on > today:
-        raise InvalidDate(f"日期 {on.isoformat()} 晚于今天。", field="on")
+    rules.check_day(on, "on", today=today)
     title = (item.title or "").strip()
     if not title:
         raise MissingData("缺少名称。", field="title")

@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from fazhi.procedures.errors import InvalidData, MissingData, UnknownAction, UnknownProcedure
+from fazhi.workdays import InvalidDateError, check_date
 
 if TYPE_CHECKING:
     from fazhi.procedures.rules import MatterSnapshot
@@ -94,6 +95,13 @@ class Field:
                 f"{self._where}格式错误：{value!r} 不是有效的{_TYPE_NAMES[self.type]}。",
                 field=self.name,
             ) from None
+        if isinstance(cleaned, decimal.Decimal) and not cleaned.is_finite():
+            raise InvalidData(f"{self._where}格式错误：{value!r} 不是有限的数字。", field=self.name)
+        if isinstance(cleaned, dt.date):
+            try:  # the engine's one date range (rules.check_day; workdays cannot compute past it)
+                check_date(cleaned, self._where)
+            except InvalidDateError as exc:
+                raise InvalidData(str(exc), field=self.name) from None
         if self.type == FieldType.CHOICE and cleaned not in dict(self.choices):
             allowed = "、".join(f"{k}（{v}）" for k, v in self.choices)
             raise InvalidData(

@@ -22,7 +22,7 @@ from fazhi.procedures.declarations import (
     Procedure,
 )
 from fazhi.procedures.errors import InvalidData, InvalidDate, InvalidTransition, NotAllowed
-from fazhi.workdays import Calendar, Due, TimeLimit, get_limit
+from fazhi.workdays import Calendar, Due, InvalidDateError, TimeLimit, check_date, get_limit
 
 
 @dataclass(frozen=True)
@@ -138,6 +138,53 @@ def clean_data(action: Action, data: Mapping[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+def check_day(
+    value: object,
+    field: str,
+    what: str = "日期",
+    *,
+    today: dt.date | None = None,
+    not_before: dt.date | None = None,
+    not_before_what: str = "",
+) -> dt.date:
+    """The one check of every date that enters the engine (API, forms, import, commands).
+
+    A ``date`` (not a datetime) inside the calendar's range (``workdays.check_date``: 1990 to
+    2079), not after ``today`` when given, not before ``not_before`` when given; otherwise
+    ``InvalidDate`` naming ``field``, in Chinese. A date the calendar cannot compute with never
+    reaches it (an ``InvalidDateError`` there would be a server error).
+    """
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise InvalidDate(f"{what}格式错误：{value!r}，应为 YYYY-MM-DD。", field=field)
+    if today is not None and value > today:
+        raise InvalidDate(f"{what} {value.isoformat()} 晚于今天。", field=field)
+    try:
+        check_date(value, what)
+    except InvalidDateError as exc:
+        raise InvalidDate(str(exc), field=field) from None
+    if not_before is not None and value < not_before:
+        raise InvalidDate(
+            f"{what} {value.isoformat()} 早于{not_before_what}{not_before.isoformat()}。",
+            field=field,
+        )
+    return value
+
+
+def check_mailed_on(
+    mailed_on: object, on: dt.date | None, *, today: dt.date, register: bool = False
+) -> dt.date | None:
+    """A step's 交邮日期: none, or a checked date not after today; on the register step (the
+    party's posting of the application) not after the day it was received."""
+    if mailed_on is None:
+        return None
+    day = check_day(mailed_on, "mailed_on", "交邮日期", today=today)
+    if register and on is not None and day > on:
+        raise InvalidDate(
+            f"交邮日期 {day.isoformat()} 晚于收到日期 {on.isoformat()}。", field="mailed_on"
+        )
+    return day
+
+
 def is_allowed_from(action: Action, snap: MatterSnapshot) -> bool:
     if snap.state in action.sources:
         return True
@@ -186,8 +233,8 @@ def apply(
             f"不能执行“{action.label}”。",
             field="action",
         )
-    if type(on) is not dt.date and (not isinstance(on, dt.date) or isinstance(on, dt.datetime)):
-        raise InvalidDate(f"日期格式错误：{on!r}，应为 YYYY-MM-DD。", field="on")
+    if type(on) is not dt.date:
+        check_day(on, "on")
     if on > today:
         raise InvalidDate(
             f"“{action.label}”的日期 {on.isoformat()} 晚于今天，不能预先登记。", field="on"

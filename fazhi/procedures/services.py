@@ -32,7 +32,6 @@ from fazhi.procedures.declarations import PUBLIC, Procedure, get_procedure
 from fazhi.procedures.errors import (
     DuplicateMatter,
     InvalidData,
-    InvalidDate,
     MissingData,
     NotAllowed,
 )
@@ -254,10 +253,8 @@ def register_matter(
             raise NotAllowed(f"{declaration.label}不接受公众直接提交。", field="procedure")
     elif role is None or not can_act_on(by, unit):
         raise NotAllowed(f"您不能为“{unit.label}”登记{declaration.label}。", field="org")
-    if not isinstance(received_on, dt.date) or isinstance(received_on, dt.datetime):
-        raise InvalidDate(f"收到日期格式错误：{received_on!r}。", field="received_on")
-    if received_on > today:
-        raise InvalidDate(f"收到日期 {received_on.isoformat()} 晚于今天。", field="received_on")
+    rules.check_day(received_on, "received_on", "收到日期", today=today)
+    mailed_on = rules.check_mailed_on(mailed_on, received_on, today=today, register=True)
     subject = (subject or "").strip()
     if not subject:
         raise MissingData("缺少事由。", field="subject")
@@ -349,6 +346,7 @@ def act(
     data = {**(data or {}), **fields}
     today = today or clock.today()
     on = on or today
+    mailed_on = rules.check_mailed_on(mailed_on, on, today=today)
     with transaction.atomic():
         locked = Matter.objects.select_for_update().get(pk=matter.pk)
         declaration = locked.declaration

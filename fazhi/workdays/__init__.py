@@ -5,7 +5,14 @@ overrides when Django is configured. See docs/calendar.md.
 """
 
 from fazhi.workdays import statutory  # noqa: F401  registers the pending limits
-from fazhi.workdays.calendar import Calendar, CalendarEntry, DayKind
+from fazhi.workdays.calendar import (
+    FIRST_DAY,
+    LAST_INPUT_DAY,
+    Calendar,
+    CalendarEntry,
+    DayKind,
+    check_date,
+)
 from fazhi.workdays.errors import (
     CalendarError,
     CalendarNotPublished,
@@ -31,6 +38,8 @@ from fazhi.workdays.periods import Due, Pause, Unit, due_date
 
 __all__ = [
     "ANNUAL_DEADLINES",
+    "FIRST_DAY",
+    "LAST_INPUT_DAY",
     "LIMITS",
     "LOCAL_RULE",
     "AnnualDeadline",
@@ -51,6 +60,7 @@ __all__ = [
     "Unit",
     "UnknownLimitError",
     "UnknownUnitError",
+    "check_date",
     "due_date",
     "get_limit",
     "register_limits",

@@ -37,6 +37,7 @@ from fazhi.procedures.importing.formats import (
     Record,
     _parse_line,
     file_format,
+    nul_path,
     read_jsonl,
     sha256_of,
 )
@@ -123,6 +124,7 @@ __all__ = [
     "file_format",
     "import_file",
     "import_records",
+    "nul_path",
     "read_csv",
     "read_jsonl",
     "read_xlsx",

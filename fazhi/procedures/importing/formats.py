@@ -76,9 +76,11 @@ def _parse_line(raw: bytes, number: int) -> Any:
     # number or not, is left to the standard library.
     if _NINETEEN_DIGITS not in raw.translate(_DIGITS_ONLY):
         try:
-            return orjson.loads(raw)
+            value = orjson.loads(raw)
         except orjson.JSONDecodeError:
-            pass
+            pass  # orjson also refuses nesting deeper than 1024: json.loads names the error
+        else:
+            return _without_nul(value, number) if b"\\u0000" in raw else value
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -88,9 +90,43 @@ def _parse_line(raw: bytes, number: int) -> Any:
     if not text.strip():
         return None
     try:  # what orjson refuses (NaN, huge integers…) and every error message: json.loads's
-        return json.loads(text)
+        value = json.loads(text)
     except json.JSONDecodeError as exc:
         return LineError(number, "", f"不是有效的 JSON：{exc.msg}（第{exc.colno}列）。")
+    except RecursionError:
+        return LineError(number, "", "不是有效的记录：JSON 嵌套层数过多。")
+    return _without_nul(value, number) if "\\u0000" in text else value
+
+
+def nul_path(value: Any) -> str | None:
+    """The dotted path of the first text in ``value`` holding U+0000, or None (iterative: a
+    deeply nested value cannot exhaust the stack). PostgreSQL cannot store U+0000 in text."""
+    stack: list[tuple[str, Any]] = [("", value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return path
+        elif isinstance(item, dict):
+            for key, sub in item.items():
+                where = f"{path}.{key}" if path else str(key)
+                if "\x00" in str(key):
+                    return where
+                stack.append((where, sub))
+        elif isinstance(item, list):
+            stack.extend((f"{path}[{i}]", sub) for i, sub in enumerate(item))
+    return None
+
+
+def nul_error(number: int, field: str) -> LineError:
+    where = f"“{field}”" if field else "该行"
+    return LineError(number, field, f"{where}含有空字符（U+0000），请删除后重新导入。")
+
+
+def _without_nul(value: Any, number: int) -> Any:
+    """``value``, or the ``LineError`` naming where it holds U+0000."""
+    path = nul_path(value)
+    return value if path is None else nul_error(number, path)
 
 
 def _read_line_at(stream: io.BufferedIOBase | Any, offset: int, number: int) -> Any:

@@ -22,7 +22,7 @@ from fazhi.procedures.errors import InvalidData, ProcedureError
 from fazhi.procedures.importing.report import LineError
 from fazhi.procedures.models import Channel
 from fazhi.procedures.services import clean_party
-from fazhi.workdays import Calendar, Due
+from fazhi.workdays import FIRST_DAY, Calendar, Due
 
 LINE_KEYS = (
     "procedure",
@@ -149,6 +149,7 @@ def _step_key(action: Action | None, row_action: str, on: dt.date, data: Mapping
 
 _DATES: dict[str, dt.date] = {}  # valid date strings seen, so each is parsed once
 _DATES_KEEP = 100_000
+_DATE_NAMES = {"received_on": "收到日期", "mailed_on": "交邮日期", "on": "步骤日期"}
 
 
 def _date(value: object, where: str, *, required: bool = True) -> dt.date | None:
@@ -166,6 +167,8 @@ def _date(value: object, where: str, *, required: bool = True) -> dt.date | None
         parsed = dt.date.fromisoformat(value)
     except ValueError:
         raise InvalidData(f"日期无效：{value!r}。", field=where) from None
+    if parsed < FIRST_DAY:  # later dates are checked against today where they are used
+        rules.check_day(parsed, where, _DATE_NAMES.get(where, "日期"))  # the engine's one check
     if len(_DATES) < _DATES_KEEP:
         _DATES[value] = parsed
     return parsed
@@ -256,7 +259,12 @@ class Replayer:
                 "当事人应为对象 {name, kind, id_number, phone, address}。", field="party"
             )
         party = clean_party(party_in, required=procedure.party_required)
-        mailed_on = _date(record.get("mailed_on"), "mailed_on", required=False)
+        mailed_on = rules.check_mailed_on(
+            _date(record.get("mailed_on"), "mailed_on", required=False),
+            received_on,
+            today=self.today,
+            register=True,
+        )
         details_in = record.get("details")
         if details_in is not None and not _is_mapping(details_in):
             raise InvalidData("details 应为对象。", field="details")
@@ -306,7 +314,9 @@ class Replayer:
                 on = _date(raw.get("on"), "on")
                 mailed_on = raw.get("mailed_on")
                 if mailed_on is not None:
-                    mailed_on = _date(mailed_on, "mailed_on", required=False)
+                    mailed_on = rules.check_mailed_on(
+                        _date(mailed_on, "mailed_on", required=False), on, today=self.today
+                    )
                 by = raw.get("by")
                 if by not in (None, "", PUBLIC):
                     raise InvalidData(

@@ -20,7 +20,7 @@ from fazhi.procedures.declarations import (
     Procedure,
     all_procedures,
 )
-from fazhi.procedures.importing.formats import Record
+from fazhi.procedures.importing.formats import Record, nul_error
 from fazhi.procedures.importing.replay import _ISO_DATE, IMPORT_ROLE
 from fazhi.procedures.importing.report import ImportFileError, LineError
 from fazhi.procedures.models import Channel, PartyKind
@@ -257,6 +257,10 @@ def _table_records(
             continue
         if number == 2 and texts[: len(columns)] == [c.label for c in columns][: len(texts)]:
             continue  # the label row
+        nul = next((i for i, t in enumerate(texts) if "\x00" in t), None)
+        if nul is not None:
+            yield number, nul_error(number, columns[nul].code), None
+            continue
         try:
             record, sources = row_to_record(proc, columns, cells, number)
         except LineError as exc:

@@ -287,6 +287,40 @@ def test_different_history_is_a_conflict(district, tmp_path):
 
 
 BROKEN: dict[str, tuple[Any, str, str]] = {
+    # issue 19, defect 9: each of these was a traceback or was stored
+    "received before the calendar": (
+        complaint("X", received_on="1900-01-01"),
+        "received_on",
+        "超出可计算范围",
+    ),
+    "mailed in the year 9999": (complaint("X", mailed_on="9999-12-31"), "mailed_on", "晚于今天"),
+    "mailed after receipt": (complaint("X", mailed_on="2025-03-04"), "mailed_on", "晚于收到日期"),
+    "step mailed in 9999": (
+        complaint("X", steps=[{"action": "accept", "on": "2025-03-05", "mailed_on": "9999-12-31"}]),
+        "steps[0].mailed_on",
+        "晚于今天",
+    ),
+    "step before the calendar": (
+        complaint("X", steps=[{"action": "accept", "on": "1900-03-05"}]),
+        "steps[0].on",
+        "超出可计算范围",
+    ),
+    "NUL byte in the subject": (
+        complaint("X", subject="施工\x00噪音"),
+        "subject",
+        "空字符（U+0000）",
+    ),
+    "NUL byte in a party's name": (
+        complaint("X", party={"name": "张\x00三", "id_number": ID}),
+        "party.name",
+        "空字符（U+0000）",
+    ),
+    "NUL byte in a step's data": (
+        complaint("X", steps=[{"action": "accept", "on": "2025-03-05", "data": {"note": "\x00"}}]),
+        "steps[0].data.note",
+        "空字符（U+0000）",
+    ),
+    "deeply nested JSON": ("[" * 100_000 + "]" * 100_000, "", "嵌套层数过多"),
     "unknown action": (
         complaint("X", steps=[{"action": "approve", "on": "2025-03-05"}]),
         "steps[0].action",
