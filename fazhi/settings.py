@@ -167,6 +167,16 @@ def _database() -> dict[str, object]:
     elif engine.endswith("postgresql"):
         db.setdefault("CONN_MAX_AGE", env.int("FAZHI_DB_CONN_MAX_AGE", default=60))
         db["CONN_HEALTH_CHECKS"] = True
+        pool_size = env.int("FAZHI_DB_POOL_SIZE", default=0)
+        if pool_size:  # Django's own pool on psycopg 3 (needs psycopg[pool]; docs/deployment.md)
+            options = dict(db.get("OPTIONS") or {})  # type: ignore[call-overload]
+            options["pool"] = {"min_size": 1, "max_size": pool_size, "timeout": 10}
+            db["OPTIONS"] = options
+            db["CONN_MAX_AGE"] = 0  # the pool keeps the connections
+        if env.bool("FAZHI_DB_PGBOUNCER", default=False):
+            # transaction pooling gives each transaction any server connection: no cursor
+            # may outlive its transaction (Django's advice for pgbouncer)
+            db["DISABLE_SERVER_SIDE_CURSORS"] = True
     else:
         raise ImproperlyConfigured(
             f"设置 DATABASE_URL 无效：不支持的数据库“{raw.split(':', 1)[0]}”，"
