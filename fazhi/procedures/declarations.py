@@ -181,6 +181,48 @@ _TYPE_NAMES = {
 
 Guard = Callable[["MatterSnapshot", dt.date, Mapping[str, Any]], str | None]
 
+LINK_KINDS = ("diverted_to", "repeat_of", "generated_from", "merged_into")  # models.LinkKind
+
+
+@dataclass(frozen=True)
+class Link:
+    """The link a step makes from its matter to another (``MatterLink``).
+
+    By reference: ``reference`` names the data field (of an action) or the details key (of a
+    procedure's ``links``, made by the ``register`` step) that holds the other matter's
+    reference, in ``procedure`` (empty: the matter's own procedure). An empty value makes no
+    link; an unknown reference is refused with a plain message.
+
+    Opening (a diversion, actions only): ``opens`` is the procedure the linked matter is
+    registered in — a code, or ``"=field"`` to take the code from that data field (a value that
+    is no registered procedure, e.g. arbitration, opens nothing) — through the same
+    ``register_matter`` as any new matter, in the step's transaction: its unit is the data
+    field ``to_org`` names (empty: the matter's own unit), its details the data fields
+    ``carries`` names, its subject, party and date those of the step. If the action also
+    declares ``reference`` and it is filled, the link goes to that existing matter instead
+    (this is how an import records a diversion: it never opens a matter).
+    """
+
+    kind: str
+    reference: str = ""
+    procedure: str = ""
+    opens: str = ""
+    to_org: str = ""
+    carries: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.kind not in LINK_KINDS:
+            raise ValueError(f"unknown link kind {self.kind}")
+        if not self.reference and not self.opens:
+            raise ValueError(f"link {self.kind}: neither a reference field nor a procedure to open")
+
+    def opened_procedure(self, data: Mapping[str, Any]) -> str:
+        """The code of the procedure a diversion with ``data`` opens a matter in ("" none)."""
+        if self.opens.startswith("="):
+            value = data.get(self.opens[1:])
+            return str(value) if value not in (None, "") else ""
+        return self.opens
+
 
 @dataclass(frozen=True)
 class Action:
@@ -190,6 +232,9 @@ class Action:
     ``"=field"`` to take it from the data. ``closes``/``reopens`` default from whether the
     target state is closed. ``sets_details`` copies data fields into the matter's details.
     ``satisfaction`` names the data field that records the submitter's rating.
+    ``link`` makes a link to another matter (``Link``). ``assisting``: who of the matter's
+    assisting units (会办) may take it — "" none (the lead unit acts), "also" (the lead and
+    them), "only" (them alone: the ``opinion``).
     """
 
     name: str
@@ -204,6 +249,8 @@ class Action:
     guard: Guard | None = None
     generic: bool = False
     needs_approval: bool = False
+    link: Link | None = None
+    assisting: str = ""
 
     @cached_property
     def field_names(self) -> frozenset[str]:
@@ -248,7 +295,18 @@ class Procedure:
     deadlines: tuple[Deadline, ...] = ()
     details: tuple[Field, ...] = ()
     generic_actions: frozenset[str] = frozenset(
-        {"assign", "add_assistant", "transfer", "return", "extend", "suspend", "resume", "note"}
+        {
+            "assign",
+            "add_assistant",
+            "opinion",
+            "opinion_reply",
+            "transfer",
+            "return",
+            "extend",
+            "suspend",
+            "resume",
+            "note",
+        }
     )
     initial_state: str = "received"
     confidential: bool = False
@@ -257,6 +315,7 @@ class Procedure:
     reference_prefix: str = ""
     party_required: bool = False
     description: str = ""
+    links: tuple[Link, ...] = ()  # made by the register step from details keys (``Link``)
     _actions: dict[str, Action] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -278,6 +337,20 @@ class Procedure:
         self._actions.update(table)
         if self.initial_state not in self.states:
             raise ValueError(f"{self.code}: unknown initial state {self.initial_state}")
+        for action in table.values():
+            if action.assisting not in ("", "also", "only"):
+                raise ValueError(f"{self.code}.{action.name}: assisting is '', 'also' or 'only'")
+            link = action.link
+            if link is None:
+                continue
+            for name in (link.reference, link.to_org, *link.carries):
+                if name and name not in action.field_names:
+                    raise ValueError(f"{self.code}.{action.name}: link field {name} not declared")
+            if link.opens.startswith("=") and link.opens[1:] not in action.field_names:
+                raise ValueError(f"{self.code}.{action.name}: link field {link.opens} not declared")
+        for link in self.links:
+            if link.opens or link.reference not in self.detail_names:
+                raise ValueError(f"{self.code}: a registration link needs a details key")
 
     def action(self, name: str) -> Action:
         try:

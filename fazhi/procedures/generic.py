@@ -1,8 +1,9 @@
 """The generic actions the engine gives every procedure that allows them (spec/procedures.md).
 
-assign 主办, add_assistant 协办, transfer 转办, return 退回, extend 延期 (approvers only),
-suspend/resume 中止/恢复 (time in between does not count), note 备注. They apply in any open
-state (``"*"``) and keep the state.
+assign 主办, add_assistant 协办 (会办), opinion 会办意见 (by an assisting unit only),
+opinion_reply 答复会办意见 (the lead unit), transfer 转办, return 退回, extend 延期 (approvers
+only), suspend/resume 中止/恢复 (time in between does not count), note 备注. They apply in any
+open state (``"*"``) and keep the state.
 """
 
 from __future__ import annotations
@@ -63,6 +64,33 @@ def _extension_allowed(snap: MatterSnapshot, on: dt.date, data: Mapping[str, Any
     return None
 
 
+def _assistants(snap: MatterSnapshot) -> list[int]:
+    return [int(pk) for pk in snap.details.get("_assistants", [])]
+
+
+def _by_assistant(snap: MatterSnapshot, on: dt.date, data: Mapping[str, Any]) -> str | None:
+    assistants = _assistants(snap)
+    if not assistants:
+        return "该事项没有会办单位。"
+    org = data.get("org")
+    if org is None or org == "":
+        return "请填写提出意见的会办单位。"
+    if int(org) not in assistants:
+        return "所填单位不是该事项的会办单位。"
+    return None
+
+
+def _answers_opinion(snap: MatterSnapshot, on: dt.date, data: Mapping[str, Any]) -> str | None:
+    org = data.get("org")
+    if not any(s.action == "opinion" for s in snap.steps):
+        return "该事项还没有会办意见。"
+    if org in (None, ""):
+        return None  # the field itself is required: clean_data names it
+    if not any(s.action == "opinion" and str(s.data.get("org")) == str(org) for s in snap.steps):
+        return "该单位没有提出过会办意见。"
+    return None
+
+
 GENERIC: dict[str, Action] = {
     "assign": Action(
         "assign",
@@ -76,6 +104,35 @@ GENERIC: dict[str, Action] = {
         "增加协办",
         ANY_OPEN,
         fields=(Field("org", "协办单位", FieldType.ORG),),
+        generic=True,
+    ),
+    "opinion": Action(
+        "opinion",
+        "会办意见",
+        ANY_OPEN,
+        fields=(
+            Field(
+                "org",
+                "会办单位",
+                FieldType.ORG,
+                required=False,
+                help="不填时为您所在的会办单位",
+            ),
+            Field("text", "会办意见", FieldType.TEXT, max_length=5000),
+        ),
+        guard=_by_assistant,
+        generic=True,
+        assisting="only",
+    ),
+    "opinion_reply": Action(
+        "opinion_reply",
+        "答复会办意见",
+        ANY_OPEN,
+        fields=(
+            Field("org", "答复的会办单位", FieldType.ORG),
+            Field("text", "答复内容", FieldType.TEXT, max_length=5000),
+        ),
+        guard=_answers_opinion,
         generic=True,
     ),
     "transfer": Action(

@@ -368,6 +368,10 @@ def compute_due(snap: MatterSnapshot, cal: Calendar | None = None) -> Due | None
     )
 
 
+# Generic actions whose data names an assisting unit (``org``): its name is recorded beside it.
+ASSISTANT_ACTIONS = frozenset({"add_assistant", "opinion", "opinion_reply"})
+
+
 def org_effects(
     action: str,
     step_data: dict[str, Any],
@@ -378,7 +382,7 @@ def org_effects(
     """The data an org-changing step adds to itself; returns the matter's new org id.
 
     ``transfer``/``assign`` record the unit they came from and the new unit's name;
-    ``add_assistant`` the assistant's name; ``return`` goes back to the unit the last transfer
+    ``add_assistant``, ``opinion`` and ``opinion_reply`` the assisting unit's name; ``return`` goes back to the unit the last transfer
     or assignment came from. ``step_data`` is updated in place. Used by ``act()`` and by the
     bulk import alike.
     """
@@ -387,8 +391,9 @@ def org_effects(
         step_data["from_org"] = org_id
         step_data["to_org_name"] = org_name(new_org)
         return new_org
-    if action == "add_assistant":
-        step_data["org_name"] = org_name(int(step_data["org"]))
+    if action in ASSISTANT_ACTIONS:
+        if step_data.get("org") not in (None, ""):
+            step_data["org_name"] = org_name(int(step_data["org"]))
     elif action == "return":
         last = next(d for a, d in reversed(earlier) if a in ("transfer", "assign"))
         new_org = int(last["from_org"])

@@ -26,8 +26,9 @@ from fazhi.core.pii import (
     phone_error,
     resident_id_error,
 )
-from fazhi.core.scope import AnyUser, can_act_on, can_approve, role_of
-from fazhi.procedures import rules
+from fazhi.core.scope import AnyUser, can_act_on, role_of
+from fazhi.procedures import links, rules
+from fazhi.procedures.assisting import assisting_unit_for, may_act
 from fazhi.procedures.declarations import PUBLIC, Procedure, get_procedure
 from fazhi.procedures.errors import (
     DuplicateMatter,
@@ -39,6 +40,7 @@ from fazhi.procedures.models import (
     Channel,
     IntakeRoute,
     Matter,
+    MatterAssistant,
     Notification,
     NotificationKind,
     PartyKind,
@@ -242,8 +244,13 @@ def register_matter(
     mailed_on: dt.date | None = None,
     cal: Calendar | None = None,
     today: dt.date | None = None,
+    opened_from: Matter | None = None,
 ) -> Matter:
-    """Create a matter with its ``register`` step (its date is ``received_on``)."""
+    """Create a matter with its ``register`` step (its date is ``received_on``).
+
+    ``opened_from``: the matter whose step (a diversion, ``Link.opens``) opens this one, for
+    another unit; the user must be able to act on that matter rather than on ``org``.
+    """
     declaration = get_procedure(procedure)
     unit = resolve_org(org)
     today = today or clock.today()
@@ -251,7 +258,7 @@ def register_matter(
     if public:
         if not declaration.public_submission:
             raise NotAllowed(f"{declaration.label}不接受公众直接提交。", field="procedure")
-    elif role is None or not can_act_on(by, unit):
+    elif role is None or not can_act_on(by, unit if opened_from is None else opened_from.org):
         raise NotAllowed(f"您不能为“{unit.label}”登记{declaration.label}。", field="org")
     rules.check_day(received_on, "received_on", "收到日期", today=today)
     mailed_on = rules.check_mailed_on(mailed_on, received_on, today=today, register=True)
@@ -316,6 +323,7 @@ def register_matter(
             label="公众" if public else None,
             data={"procedure": procedure, "reference": reference, "subject": subject},
         )
+        links.link_from_details(matter, first, by)
         _notify_unit(matter, NotificationKind.ASSIGNED, exclude=by)
         step_recorded.send(sender=procedure, matter=matter, step=first)
     return matter
@@ -352,19 +360,21 @@ def act(
         declaration = locked.declaration
         spec = declaration.action(action)
         role = _role_for(by, public=public)
-        if not public:
-            allowed = (
-                can_approve(by, locked.org) if spec.needs_approval else can_act_on(by, locked.org)
-            )
-            if role is None or not allowed:
-                raise NotAllowed(
-                    f"您不能对“{locked.org.label}”的事项执行“{spec.label}”。", field="action"
-                )
         resolved: dict[str, OrgUnit] = {}
+        if spec.assisting == "only" and not public and data.get("org") in (None, ""):
+            mine = assisting_unit_for(by, locked)  # an opinion: the user's assisting unit
+            if mine is not None:
+                data["org"] = mine
         for name in rules.org_fields(spec):
             if data.get(name) not in (None, ""):
                 resolved[name] = resolve_org(data[name], field=name)
                 data[name] = str(resolved[name].pk)
+        if not public:
+            named = resolved.get("org") if spec.assisting else None
+            if role is None or not may_act(by, locked, spec, named):
+                raise NotAllowed(
+                    f"您不能对“{locked.org.label}”的事项执行“{spec.label}”。", field="action"
+                )
         steps = list(locked.steps.order_by("seq"))
         snap = snapshot_of(locked, steps)
         transition = rules.apply(snap, action, role=role, on=on, data=data, today=today, cal=cal)
@@ -406,6 +416,9 @@ def act(
         locked.details = dict(new.details)
         if action == "add_assistant":
             locked.details = rules.with_assistant(locked.details, resolved["org"].pk)
+            MatterAssistant.objects.get_or_create(
+                matter=locked, org=resolved["org"], defaults={"added_on": on, "step": step}
+            )
         org_changed = new_org.pk != locked.org_id
         locked.org = new_org
         locked.updated_at = clock.now()
@@ -418,6 +431,7 @@ def act(
             label="公众" if public else None,
             data={"on": on.isoformat(), "state": new.state, **step_data},
         )
+        links.link_from_step(locked, spec, step, by, today=today, cal=cal)
         if org_changed:
             _notify_unit(locked, NotificationKind.ASSIGNED, exclude=by)
         step_recorded.send(sender=locked.procedure, matter=locked, step=step)

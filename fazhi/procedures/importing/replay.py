@@ -185,7 +185,7 @@ def _text(value: object, where: str) -> str:
 
 
 _LINE_KEY_SET = frozenset(LINE_KEYS)
-_ORG_ACTIONS = frozenset({"transfer", "assign", "add_assistant", "return"})  # rules.org_effects
+_ORG_ACTIONS = frozenset({"transfer", "assign", "return", *rules.ASSISTANT_ACTIONS})  # org_effects
 _STEP_KEY_SET = frozenset(STEP_KEYS)
 
 

@@ -2,12 +2,14 @@
 
 matter: Matter (one case of one procedure, one table for every procedure), its Step history,
 attachments and reference counters; reminders: Notification; activity: Activity (counted
-events that are not cases); intake: IntakeRoute; imports: ImportRun.
+events that are not cases); intake: IntakeRoute; imports: ImportRun; links: MatterLink (links between matters) and
+MatterAssistant (assisting units, 会办).
 """
 
 from fazhi.procedures.models.activity import Activity, ActivityQuerySet
 from fazhi.procedures.models.imports import ImportRun
 from fazhi.procedures.models.intake import IntakeRoute
+from fazhi.procedures.models.links import LINK_WORDING, LinkKind, MatterAssistant, MatterLink
 from fazhi.procedures.models.matter import (
     Attachment,
     Channel,
@@ -23,13 +25,17 @@ from fazhi.procedures.models.matter import (
 from fazhi.procedures.models.reminders import Notification, NotificationKind
 
 __all__ = [
+    "LINK_WORDING",
     "Activity",
     "ActivityQuerySet",
     "Attachment",
     "Channel",
     "ImportRun",
     "IntakeRoute",
+    "LinkKind",
     "Matter",
+    "MatterAssistant",
+    "MatterLink",
     "MatterQuerySet",
     "Notification",
     "NotificationKind",

@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from fazhi.core import clock
 from fazhi.core.models import OrgUnit
-from fazhi.core.scope import AnyUser, scope_queryset
+from fazhi.core.scope import AnyUser, scope_of, visible_org_ids
 
 if TYPE_CHECKING:
     from fazhi.procedures.declarations import Procedure
@@ -33,6 +34,7 @@ class Channel(models.TextChoices):
     API = "api", _("接口")
     IMPORT = "import", _("导入")
     VISIT = "visit", _("来访")
+    LINKED = "linked", _("其他事项转入")  # opened by a diversion (MatterLink diverted_to)
     OTHER = "other", _("其他")
 
 
@@ -49,8 +51,25 @@ class Satisfaction(models.TextChoices):
 
 class MatterQuerySet(models.QuerySet["Matter"]):
     def for_user(self, user: AnyUser | None) -> MatterQuerySet:
-        """Matters the user may see: the whole platform or the user's org subtree."""
-        return scope_queryset(self, user)
+        """Matters the user may see: the whole platform, or those of the user's org subtree and
+        those a unit of that subtree assists (会办: ``MatterAssistant``)."""
+        scope = scope_of(user)
+        if not scope.is_staff_member:
+            return self.none()
+        if scope.all_orgs:
+            return self
+        from fazhi.procedures.models.links import MatterAssistant  # imported here: a cycle
+
+        ids = visible_org_ids(user)
+        assisted = MatterAssistant.objects.filter(matter=OuterRef("pk"), org_id__in=ids)
+        return self.filter(Q(org_id__in=ids) | Q(Exists(assisted)))
+
+    def get_for_user(self, user: AnyUser | None, pk: int | str) -> Matter:
+        """One matter the user may see (``for_user``); 404 for missing and forbidden alike."""
+        try:
+            return self.for_user(user).get(pk=pk)
+        except (Matter.DoesNotExist, ValueError, TypeError) as exc:
+            raise Http404 from exc
 
     def for_org_subtree(self, org: OrgUnit) -> MatterQuerySet:
         """Matters of ``org`` and every unit below it."""

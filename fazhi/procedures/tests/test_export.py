@@ -148,7 +148,7 @@ def test_template_for_every_procedure(district, tmp_path, code):
     guide_codes = [r[0].value for r in guide.iter_rows(min_row=2) if r[0].value]
     assert guide_codes[: len(codes)] == codes
     lists = {dv.formula1 for dv in sheet.data_validations.dataValidation}
-    assert '"窗口,电话,信件,网站,移动端,12345热线,接口,导入,来访,其他"' in lists
+    assert '"窗口,电话,信件,网站,移动端,12345热线,接口,导入,来访,其他事项转入,其他"' in lists
 
 
 def _filled(code: str) -> dict[str, Any]:
