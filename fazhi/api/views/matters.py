@@ -39,8 +39,9 @@ from fazhi.api.views.common import (
     validated,
 )
 from fazhi.core import audit
-from fazhi.core.scope import can_act_on, can_approve, get_for_user, role_of
+from fazhi.core.scope import can_act_on, role_of
 from fazhi.procedures import rules
+from fazhi.procedures.assisting import may_act
 from fazhi.procedures.attachments import add_attachment, max_attachment_bytes
 from fazhi.procedures.errors import InvalidData, NotAllowed
 from fazhi.procedures.models import (
@@ -70,9 +71,11 @@ class MatterViewSet(ApiMixin, viewsets.GenericViewSet[Matter]):
         return Matter.objects.for_user(self.request.user).select_related("org")
 
     def get_matter(self, queryset: QuerySet[Matter] | None = None) -> Matter:
-        qs = queryset if queryset is not None else Matter.objects.select_related("org")
-        matter: Matter = get_for_user(qs, self.request.user, self.kwargs["pk"])
-        return matter
+        # the user's scope includes the matters their units assist (Matter.objects.for_user)
+        matter = Matter.objects.select_related("org").get_for_user(
+            self.request.user, self.kwargs["pk"]
+        )
+        return matter if queryset is None else queryset.get(pk=matter.pk)
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "today": self.today()}
@@ -186,14 +189,12 @@ class MatterViewSet(ApiMixin, viewsets.GenericViewSet[Matter]):
         if request.method == "GET":
             matter = self.get_matter()
             user = request.user
-            allowed_here = can_act_on(user, matter.org)
-            approves = can_approve(user, matter.org)
             available = [
                 a
                 for a in rules.available_actions(
                     snapshot_of(matter), role_of(user), max(self.today(), matter.received_on)
                 )
-                if (approves if a.needs_approval else allowed_here)
+                if may_act(user, matter, a)
             ]
             return Response([action_json(a) for a in available])
 

@@ -136,3 +136,16 @@ def test_an_assisting_unit_speaks_only_for_itself(district, users, shared):
             org=district["a"].pk,
             text="冒名",
         )
+
+
+def test_the_migration_rebuilds_assistants_from_the_steps(district, shared):
+    """Matters whose assisting units were added before MatterAssistant existed (0008)."""
+    import importlib
+
+    from django.apps import apps
+
+    MatterAssistant.objects.all().delete()
+    migration = importlib.import_module("fazhi.procedures.migrations.0008_assistants_from_details")
+    migration.forwards(apps, None)
+    row = MatterAssistant.objects.get()
+    assert (row.matter_id, row.org_id, row.added_on) == (shared.pk, district["b"].pk, D(2025, 3, 4))

@@ -11,14 +11,15 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
 
 from fazhi.core.models import AuditEvent, OrgUnit
-from fazhi.core.scope import can_act_on, can_approve, get_for_user, role_of, scope_queryset
+from fazhi.core.scope import can_act_on, role_of, scope_queryset
 from fazhi.core.views import StaffRequiredMixin
 from fazhi.procedures import rules
+from fazhi.procedures.assisting import may_act
 from fazhi.procedures.attachments import ALLOWED_EXTENSIONS, add_attachment, max_attachment_bytes
 from fazhi.procedures.declarations import Action, FieldType, Procedure, all_procedures
 from fazhi.procedures.errors import ProcedureError, UnknownAction, UnknownProcedure
@@ -129,10 +130,8 @@ def details_items(matter: Matter) -> list[tuple[str, str]]:
 
 
 def may_take(user: Any, matter: Matter, action: Action) -> bool:
-    """Whether the user's scope lets them take ``action`` (the engine checks again)."""
-    if action.needs_approval:
-        return can_approve(user, matter.org)
-    return can_act_on(user, matter.org)
+    """Whether the user's units let them take ``action`` (the engine checks again)."""
+    return may_act(user, matter, action)
 
 
 class _Orgs:
@@ -198,7 +197,7 @@ def matter_context(
 
 def get_matter(request: HttpRequest, pk: int) -> Matter:
     """The matter if the user may see it; 404 for missing and forbidden alike."""
-    return get_for_user(Matter.objects.select_related("org"), request.user, pk)
+    return Matter.objects.select_related("org").get_for_user(request.user, pk)
 
 
 class MatterDetailView(StaffRequiredMixin, View):
@@ -272,8 +271,9 @@ class AttachmentUploadView(StaffRequiredMixin, View):
 
 class AttachmentDownloadView(StaffRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> FileResponse:
-        attachment = get_for_user(
-            Attachment.objects.select_related("matter"), request.user, pk, field="matter__org"
+        visible = Matter.objects.for_user(request.user)  # assisting units' matters too
+        attachment = get_object_or_404(
+            Attachment.objects.select_related("matter").filter(matter__in=visible), pk=pk
         )
         return FileResponse(
             attachment.file.open("rb"),

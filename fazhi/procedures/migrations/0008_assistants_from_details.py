@@ -21,6 +21,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("procedures", "0006_links_and_assistants")]
+    dependencies = [("procedures", "0007_links_and_assistants")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
