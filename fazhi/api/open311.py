@@ -5,7 +5,7 @@
   description itself).
 - A *service request* is a matter of such a procedure, shown as the public may see it: no
   names, phones, e-mails, IDs or coordinates; description and notes masked
-  (``fazhi.core.pii.mask_text``), address kept to the district; never a confidential
+  (``fazhi.procedures.publicity.mask_for_public``), address kept to the district; never a confidential
   procedure; a procedure that asks for consent to publish (``consent_publish``) shows only
   consenting matters.
 - ``submit`` validates the spec's form parameters and registers the matter through the
@@ -30,11 +30,12 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from fazhi.api.models import ApiClient, ServiceRequest
 from fazhi.core import clock
-from fazhi.core.pii import mask_address, mask_text, phone_error
+from fazhi.core.pii import mask_address, phone_error
 from fazhi.procedures.declarations import Field, FieldType, Procedure, all_procedures
 from fazhi.procedures.errors import ProcedureError
 from fazhi.procedures.intake import get_intake
 from fazhi.procedures.models import Channel, Matter, PartyKind, Step
+from fazhi.procedures.publicity import mask_for_public
 from fazhi.procedures.rules import check_day
 from fazhi.procedures.services import intake_org, register_matter
 
@@ -217,7 +218,7 @@ def status_notes(matter: Matter) -> str:
         for step in reversed(getattr(matter, "closing_steps", [])):
             name = notes.get(step.action)
             if name and step.data.get(name):
-                return mask_text(str(step.data[name]))
+                return mask_for_public(matter, step.data[name])
     return procedure.state_label(matter.state)
 
 
@@ -236,7 +237,7 @@ def request_json(matter: Matter) -> dict[str, Any]:
         "status_notes": status_notes(matter),
         "service_name": procedure.label,
         "service_code": procedure.code,
-        "description": mask_text(description),
+        "description": mask_for_public(matter, description),
         "agency_responsible": matter.org.name,
         "service_notice": notice,
         "requested_datetime": _w3c(requested_at(matter)),

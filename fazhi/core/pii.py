@@ -32,6 +32,9 @@ _SPACES = re.compile(r"\s+")
 _RIC_SHAPE = re.compile(r"\d{17}[\dX]")
 
 
+CHECKSUM_FAILED = "身份证号码无效：校验未通过，请逐位核对证件上的号码。"
+
+
 def normalize_resident_id(value: str) -> str:
     text = str(value)
     if text.isalnum():  # no whitespace to remove (the common case; isalnum scans in C)
@@ -57,7 +60,9 @@ def resident_id_error(value: str) -> str | None:
         weighted = sum(map(operator.mul, map(int, number[:17]), _RIC_WEIGHTS))
     expected = _RIC_CHECK[weighted % 11]
     if number[17] != expected:
-        return f"身份证号码校验码错误：最后一位应为“{expected}”，实际为“{number[17]}”。"
+        # Never say which check character would pass: whoever mistyped another digit would
+        # "fix" the last one into a wrong number that passes (#19 defect 3).
+        return CHECKSUM_FAILED
     # python-stdnum's division table: the first six digits must name a division that has
     # existed at some time. (Its ``get_birth_place`` also demands that the code existed in the
     # birth year, which wrongly rejects people born before their county's code was assigned:
@@ -65,7 +70,7 @@ def resident_id_error(value: str) -> str | None:
     if not _region_known(number[:6]):
         return f"身份证号码的地区码“{number[:6]}”不存在。"
     if ric.calc_check_digit(number) != expected:  # second opinion on the check digit
-        return "身份证号码校验码错误。"
+        return CHECKSUM_FAILED
     return None
 
 
@@ -132,9 +137,8 @@ def credit_code_error(value: str) -> str | None:
         return f"统一社会信用代码第1位（登记管理部门代码）“{code[0]}”无效。"
     if not code[2:8].isdigit():
         return f"统一社会信用代码第3—8位应为行政区划码（数字），实际为“{code[2:8]}”。"
-    expected = uscc_check_char(code[:17])
-    if code[17] != expected:
-        return f"统一社会信用代码校验码错误：最后一位应为“{expected}”，实际为“{code[17]}”。"
+    if code[17] != uscc_check_char(code[:17]):  # never tell the passing character (defect 3)
+        return "统一社会信用代码无效：校验未通过，请逐位核对营业执照上的代码。"
     return None
 
 
@@ -192,31 +196,85 @@ def mask_name(value: str) -> str:
     return s[0] + "*" * max(1, len(s) - 1)
 
 
+# Addresses: the administrative prefix down to the district (county) level is kept, nothing
+# below it (street, road, compound 小区, building, room). A county-level name ends in 区, 县,
+# 旗 or 市, but 小区, 社区, 园区, 街区, 校区, 景区, 厂区, 矿区, 营区 are places inside one.
+_NOT_A_DISTRICT = "小社园街校景厂矿营"
+_ADDRESS_PREFIX = re.compile(
+    r"(?P<province>(?:北京|天津|上海|重庆)市?|[\u4e00-\u9fff]{2,7}?(?:省|自治区|特别行政区))?"
+    r"(?P<city>[\u4e00-\u9fff]{2,10}?(?:自治州|地区|盟|市|州))?"
+    rf"(?P<county>[\u4e00-\u9fff]{{1,10}}?(?:自治县|自治旗|(?<![{_NOT_A_DISTRICT}])区|县|旗|市))?"
+)
+
+
 def mask_address(value: str) -> str:
-    """Keep the address to the district (county) level: 吉林省四平市铁西区****."""
+    """Keep the address to the district (county) level: 吉林省四平市铁西区****.
+
+    Whatever comes after the county-level name (street, road, 小区, building, room) is
+    hidden; an address with no administrative prefix (a street alone, or a number typed
+    into the address field) is hidden entirely.
+    """
     s = str(value).strip()
     if not s:
         return ""
-    # Province/city/district prefixes end with one of these; keep through the last
-    # county-level marker found within the first 20 characters.
-    head = s[:20]
-    cut = -1
-    for match in re.finditer(r"(自治县|自治旗|区|县|旗)", head):
-        cut = match.end()
-    if cut == -1:
-        city = re.match(r"^(.{0,12}?(?:市|州))", head)
-        cut = city.end() if city else 0
+    match = _ADDRESS_PREFIX.match(s)
+    cut = match.end() if match else 0
+    if match and match.group("county") is None and match.group("city") is None:
+        cut = match.end("province") if match.group("province") else 0
     return s[:cut] + "****" if cut < len(s) else s
 
 
-# Free-text scanner. Order matters: resident IDs (18 with check char, or 15 digits) before
-# bank cards (16–19 digits) before mobiles (11 digits), and digits must not touch digits.
-_TEXT_PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])"), "id"),
-    (re.compile(r"(?<![0-9A-Za-z])\d{16,19}(?![0-9A-Za-z])"), "card"),
-    (re.compile(r"(?<![0-9A-Za-z])\d{15}(?![0-9A-Za-z])"), "id"),
-    (re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)"), "mobile"),
-]
+# --- masking inside free text ---------------------------------------------------------------
+#
+# People type numbers in many shapes: with spaces, dashes or dots between groups
+# (220302 19851231 4561, 186.7777.6666, 6222-0212-3456-7890-128), in full-width digits
+# (１３９１２３４５６７８), right after letters (身份证号ID220302…). The scanner takes every run
+# of digits joined by single separators, reads its digits, and decides by their number what
+# it is: 18 (the last may be X) or 15 a resident ID, 16–19 a bank card, 11 from 1[3-9] (or
+# 13 from 86) a mobile. A run that is none of these as a whole (a date next to a mobile) is
+# split at its spaces and each part is read again. Dates, amounts and short numbers stay.
+
+_SEP = r"[ \t\u3000\-\.\u2010-\u2015\uff0d\uff0e·_/]"  # space, dashes, dots, full-width too
+_NUMBER_RUN = re.compile(rf"(?<!\d)[+＋]?\d(?:{_SEP}?\d)*(?:{_SEP}?[XxＸｘ])?(?!\d)")
+_RUN_SPACES = re.compile(r"([ \t\u3000]+)")
+
+
+def _digits(run: str) -> str:
+    """The ASCII digits (and a final X) of a run: full-width and other Unicode digits read."""
+    out = []
+    for ch in run:
+        if ch.isdigit():
+            out.append(str(int(ch)) if not ch.isascii() else ch)
+        elif ch in "XxＸｘ":
+            out.append("X")
+    return "".join(out)
+
+
+def _mask_number(digits: str) -> str | None:
+    """The masked form of a run's digits, or None if they are not personal data."""
+    n = len(digits)
+    if digits.endswith("X"):
+        return mask_resident_id(digits) if n == 18 else None
+    if n in (15, 18):
+        return mask_resident_id(digits)
+    if 16 <= n <= 19:
+        return _mask_card(digits)
+    if n == 11 and digits[0] == "1" and digits[1] in "3456789":
+        return mask_mobile(digits)
+    if n == 13 and digits.startswith("861") and digits[3] in "3456789":
+        return mask_mobile(digits[2:])
+    return None
+
+
+def _mask_run(match: re.Match[str]) -> str:
+    run = match.group(0)
+    parts = _RUN_SPACES.split(run)
+    if len(parts) > 1:  # a mobile or an ID standing apart by spaces is read on its own
+        masked_parts = [None if i % 2 else _mask_number(_digits(p)) for i, p in enumerate(parts)]
+        if any(m is not None for m in masked_parts):
+            return "".join(p if m is None else m for m, p in zip(masked_parts, parts, strict=True))
+    masked = _mask_number(_digits(run))
+    return run if masked is None else masked
 
 
 def _mask_card(s: str) -> str:
@@ -224,20 +282,110 @@ def _mask_card(s: str) -> str:
 
 
 def mask_text(text: str) -> str:
-    """Mask ID-like, bank-card-like and mobile-like strings inside free text."""
+    """Mask ID-like, bank-card-like and mobile-like numbers inside free text (any format)."""
     if not text:
         return text
+    return _NUMBER_RUN.sub(_mask_run, str(text))
+
+
+# Names and places inside free text, beyond the party's own (which ``mask_public`` is told):
+# a name right after a word that introduces one (姓名：, 我叫, 当事人), or before a greeting or
+# a form of address (您好, 先生, 女士) when it starts with a common surname; a residential
+# compound (…小区, …花园) and house numbers (3栋2单元501室, 88号).
+_COMPOUND_SURNAMES = [
+    "欧阳",
+    "司马",
+    "上官",
+    "诸葛",
+    "东方",
+    "皇甫",
+    "尉迟",
+    "公孙",
+    "慕容",
+    "长孙",
+    "宇文",
+    "司徒",
+    "夏侯",
+    "令狐",
+    "端木",
+    "独孤",
+    "南宫",
+    "西门",
+    "百里",
+    "呼延",
+    "轩辕",
+    "淳于",
+    "钟离",
+    "闻人",
+    "太史",
+    "申屠",
+    "拓跋",
+    "完颜",
+]
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶"
+    "程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾"
+    "毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申耿关兰焦"
+    "俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房"
+    "滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应"
+    "臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝欧"
+)
+_SURNAME = "(?:" + "|".join(_COMPOUND_SURNAMES) + f"|[{_SURNAMES}])"
+_HAN = r"[\u4e00-\u9fff]"
+_NAME_BEFORE_GREETING = re.compile(
+    rf"{_SURNAME}{_HAN}{{1,2}}(?=(?:您好|你好|先生|女士|同志|老师|师傅|阿姨|大爷|大妈))"
+)
+_NAME_AFTER_WORD = re.compile(
+    r"(?P<word>姓名|名叫|我叫|本人|当事人|来信人|投诉人|举报人|申请人|求助人|反映人|联系人|患者|病人"
+    r"|家属|代理人|监护人)(?P<sep>[:：\s]*)"
+    rf"(?P<name>{_SURNAME}{_HAN}{{1,2}})"
+)
+_COMPOUND = re.compile(
+    rf"(?:(?![在住于到的是了和与及我家位省市区县旗镇乡街路道])(?:{_HAN}|\d)){{2,5}}"
+    r"(?:小区|花园|家园|公寓|大厦|新村|嘉园|名苑|花苑|山庄|公馆|宿舍|家属院|家属楼)"
+)
+_HOUSE_NUMBER = re.compile(
+    rf"(?<![第〕\]】号\d])(?:\d+{_SEP}?)+(?:号楼|栋|幢|座|单元|层|楼|室|号院|号|户)"
+)
+
+
+def mask_public(
+    text: str,
+    *,
+    names: tuple[str, ...] | list[str] = (),
+    phones: tuple[str, ...] | list[str] = (),
+    id_numbers: tuple[str, ...] | list[str] = (),
+    addresses: tuple[str, ...] | list[str] = (),
+    words: tuple[str, ...] | list[str] = (),
+) -> str:
+    """The one masking of text for any public page or answer (portal, Open311, reports).
+
+    The known personal data of the matter (``names``, ``phones``, ``id_numbers``,
+    ``addresses`` of its party) is replaced wherever quoted, and ``words`` (what staff chose
+    to hide when releasing it) by ``**``; then whatever looks like a name, a residential
+    compound, a house number, a resident ID, a bank card or a mobile is masked (``mask_text``).
+    """
+    if not text:
+        return ""
     out = str(text)
-    for pattern, kind in _TEXT_PATTERNS:
-        if kind == "id":
-            out = pattern.sub(lambda m: mask_resident_id(m.group(0)), out)
-        elif kind == "card":
-            out = pattern.sub(lambda m: _mask_card(m.group(0)), out)
-        else:
-            out = pattern.sub(lambda m: _mask_mobile_in_text(m.group(0)), out)
-    return out
-
-
-def _mask_mobile_in_text(s: str) -> str:
-    digits = re.sub(r"\D", "", s)
-    return mask_mobile(digits[-11:])
+    for address in sorted({a.strip() for a in addresses if a and a.strip()}, key=len, reverse=True):
+        out = out.replace(address, mask_address(address))
+    for number in {n.strip() for n in id_numbers if n and n.strip()}:
+        out = out.replace(number, mask_resident_id(number))
+    for phone in {p.strip() for p in phones if p and p.strip()}:
+        if len(phone) >= 5:
+            out = out.replace(phone, _mask_number(_digits(phone)) or "*" * len(phone))
+    for word in sorted({w.strip() for w in words if w and w.strip()}, key=len, reverse=True):
+        out = out.replace(word, "**")
+    for name in sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True):
+        if len(name) > 1:
+            out = out.replace(name, mask_name(name))
+            if len(name) >= 3:  # the given name alone (娜娜您好)
+                given = name[2:] if name[:2] in _COMPOUND_SURNAMES else name[1:]
+                if len(given) >= 2:
+                    out = out.replace(given, "*" * len(given))
+    out = mask_text(out)
+    out = _NAME_AFTER_WORD.sub(lambda m: m["word"] + m["sep"] + mask_name(m["name"]), out)
+    out = _NAME_BEFORE_GREETING.sub(lambda m: mask_name(m.group(0)), out)
+    out = _COMPOUND.sub("**", out)
+    return _HOUSE_NUMBER.sub("**", out)

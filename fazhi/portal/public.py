@@ -17,10 +17,11 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from fazhi.core.pii import mask_name, mask_text
+from fazhi.core.pii import mask_name
 from fazhi.procedures.declarations import Procedure, get_procedure
 from fazhi.procedures.intake import Intake, Publication, all_intakes, get_intake
 from fazhi.procedures.models import Matter, Step
+from fazhi.procedures.publicity import mask_for_public
 from fazhi.workdays import get_limit
 
 # Actions whose data field is written for the submitter and shown on the tracking page.
@@ -170,13 +171,8 @@ def published_letters() -> QuerySet[Matter]:
 
 
 def _mask(text: str, matter: Matter) -> str:
-    """``mask_text`` (IDs, cards, mobiles), and the sender's own name and phone wherever quoted."""
-    out = str(text or "")
-    if matter.party_name and len(matter.party_name) > 1:
-        out = out.replace(matter.party_name, mask_name(matter.party_name))
-    if matter.party_phone:
-        out = out.replace(matter.party_phone, "*" * len(matter.party_phone))
-    return mask_text(out)
+    """The one public masking (``procedures.publicity.mask_for_public``)."""
+    return mask_for_public(matter, text)
 
 
 def published_reply(matter: Matter) -> PublishedReply:

@@ -45,7 +45,7 @@ def issue_pdf(ctx: JobContext) -> None:
     if issue is None:
         raise JobError("没有找到该印发版本。")
     ctx.progress(0, 1)
-    assembled = services.issued(issue)
+    assembled = services.issued(issue, public=True)  # the pdf the public site offers
     try:
         data = render(assembled, "pdf")
     except RendererUnavailableError as exc:

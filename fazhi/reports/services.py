@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from fazhi.core.models import OrgUnit
+from fazhi.core.pii import mask_public
 from fazhi.reports.assembly import AnnualReport, assemble, figures_from_json
 from fazhi.reports.models import Report, ReportIssue
 
@@ -24,13 +25,21 @@ def draft(
     return assemble(org, year, as_of, texts=texts, date=date)
 
 
-def issued(issue: ReportIssue) -> AnnualReport:
-    """An issued version exactly as issued: its texts and its frozen figures."""
+def issued(issue: ReportIssue, *, public: bool = False) -> AnnualReport:
+    """An issued version exactly as issued: its texts and its frozen figures.
+
+    ``public``: the texts as the public site shows them (the portal's pages and the pdf it
+    offers), through the one public masking (``core.pii.mask_public``): a number or a name
+    typed into a section never reaches the public unmasked (#19 defect 6).
+    """
     report = issue.report
+    texts = issue.texts
+    if public:
+        texts = {key: mask_public(str(text)) for key, text in texts.items()}
     return assemble(
         report.org,
         report.year,
-        texts=issue.texts,
+        texts=texts,
         figures=figures_from_json(issue.figures),
         previous=figures_from_json(issue.previous),
         date=issue.issued_on,

@@ -268,6 +268,21 @@ def test_public_requests_hide_personal_data(web, api_key, users):
     assert item["requested_datetime"].endswith("+08:00")
 
 
+def test_status_notes_mask_the_partys_name_as_the_portal_does(web, api_key, users):
+    """#19 defect 6: "欧阳娜娜您好" in a staff reply reached status_notes verbatim."""
+    params = submission(api_key, description="路灯坏了，联系人欧阳娜娜 186.7777.6666")
+    params.update({"last_name": "欧阳", "first_name": "娜娜"})
+    (created,) = post(web, params).json()
+    matter = Matter.objects.get(reference=created["service_request_id"])
+    act(matter, "accept", users["admin"])
+    act(matter, "conclude", users["admin"], result="欧阳娜娜您好：张建国同志已修复。娜娜请放心。")
+    text = web.get(f"{BASE}/requests.json").content.decode()
+    text += web.get(f"{BASE}/requests.xml").content.decode()
+    for secret in ("欧阳娜娜", "娜娜", "张建国", "7777"):
+        assert secret not in text
+    assert "欧***您好" in text
+
+
 def test_confidential_and_unconsented_never_listed(web, district, users, yesterday, monkeypatch):
     from fazhi.procedures import declarations
 
