@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from fazhi.core.progress import NO_PROGRESS, Progress
 from fazhi.indicators.models import StateTally
 from fazhi.procedures.declarations import all_procedures
 from fazhi.procedures.models import Matter, Step
@@ -336,26 +337,29 @@ def _cohort_heads(year: int) -> Iterator[list[tuple[int, str, int, dt.date]]]:
         yield chunk
 
 
-def expected_tally(year: int) -> Deltas:
+def expected_tally(year: int, progress: Progress = NO_PROGRESS) -> Deltas:
     """The tally of one cohort computed from Matter and Step (memory: the tally's keys of that
-    year, not the matters)."""
+    year, not the matters). ``progress`` is told of each chunk of matters read."""
     ratings = rating_fields()
     out: Deltas = defaultdict(int)
     for chunk in _cohort_heads(year):
         steps = _steps_by_matter([pk for pk, *_ in chunk])
         for pk, procedure, org_id, received_on in chunk:
             matter_deltas(procedure, org_id, received_on, steps.get(pk, []), ratings, 1, out)
+        progress.update(len(chunk))
     return out
 
 
-def rebuild() -> int:
+def rebuild(progress: Progress = NO_PROGRESS) -> int:
     """Recompute the whole tally from the base tables, one cohort year at a time; returns the
-    rows written."""
+    rows written. ``progress``: the matters read, of all of them."""
     written = 0
     with transaction.atomic():
         StateTally.objects.all().delete()
+        progress.start(Matter.objects.count())
         for year in _cohort_years():
-            written += apply_tally(expected_tally(year))
+            progress.note(f"{year}年")
+            written += apply_tally(expected_tally(year, progress))
     return written
 
 

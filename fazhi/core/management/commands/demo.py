@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from fazhi.core import demo
+from fazhi.core.progress import progress_bar
 
 
 class Command(BaseCommand):
@@ -28,15 +29,10 @@ class Command(BaseCommand):
             help="只建立机构和登录账号，不生成演示记录（快，用于测试和空白试用）。",
         )
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        started = time.monotonic()
-        self.stdout.write("正在初始化数据库……")
-        call_command("migrate", interactive=False, verbosity=0)
-        root = demo.build_district()
-        users = demo.build_users(root)
-        # Later domains add their demo year's records: an app's ``demo.build(root, year)``, in
-        # one transaction each (all or nothing; on SQLite one commit, not one per record).
-        for config in [] if options["no_records"] else apps.get_app_configs():
+    def _builders(self) -> list[tuple[Any, Any]]:
+        """The apps with a ``demo`` module (app config, module), in INSTALLED_APPS order."""
+        found = []
+        for config in apps.get_app_configs():
             if not config.name.startswith("fazhi.") or config.name == "fazhi.core":
                 continue
             try:
@@ -45,10 +41,35 @@ class Command(BaseCommand):
                 if exc.name != f"{config.name}.demo":
                     raise
                 continue
-            with transaction.atomic():
-                summary = module.build(root, options["year"])
-            if summary:
-                self.stdout.write(f"  {config.verbose_name}：{summary}")
+            found.append((config, module))
+        return found
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.monotonic()
+        self.stdout.write("正在初始化数据库……")
+        # Later domains add their demo year's records: an app's ``demo.build(root, year)``, in
+        # one transaction each (all or nothing; on SQLite one commit, not one per record).
+        builders = [] if options["no_records"] else self._builders()
+        summaries: list[str] = []
+        with progress_bar("建立演示数据", unit="步", total=3 + len(builders)) as bar:
+            bar.note("数据库迁移")
+            call_command("migrate", interactive=False, verbosity=0)
+            bar.update(1)
+            bar.note("机构")
+            root = demo.build_district()
+            bar.update(1)
+            bar.note("登录账号")
+            users = demo.build_users(root)
+            bar.update(1)
+            for config, module in builders:
+                bar.note(str(config.verbose_name))
+                with transaction.atomic():
+                    summary = module.build(root, options["year"])
+                bar.update(1)
+                if summary:
+                    summaries.append(f"  {config.verbose_name}：{summary}")
+        for line in summaries:
+            self.stdout.write(line)
         self.stdout.write(
             self.style.SUCCESS(f"演示数据就绪（{time.monotonic() - started:.1f} 秒）：{root.name}")
         )

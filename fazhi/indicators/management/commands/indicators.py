@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from fazhi.core.progress import progress_bar
 from fazhi.indicators import rollup
 from fazhi.indicators.engine import IndicatorError, compute_indicators
 from fazhi.indicators.management.commands.report import parse_date, parse_org
@@ -36,7 +37,8 @@ class Command(BaseCommand):
         what = options["what"]
         if what == "rebuild":
             started = time.monotonic()
-            n = rollup.rebuild()
+            with progress_bar("重建指标计数表", unit="件") as bar:
+                n = rollup.rebuild(bar)
             self.stdout.write(f"已重建指标计数表：{n} 行（{time.monotonic() - started:.1f} 秒）。")
         elif what == "list":
             for ind in all_indicators():

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from fazhi.core.progress import progress_bar
 from fazhi.procedures.errors import ProcedureError
 from fazhi.procedures.exporting import EXPORT_FORMATS, export, matters_for_export
 from fazhi.procedures.services import resolve_org
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=EXPORT_FORMATS, default="jsonl", help="导出格式")
         parser.add_argument("-o", "--output", help="输出文件（jsonl、csv 默认输出到标准输出）")
         parser.add_argument("--org", help="只导出该机构及其下级的事项（行政区划代码、编号或全称）")
+        parser.add_argument("--quiet", action="store_true", help="不显示进度条")
 
     def handle(self, *args: Any, **options: Any) -> None:
         fmt = options["format"]
@@ -38,12 +40,17 @@ class Command(BaseCommand):
         output = options["output"]
         if output is None and fmt == "xlsx":
             raise CommandError("导出 xlsx 须用 -o 指定输出文件。")
-        if output:
-            with Path(output).open("wb") as out:
-                result = export(qs, options["procedure"], fmt, out)
-        else:
-            result = export(qs, options["procedure"], fmt, sys.stdout.buffer)
-            sys.stdout.buffer.flush()
+        with progress_bar(
+            f"导出 {options['procedure']}", unit="件", total=qs.count(), quiet=options["quiet"]
+        ) as bar:
+            if output:
+                with Path(output).open("wb") as out:
+                    result = export(qs, options["procedure"], fmt, out, progress=bar.update)
+            else:
+                result = export(
+                    qs, options["procedure"], fmt, sys.stdout.buffer, progress=bar.update
+                )
+                sys.stdout.buffer.flush()
         self.stderr.write(f"已导出{result.written}件事项。")
         if result.left_out:
             self.stderr.write(

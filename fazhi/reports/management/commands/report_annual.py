@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from fazhi.core.progress import progress_bar
 from fazhi.procedures.errors import ProcedureError
 from fazhi.procedures.services import resolve_org
 from fazhi.reports import services
@@ -81,28 +82,36 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"截止日期“{options['as_of']}”格式错误，应为 YYYY-MM-DD，如 2024-12-31。"
                 ) from None
-        try:
-            report = self._report(org, options["year"], as_of, issued=options["issued"])
-        except ReportError as exc:
-            raise CommandError(str(exc)) from None
         output = options.get("output")
-        if not output:
-            if len(formats) > 1 or formats[0] in ("docx", "pdf"):
-                raise CommandError("docx、pdf 或多种格式需要用 -o 指定输出目录。")
-            self.stdout.write(render(report, formats[0]).decode(), ending="")
-        else:
-            folder = Path(output)
-            if folder.exists() and not folder.is_dir():
-                raise CommandError(f"输出目录“{output}”是一个文件，请指定目录。")
-            folder.mkdir(parents=True, exist_ok=True)
-            for fmt in formats:
-                try:
-                    data = render(report, fmt)
-                except RendererUnavailableError as exc:
-                    raise CommandError(str(exc)) from None
-                path = folder / file_name(report, fmt)
-                path.write_bytes(data)
-                self.stdout.write(f"已写入 {path}")
+        if not output and (len(formats) > 1 or formats[0] in ("docx", "pdf")):
+            raise CommandError("docx、pdf 或多种格式需要用 -o 指定输出目录。")
+        # the bar only when the report goes to files (on stdout it would be mixed with it)
+        with progress_bar(
+            "生成年度报告", unit="步", total=1 + len(formats), quiet=not output
+        ) as bar:
+            bar.note("汇总指标")
+            try:
+                report = self._report(org, options["year"], as_of, issued=options["issued"])
+            except ReportError as exc:
+                raise CommandError(str(exc)) from None
+            bar.update(1)
+            if not output:
+                self.stdout.write(render(report, formats[0]).decode(), ending="")
+            else:
+                folder = Path(output)
+                if folder.exists() and not folder.is_dir():
+                    raise CommandError(f"输出目录“{output}”是一个文件，请指定目录。")
+                folder.mkdir(parents=True, exist_ok=True)
+                for fmt in formats:
+                    bar.note(fmt)
+                    try:
+                        data = render(report, fmt)
+                    except RendererUnavailableError as exc:
+                        raise CommandError(str(exc)) from None
+                    path = folder / file_name(report, fmt)
+                    path.write_bytes(data)
+                    bar.update(1)
+                    self.stdout.write(f"已写入 {path}")
         for line in summary(report):
             sys.stderr.write(f"注意：{line}\n")
 
