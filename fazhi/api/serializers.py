@@ -13,7 +13,15 @@ from rest_framework import serializers
 
 from fazhi.core.models import OrgUnit, Role
 from fazhi.procedures.declarations import Action, Field, Procedure
-from fazhi.procedures.models import Activity, Attachment, Channel, Matter, PartyKind, Step
+from fazhi.procedures.models import (
+    Activity,
+    Attachment,
+    Channel,
+    Matter,
+    PartyKind,
+    Satisfaction,
+    Step,
+)
 
 # --- declarations -------------------------------------------------------------------------
 
@@ -156,6 +164,13 @@ class MatterSerializer(serializers.ModelSerializer[Matter]):
     state_label = serializers.CharField(read_only=True)
     org_name = serializers.CharField(source="org.name", read_only=True)
     overdue = serializers.SerializerMethodField(help_text="今天是否已逾期。")
+    # "" until the submitter rates: the schema says so (the model field's enum alone did not)
+    satisfaction = serializers.ChoiceField(
+        choices=Satisfaction.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="最近一次评价；尚未评价时为空字符串。",
+    )
 
     class Meta:
         model = Matter
@@ -411,3 +426,16 @@ class MeSerializer(serializers.Serializer[Any]):
     role_label = serializers.CharField()
     org = OrgRefSerializer(allow_null=True)
     sees_all_units = serializers.BooleanField()
+
+
+class ErrorSerializer(serializers.Serializer[Any]):
+    """Every API error (fazhi/api/errors.py)."""
+
+    detail = serializers.CharField(help_text="中文说明：哪里有误、为什么。")
+    field = serializers.CharField(
+        allow_null=True, help_text="出错的输入项（如 received_on、party.id_number）；无则为 null。"
+    )
+    code = serializers.CharField(required=False, help_text="稳定的错误代码，供程序判断。")
+    errors = serializers.DictField(  # type: ignore[assignment]  # the body's "errors" key
+        required=False, help_text="校验错误的完整列表（按输入项）。"
+    )

@@ -36,6 +36,7 @@ class ProcedureViewSet(ApiMixin, viewsets.ViewSet):
 
     lookup_field = "code"
     lookup_value_regex = "[a-z0-9_]+"
+    pagination_class = None  # a dozen declarations: one array, as the schema says
 
     @extend_schema(summary="程序声明列表", responses={200: ProcedureSerializer(many=True)})
     def list(self, request: Request) -> Response:

@@ -23,6 +23,7 @@ from rest_framework.utils.encoders import JSONEncoder
 from fazhi.api import idempotency
 from fazhi.api.errors import api_exception_handler, error_body, too_large
 from fazhi.api.permissions import IsStaffMember
+from fazhi.api.serializers import ErrorSerializer
 from fazhi.core import clock
 from fazhi.core.models import OrgUnit
 from fazhi.procedures.errors import InvalidData
@@ -45,17 +46,37 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
     ),
 )
 ERRORS = {
-    400: OpenApiResponse(description="输入有误：detail 说明原因，field 指出字段。"),
-    403: OpenApiResponse(description="无权执行。"),
-    404: OpenApiResponse(description="不存在，或不在您的范围内。"),
+    400: OpenApiResponse(
+        ErrorSerializer, description="输入有误：detail 说明原因，field 指出字段。"
+    ),
+    403: OpenApiResponse(ErrorSerializer, description="无权执行。"),
+    404: OpenApiResponse(ErrorSerializer, description="不存在，或不在您的范围内。"),
 }
 
 
 class Pagination(PageNumberPagination):
+    """50 a page; a page that does not exist is a 400 naming ``page`` (DRF answers 404)."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
     invalid_page_message = "页码无效：{message}"
+    page_query_description = "页码，从 1 起。"
+    page_size_query_description = "每页条数，1 至 200，默认 50。"
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except exceptions.NotFound as exc:
+            raise exceptions.ValidationError({"page": [str(exc.detail)]}) from None
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
+        for p in parameters:
+            p["schema"]["minimum"] = 1
+            if p["name"] == self.page_size_query_param:
+                p["schema"]["maximum"] = self.max_page_size
+        return parameters
 
 
 def reject_nul(value: Any, where: str = "") -> None:

@@ -184,7 +184,7 @@ class MatterViewSet(ApiMixin, viewsets.GenericViewSet[Matter]):
             422: OpenApiResponse(description="幂等键冲突。"),
         },
     )
-    @action(detail=True, methods=["get", "post"], url_path="actions")
+    @action(detail=True, methods=["get", "post"], url_path="actions", pagination_class=None)
     def actions(self, request: Request, pk: str) -> Response:
         if request.method == "GET":
             matter = self.get_matter()
@@ -255,6 +255,7 @@ class MatterViewSet(ApiMixin, viewsets.GenericViewSet[Matter]):
         methods=["get", "post"],
         url_path="attachments",
         parser_classes=[MultiPartParser, FormParser],
+        pagination_class=None,  # a matter's files: one array, as the schema says
     )
     def attachments(self, request: Request, pk: str) -> Response:
         if request.method == "GET":
