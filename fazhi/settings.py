@@ -105,6 +105,7 @@ AUTHENTICATION_BACKENDS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "fazhi.core.csp.ContentSecurityPolicyMiddleware",  # django-csp's, see fazhi/core/csp.py
     "fazhi.core.bodylimit.BodyLimitMiddleware",  # 413 before anything reads a large body
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -254,10 +255,37 @@ CSRF_FAILURE_VIEW = "fazhi.core.errorpages.csrf_failure"  # Chinese, in the site
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag instead
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp, fazhi/core/csp.py): scripts, styles, fonts and requests
+# from this site only; no inline script anywhere; images also as data: URLs (the report's
+# charts). The admin and the API docs pages get inline styles (never scripts).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 if not DEBUG:
     # a local installation is served over plain http on 127.0.0.1
     SESSION_COOKIE_SECURE = env.bool("FAZHI_SECURE_COOKIES", default=not FAZHI_LOCAL_INSTALL)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # HSTS: browsers that reached the site over HTTPS keep to HTTPS for a year. Sent on HTTPS
+    # requests only; behind a proxy that ends TLS set FAZHI_PROXY_HTTPS_HEADER=1 so that Django
+    # knows the request was HTTPS. Off in a local installation (plain http on 127.0.0.1).
+    SECURE_HSTS_SECONDS = env.int(
+        "FAZHI_HSTS_SECONDS", default=0 if FAZHI_LOCAL_INSTALL else 365 * 24 * 3600
+    )
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("FAZHI_HSTS_INCLUDE_SUBDOMAINS", default=False)
+if env.bool("FAZHI_PROXY_HTTPS_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Reverse proxies in front of the app that append to X-Forwarded-For (fazhi.core.addresses):
 # 0 trusts no header and uses REMOTE_ADDR.
@@ -296,6 +324,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "法治政府建设工作平台的 REST 接口（staff）。",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs pages are for staff and client systems, like the API they
+    # describe (docs/api.md, "Who may read the schema"); Open311 has its own public discovery.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -18,7 +19,8 @@ def test_schema_is_valid_and_covers_the_api():
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
 
 
-def test_schema_documents_custom_actions(client):
+def test_schema_documents_custom_actions(client, users):
+    client.force_login(users["staff_a"])
     schema = client.get("/api/v1/schema/", {"format": "json"}).json()
     paths = schema["paths"]
     assert "post" in paths["/api/v1/matters/{id}/actions/"]
@@ -32,7 +34,8 @@ def test_schema_documents_custom_actions(client):
 
 
 @pytest.mark.parametrize("page", ["/api/v1/docs/", "/api/v1/redoc/"])
-def test_docs_pages_use_local_assets_only(client, page):
+def test_docs_pages_use_local_assets_only(client, users, page):
+    client.force_login(users["staff_a"])
     response = client.get(page)
     assert response.status_code == 200
     html = response.content.decode()
@@ -61,6 +64,8 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(
 
 
 def _schema(client):
+    reader, _ = get_user_model().objects.get_or_create(username="schema_reader")
+    client.force_login(reader)  # the schema is for signed-in users and tokens (defect 12)
     return client.get("/api/v1/schema/", {"format": "json"}).json()
 
 
@@ -121,3 +126,27 @@ def test_a_page_that_does_not_exist_is_a_400_naming_page(users, matter_a, page):
     response = api.get("/api/v1/matters/", {"page": page})
     assert response.status_code == 400
     assert response.json()["field"] == "page" and "页码无效" in response.json()["detail"]
+
+
+# --- who may read the schema (#19 defect 12; docs/api.md "Who may read the schema") ---------
+
+
+@pytest.mark.parametrize("page", ["/api/v1/schema/", "/api/v1/docs/", "/api/v1/redoc/"])
+def test_schema_and_docs_are_not_public(client, page):
+    assert client.get(page).status_code in (401, 403)
+
+
+@pytest.mark.parametrize("page", ["/api/v1/schema/", "/api/v1/docs/", "/api/v1/redoc/"])
+def test_schema_and_docs_with_a_token(client, users, page):
+    token = Token.objects.create(user=users["staff_b"]).key
+    assert client.get(page, HTTP_AUTHORIZATION=f"Token {token}").status_code == 200
+
+
+def test_swagger_ui_starts_from_a_script_file(client, users):
+    """No inline script on the docs page (CSP): Swagger UI's start-up is served as a file."""
+    client.force_login(users["staff_a"])
+    html = client.get("/api/v1/docs/").content.decode()
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+    script = re.search(r'<script src="([^"]*\?script[^"]*)"', html)
+    assert script, html
+    assert "SwaggerUIBundle" in client.get(script.group(1).replace("&amp;", "&")).content.decode()

@@ -9,6 +9,7 @@ are not public. Charts (``fazhi.reports.charts``) are inline SVG; the page loads
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django.template.loader import render_to_string
@@ -88,10 +89,17 @@ def figure_rows(report: AnnualReport, links: Links) -> list[dict[str, object]]:
     ]
 
 
+REPORT_CSS = Path(__file__).resolve().parent.parent / "static" / "reports" / "report.css"
+
+
 def render_html(report: AnnualReport, *, links: Links = "drill", with_charts: bool = True) -> str:
-    return render_to_string(
-        "reports/annual.html", html_context(report, links=links, with_charts=with_charts)
-    )
+    """The report as one self-contained html document (a download: its stylesheet inline,
+    its charts inline SVG; nothing loaded). The site's own pages link the stylesheet and show
+    the charts as images instead (Content-Security-Policy: fazhi/core/csp.py)."""
+    context = html_context(report, links=links, with_charts=with_charts)
+    context["standalone"] = True
+    context["inline_css"] = REPORT_CSS.read_text(encoding="utf-8")
+    return render_to_string("reports/annual.html", context)
 
 
 def html_context(
