@@ -269,9 +269,38 @@ def _table_records(
         yield number, record, sources
 
 
+MAX_XLSX_UNPACKED = 512 * 1024 * 1024  # 100,000 template rows unpack to about 100 MB of XML
+MAX_XLSX_RATIO = 200  # sheet XML packs 10–30 times; a zip bomb a thousand times and more
+
+
+def check_zip(path: Path) -> None:
+    """Refuse a zip bomb before openpyxl unpacks it (it reads shared strings whole).
+
+    The sizes are the archive's own; ``zipfile`` never reads a member past its stated size.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportFileError(f"无法读取 Excel 文件：文件不是有效的 .xlsx（{exc}）。") from None
+    total = sum(m.file_size for m in members)
+    if total > MAX_XLSX_UNPACKED:
+        raise ImportFileError(
+            f"Excel 文件解压后达 {total / 1048576:.0f} MB，超过上限 "
+            f"{MAX_XLSX_UNPACKED // 1048576} MB：请拆分成几个文件导入。"
+        )
+    for m in members:
+        if m.file_size > 10 * 1048576 and m.file_size > MAX_XLSX_RATIO * max(m.compress_size, 1):
+            raise ImportFileError(
+                f"Excel 文件中的“{m.filename}”压缩比异常（{m.file_size // max(m.compress_size, 1)} 倍），"
+                "疑似压缩炸弹，未导入。"
+            )
+
+
 def read_xlsx(path: Path, procedure: Procedure | None) -> Iterator[Record]:
     from openpyxl import load_workbook
 
+    check_zip(path)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
