@@ -87,3 +87,23 @@ def test_act_refuses_a_mailed_on_in_the_year_9999(district, users):
         act(matter, "accept", users["staff_a"], mailed_on=D(9999, 12, 31))
     assert caught.value.field == "mailed_on"
     assert matter.steps.count() == 1
+
+
+@pytest.mark.parametrize("value", ["1900-01-01", "9999-12-31", dt.date(1, 1, 1)])
+def test_a_declared_date_field_refuses_dates_outside_the_range(value):
+    from fazhi.procedures.declarations import Field, FieldType
+    from fazhi.procedures.errors import InvalidData
+
+    with pytest.raises(InvalidData, match="超出可计算范围") as caught:
+        Field("decided_on", "决定日期", FieldType.DATE).clean(value)
+    assert caught.value.field == "decided_on"
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-inf", "sNaN"])
+def test_a_declared_number_field_refuses_nan_and_infinity(value):
+    """Decimal("NaN") < 0 raises InvalidOperation: it must never reach a comparison."""
+    from fazhi.procedures.declarations import Field, FieldType
+    from fazhi.procedures.errors import InvalidData
+
+    with pytest.raises(InvalidData, match=r"有限的数字|不是有效的"):
+        Field("amount", "金额", FieldType.DECIMAL, min_value=0).clean(value)
