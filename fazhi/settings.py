@@ -347,6 +347,9 @@ FAZHI_TIME_LIMIT_OVERRIDES: dict[str, dict[str, object]] = env.json(
     "FAZHI_TIME_LIMIT_OVERRIDES", default={}
 )
 # How long the dashboard keeps a scope's figures (seconds; 0 = always compute).
+# The name of the local rules behind configurable limits (hotline tiers, the help window), shown
+# beside their deadlines, e.g. "《铁西区“办不成事”反映窗口工作制度》"; default 本地规定.
+FAZHI_LOCAL_RULE_NAME = env.str("FAZHI_LOCAL_RULE_NAME", default="")
 FAZHI_DASHBOARD_CACHE_SECONDS = env.int("FAZHI_DASHBOARD_CACHE_SECONDS", default=60)
 # Public POSTs allowed per client address per minute (portal forms, Open311, public API).
 FAZHI_PUBLIC_RATE_PER_MINUTE = env.int("FAZHI_PUBLIC_RATE_PER_MINUTE", default=30)

@@ -230,7 +230,7 @@ def request_json(matter: Matter) -> dict[str, Any]:
     if matter.due_on is not None and not matter.is_closed:
         end_of_day = dt.datetime.combine(matter.due_on, dt.time(23, 59, 59), clock.SHANGHAI)
         expected = _w3c(end_of_day)
-        notice = f"依规定应于 {matter.due_on.isoformat()} 前办理（{matter.due_basis}）。"
+        notice = f"应于 {matter.due_on.isoformat()} 前办理（{matter.due_words}）。"
     return {
         "service_request_id": matter.reference,
         "status": "closed" if matter.is_closed else "open",

@@ -286,6 +286,14 @@ class DrillDownView(StaffRequiredMixin, TemplateView):
         src = _source(ind, part)
         page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
         value = compute_scope(sel.org, sel.year, sel.as_of)[0].values.get(ind.code)
+        kinds = {k.code: k for k in all_kinds()}
+        for row in page.object_list if src is not None and src.kind == "activity" else ():
+            declared = kinds[row.kind].figures if row.kind in kinds else ()
+            row.figure_items = [  # labels, not found=0
+                (f.label, row.figures.get(f.name))
+                for f in declared
+                if row.figures.get(f.name) is not None
+            ]
         ctx = self.get_context_data(
             sel=sel,
             ind=ind,

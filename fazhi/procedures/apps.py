@@ -11,12 +11,14 @@ class ProceduresConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
+        from fazhi.procedures import words
         from fazhi.procedures.importing.stage import attach
         from fazhi.workdays.signals import calendar_changed
 
         connection_created.connect(attach, dispatch_uid="fazhi.procedures.stage")
 
         calendar_changed.connect(_recompute, dispatch_uid="fazhi.procedures.recompute")
+        words.register()
 
 
 def _recompute(sender: Any, years: set[int] | None = None, **kwargs: Any) -> None:

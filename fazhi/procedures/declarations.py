@@ -63,7 +63,8 @@ class Field:
 
     @property
     def _where(self) -> str:
-        return f"“{self.label}”（{self.name}）"
+        """The field as people know it, by its label (the code stays in ``field=``)."""
+        return f"“{self.label}”"
 
     @cached_property
     def _choice_codes(self) -> frozenset[str]:

@@ -141,6 +141,25 @@ class ActionForm(DeclaredForm):
         value: dt.date | None = self.cleaned_data.get("on")
         return value
 
+    @property
+    def data_fields(self) -> list[forms.BoundField]:
+        """The action's own fields (the date of effect apart, see ``date_field``)."""
+        return [self[f.name] for f in self.action.fields]
+
+    @property
+    def date_field(self) -> forms.BoundField:
+        return self["on"]
+
+    @property
+    def date_shown(self) -> str:
+        """The date of effect as it will be submitted (today unless changed)."""
+        value = self["on"].value()
+        return str(value or "")
+
+    @property
+    def date_is_today(self) -> bool:
+        return self.date_shown == str(self.fields["on"].initial)
+
 
 class MatterForm(DeclaredForm):
     """A new matter of ``procedure``: unit, dates, subject, channel, party and details."""

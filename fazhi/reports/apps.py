@@ -8,6 +8,27 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from fazhi.core.nav import NavEntry, register_nav
+        from fazhi.core.words import register_words
+
+        register_words(
+            actions={
+                "report.create": "新建年度报告",
+                "report.approve": "审核通过年度报告",
+                "report.issue": "印发年度报告",
+                "report.section.assign": "分派报告章节",
+                "report.section.save": "保存报告章节",
+                "report.section.submit": "提交报告章节",
+                "report.section.approve": "审核通过报告章节",
+            },
+            keys={
+                "section": "章节",
+                "version": "版本",
+                "department": "部门",
+                "due_on": "截止日期",
+                "issue": "期次",
+                "problems": "检查问题数",
+            },
+        )
 
         register_nav(
             NavEntry("staff", "年度报告", "reports:list", order=20),

@@ -31,7 +31,10 @@ from fazhi.workdays.limits import (
     AnnualDeadline,
     LimitKind,
     TimeLimit,
+    basis_words,
     get_limit,
+    limit_words,
+    local_rule_name,
     register_limits,
 )
 from fazhi.workdays.periods import Due, Pause, Unit, due_date
@@ -60,8 +63,11 @@ __all__ = [
     "Unit",
     "UnknownLimitError",
     "UnknownUnitError",
+    "basis_words",
     "check_date",
     "due_date",
     "get_limit",
+    "limit_words",
+    "local_rule_name",
     "register_limits",
 ]

@@ -133,8 +133,32 @@ _plain_dues = _PlainDues()
 _PLAIN_DUES_KEEP = 100_000  # entries (≈ 20 MB at most); emptied when full
 
 
-#: Local rules, not statute: the basis of a configurable limit with spec/procedures.md defaults.
-LOCAL_RULE = "本地规定（默认值见 spec/procedures.md，可配置）"
+#: Local rules, not statute: the basis of a configurable limit (defaults of spec/procedures.md).
+#: Shown as the deployment names its rules (``local_rule_name``), never as a file path.
+LOCAL_RULE = "本地规定"
+
+
+def local_rule_name() -> str:
+    """The deployment's name for its local rules (``FAZHI_LOCAL_RULE_NAME``), or 本地规定."""
+    if "django" in sys.modules:
+        from django.conf import settings
+
+        if settings.configured:
+            name = str(getattr(settings, "FAZHI_LOCAL_RULE_NAME", "") or "").strip()
+            if name:
+                return name
+    return LOCAL_RULE
+
+
+def basis_words(limit: TimeLimit) -> str:
+    """The legal basis in words: the law and article, or the local rule as configured."""
+    return local_rule_name() if limit.basis == LOCAL_RULE else limit.basis
+
+
+def limit_words(limit: TimeLimit) -> str:
+    """``“办不成事”求助受理审查，3个工作日，依据《铁西区……制度》``: name, length, basis."""
+    return f"{limit.label}，{limit.unit.describe(limit.length)}，依据{basis_words(limit)}"
+
 
 #: Every registered limit by code (filled by ``register_limits``).
 LIMITS: dict[str, TimeLimit] = {}

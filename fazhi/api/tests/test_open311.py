@@ -391,6 +391,9 @@ def test_single_request_and_token(web, api_key):
     reference, token = created["service_request_id"], created["token"]
     (item,) = web.get(f"{BASE}/requests/{reference}.json").json()
     assert item["service_request_id"] == reference
+    # the deadline in words: the rule's name and its basis, no file path, no rule code
+    assert "“办不成事”求助受理审查，3个工作日，依据本地规定" in item["service_notice"]
+    assert "spec/" not in item["service_notice"] and "help_request." not in item["service_notice"]
     root = xml_root(web.get(f"{BASE}/requests/{reference}.xml").content)
     assert root.tag == "service_requests"
     assert root.findtext("request/service_request_id") == reference

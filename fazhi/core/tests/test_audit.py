@@ -74,8 +74,12 @@ def test_login_is_audited(client, users):
     assert AuditEvent.objects.filter(action="auth.login", object_id=str(user.pk)).exists()
 
 
-def test_object_page_shows_its_audit(client, district, users):
-    audit.record("test.visible", district["a"], actor=users["office"])
+def test_object_page_shows_its_audit_in_words(client, district, users):
+    from fazhi.core.words import register_words
+
+    register_words(actions={"test.visible": "测试操作"}, keys={"count": "数量"})
+    audit.record("test.visible", district["a"], actor=users["office"], data={"count": 3})
     client.force_login(users["staff_a"])
     page = client.get(reverse("core:orgunit-detail", args=[district["a"].pk])).content.decode()
-    assert "test.visible" in page
+    assert "测试操作" in page and "数量：3" in page
+    assert "test.visible" not in page and "count=3" not in page

@@ -278,6 +278,19 @@ class Matter(models.Model):
     def is_closed(self) -> bool:
         return self.closed_on is not None
 
+    @property
+    def due_words(self) -> str:
+        """The running limit in words: its name, length and basis as configured now
+        (``workdays.limit_words``), or the stored basis when the rule is no longer known."""
+        from fazhi.workdays import UnknownLimitError, get_limit, limit_words
+
+        if self.due_rule:
+            try:
+                return limit_words(get_limit(self.due_rule))
+            except UnknownLimitError:
+                pass
+        return self.due_basis
+
     def is_overdue(self, on: dt.date | None = None) -> bool:
         return (
             self.due_on is not None

@@ -218,10 +218,7 @@ def test_template_row_errors_name_the_column(district, tmp_path):
     err = io.StringIO()
     with pytest.raises(CommandError, match="整个文件未导入"):
         call_command("import", str(path), quiet=True, stderr=err)
-    assert (
-        "第3行，decide.outcome：“决定类型”（outcome）的值 '大概维持' 不在可选范围内"
-        in err.getvalue()
-    )
+    assert "第3行，decide.outcome：“决定类型”的值 '大概维持' 不在可选范围内" in err.getvalue()
     assert not Matter.objects.exists()
 
 

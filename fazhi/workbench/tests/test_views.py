@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
 from fazhi.core import clock
@@ -228,17 +229,36 @@ def test_matter_page_shows_everything(client_for, district, users):
         "被投诉单位",
         "某审批科",
         "2025-06-13",  # triage: 3 working days from 06-10
-        "本地规定",  # the basis of the deadline
+        "涉企投诉受理审查，3个工作日，依据本地规定",  # the rule's name and basis in words
         "登记",
-        "matter.register",
+        "登记事项",  # the operation record in words
     ):
         assert text in body, text
-    assert '<form data-action="accept"' in body
-    assert '<form data-action="refuse"' in body
-    assert ">受理</button>" in body
-    assert 'name="reason"' in body
-    assert 'name="on"' in body
-    assert '<form data-action="conclude"' not in body  # not from this state
+    for code in ("matter.register", "spec/procedures.md", "business_complaint.triage"):
+        assert code not in body, code
+    # the actions are buttons, the usual next one first; no form is open yet
+    assert [b.name for b in response.context["actions"]][:2] == ["accept", "refuse"]
+    assert response.context["actions"][0].primary
+    assert 'data-testid="action-accept"' in body
+    assert "<form data-action=" not in body
+    assert 'data-testid="action-conclude"' not in body  # not from this state
+    # a button opens its form in place (htmx) with the date of effect folded away
+    form = client_for(users["staff_a"]).get(act_url(m, "refuse"), **HTMX).content.decode()
+    assert form.lstrip().startswith('<form data-action="refuse"')
+    assert 'name="reason"' in form
+    assert '<details class="effective-date">' in form
+    assert "生效日期：今天（2025-06-16）" in form
+    assert 'name="on"' in form and 'value="2025-06-16"' in form
+    # without JavaScript the button is a link that opens the same form on the page
+    page = client_for(users["staff_a"]).get(detail_url(m), {"action": "accept"})
+    assert '<form data-action="accept"' in page.content.decode()
+
+
+@override_settings(FAZHI_LOCAL_RULE_NAME="《测试区营商环境投诉处理办法》")
+def test_a_local_rule_is_named_as_configured(client_for, district, users):
+    m = complaint(district["a"], users["staff_a"])
+    body = client_for(users["staff_a"]).get(detail_url(m)).content.decode()
+    assert "涉企投诉受理审查，3个工作日，依据《测试区营商环境投诉处理办法》" in body
 
 
 def test_another_department_gets_404(client_for, district, users):
@@ -279,7 +299,8 @@ def test_htmx_action_returns_the_panel_with_the_new_state(client_for, district, 
     body = response.content.decode()
     assert body.lstrip().startswith('<div id="matter-panel"')
     assert 'data-state="in_scope">办理中<' in body
-    assert '<form data-action="conclude"' in body
+    assert 'data-testid="action-conclude"' in body  # the next action's button
+    assert "办理：受理" in body  # the timeline and record updated in the same answer
     m.refresh_from_db()
     assert m.state == "in_scope"
     assert m.due_on == D(2025, 7, 2)  # 15 working days from 06-11
@@ -323,9 +344,18 @@ def test_unknown_action_is_404(client_for, district, users):
     assert client_for(users["staff_a"]).post(act_url(m, "explode"), {}).status_code == 404
 
 
-def test_get_on_act_is_not_allowed(client_for, district, users):
+def test_get_on_act_without_htmx_opens_the_form_on_the_page(client_for, district, users):
     m = complaint(district["a"], users["staff_a"])
-    assert client_for(users["staff_a"]).get(act_url(m, "accept")).status_code == 405
+    response = client_for(users["staff_a"]).get(act_url(m, "accept"))
+    assert response.status_code == 302
+    assert response["Location"] == detail_url(m) + "?action=accept#action-slot"
+
+
+def test_an_action_not_available_opens_no_form(client_for, district, users):
+    m = complaint(district["a"], users["staff_a"])
+    body = client_for(users["staff_a"]).get(act_url(m, "conclude"), **HTMX).content.decode()
+    assert "<form" not in body
+    assert "现在不能执行" in body
 
 
 def test_leader_sees_the_matter_but_gets_no_action_forms(client_for, district, users):
@@ -334,7 +364,7 @@ def test_leader_sees_the_matter_but_gets_no_action_forms(client_for, district, u
     response = c.get(detail_url(m))
     assert response.status_code == 200
     assert "data-action=" not in response.content.decode().split('id="timeline-h"')[0]
-    assert response.context["forms"] == []
+    assert response.context["actions"] == []
     response = c.post(act_url(m, "accept"), {"on": "2025-06-11"}, **HTMX)
     assert response.status_code == 422  # the engine refuses, the view only reports it
     assert "不能对" in response.content.decode()
@@ -344,22 +374,22 @@ def test_leader_sees_the_matter_but_gets_no_action_forms(client_for, district, u
 def test_head_may_approve_an_extension_where_the_law_allows(client_for, district, users):
     m = make_matter("reconsideration", district["a"], users["staff_a"], D(2025, 6, 3), today=TODAY)
     act(m, "accept", users["staff_a"], D(2025, 6, 4), today=TODAY)
-    staff_forms = client_for(users["staff_a"]).get(detail_url(m)).context["forms"]
-    assert "extend" not in [f.action.name for f in staff_forms]
+    staff_actions = client_for(users["staff_a"]).get(detail_url(m)).context["actions"]
+    assert "extend" not in [b.name for b in staff_actions]
     c = client_for(users["head_a"])
-    assert "extend" in [f.action.name for f in c.get(detail_url(m)).context["forms"]]
+    assert "extend" in [b.name for b in c.get(detail_url(m)).context["actions"]]
     response = c.post(act_url(m, "extend"), {"days": "10", "reason": "案情复杂"}, **HTMX)
     assert response.status_code == 200
     m.refresh_from_db()
     assert m.due_on == D(2025, 8, 13)  # 60 + 10 natural days from 06-04
-    leader_forms = client_for(users["leader"]).get(detail_url(m)).context["forms"]
-    assert [f.action.name for f in leader_forms] == ["extend"]
+    leader_actions = client_for(users["leader"]).get(detail_url(m)).context["actions"]
+    assert "extend" in [b.name for b in leader_actions]
 
 
 def test_transfer_form_offers_org_units_and_the_engine_resolves_them(client_for, district, users):
     m = complaint(district["a"], users["staff_a"])
     c = client_for(users["staff_a"])
-    body = c.get(detail_url(m)).content.decode()
+    body = c.get(act_url(m, "transfer"), **HTMX).content.decode()
     assert f'<option value="{district["b"].pk}">' in body
     response = c.post(
         act_url(m, "transfer"), {"to_org": str(district["b"].pk), "reason": "职责"}, **HTMX

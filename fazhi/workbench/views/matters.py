@@ -30,6 +30,11 @@ from fazhi.workbench.forms import AttachmentForm
 from fazhi.workbench.views.common import STATUS_LABELS, Horizon
 
 PANEL_ID = "matter-panel"
+SLOT_ID = "action-slot"
+
+#: Templates of further blocks of the matter page (clocks, links …), each included in turn
+#: with the page's context; an app adds its block with ``MATTER_BLOCKS.append(name)``.
+MATTER_BLOCKS: list[str] = []
 
 # Step data keys the engine adds beside the declared fields (names shown instead of ids).
 EXTRA_LABELS = {"from_org": "原承办单位", "to_org": "承办单位", "org": "协办单位"}
@@ -146,36 +151,69 @@ class _Orgs:
         return iter(self._units)
 
 
-def action_forms(
-    request: HttpRequest,
-    matter: Matter,
-    snap: rules.MatterSnapshot,
-    today: dt.date,
-    failed: ActionForm | None = None,
-) -> list[ActionForm]:
+@dataclass(frozen=True)
+class ActionButton:
+    """One action the user may take now; ``primary`` marks the usual next action."""
+
+    action: Action
+    primary: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.action.name
+
+    @property
+    def label(self) -> str:
+        return self.action.label
+
+
+def _usual_order(action: Action, index: int) -> tuple[int, int]:
+    """Actions that move the matter on first (the procedure's own before the generic ones),
+    then those that keep its state, the remark last."""
+    if action.name == "note":
+        return (4, index)
+    if action.generic:
+        return (3 if action.target is None else 2, index)
+    return (0 if action.target is not None else 1, index)
+
+
+def available_for(
+    request: HttpRequest, matter: Matter, snap: rules.MatterSnapshot, today: dt.date
+) -> list[Action]:
+    """The actions the user may take on the matter now, the usual next action first."""
     user = request.user
-    role = role_of(user)
-    orgs = _Orgs()
-    forms = []
-    for action in rules.available_actions(snap, role, today):
-        if not may_take(user, matter, action):
-            continue
-        if failed is not None and failed.action.name == action.name:
-            forms.append(failed)
-        else:
-            forms.append(ActionForm(action, orgs=orgs, today=today))
-    if failed is not None and all(f is not failed for f in forms):
-        forms.insert(0, failed)  # refused by the engine: keep it visible with its message
-    return forms
+    found = [
+        a for a in rules.available_actions(snap, role_of(user), today) if may_take(user, matter, a)
+    ]
+    order = {a.name: i for i, a in enumerate(found)}
+    return sorted(found, key=lambda a: _usual_order(a, order[a.name]))
+
+
+def action_buttons(actions: list[Action]) -> list[ActionButton]:
+    return [ActionButton(a, primary=i == 0) for i, a in enumerate(actions)]
+
+
+def action_form(matter: Matter, action: Action, today: dt.date, data: Any = None) -> ActionForm:
+    """The form of one action (the date of effect defaults to today)."""
+    return ActionForm(action, data, orgs=_Orgs(), today=today)
 
 
 def matter_context(
-    request: HttpRequest, matter: Matter, failed: ActionForm | None = None
+    request: HttpRequest,
+    matter: Matter,
+    failed: ActionForm | None = None,
+    open_action: str | None = None,
 ) -> dict[str, Any]:
     horizon = Horizon.now()
     steps = list(matter.steps.order_by("seq"))
     snap = snapshot_of(matter, steps)
     status = horizon.status(matter)
+    actions = available_for(request, matter, snap, horizon.today)
+    open_form = failed
+    if open_form is None and open_action:
+        chosen = next((a for a in actions if a.name == open_action), None)
+        if chosen is not None:
+            open_form = action_form(matter, chosen, horizon.today)
     return {
         "matter": matter,
         "declaration": matter.declaration,
@@ -184,7 +222,8 @@ def matter_context(
         "due_status_label": STATUS_LABELS[status],
         "details_items": details_items(matter),
         "timeline": timeline(matter, steps),
-        "forms": action_forms(request, matter, snap, horizon.today, failed),
+        "actions": action_buttons(actions),
+        "open_form": open_form,
         "attachments": list(matter.attachments.order_by("uploaded_at", "pk")),
         "attachment_form": AttachmentForm(),
         "allowed_extensions": "、".join(ALLOWED_EXTENSIONS),
@@ -192,6 +231,7 @@ def matter_context(
         "may_attach": can_act_on(request.user, matter.org),
         "audit_events": list(AuditEvent.objects.for_object(matter)[:100]),
         "panel_id": PANEL_ID,
+        "panel_blocks": list(MATTER_BLOCKS),
     }
 
 
@@ -201,15 +241,41 @@ def get_matter(request: HttpRequest, pk: int) -> Matter:
 
 
 class MatterDetailView(StaffRequiredMixin, View):
+    """The matter page; ``?action=NAME`` opens that action's form (without JavaScript)."""
+
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         matter = get_matter(request, pk)
-        return render(request, "workbench/matter_detail.html", matter_context(request, matter))
+        ctx = matter_context(request, matter, open_action=request.GET.get("action"))
+        return render(request, "workbench/matter_detail.html", ctx)
 
 
 class MatterActView(StaffRequiredMixin, View):
-    """POST an action's form: the engine acts or refuses with a Chinese message."""
+    """GET an action's form (htmx: the form alone, opened in place under the buttons);
+    POST it: the engine acts or refuses with a Chinese message."""
 
-    http_method_names = ["post"]  # noqa: RUF012 Django's own attribute, a plain list
+    def get(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        matter = get_matter(request, pk)
+        try:
+            spec = matter.declaration.action(action)
+        except UnknownAction:
+            raise Http404 from None
+        if not getattr(request, "htmx", False):
+            url = reverse("workbench:matter-detail", args=[matter.pk])
+            return redirect(f"{url}?action={spec.name}#{SLOT_ID}")
+        horizon = Horizon.now()
+        snap = snapshot_of(matter)
+        if all(a.name != spec.name for a in available_for(request, matter, snap, horizon.today)):
+            return render(
+                request,
+                "workbench/_action_unavailable.html",
+                {"action": spec, "matter": matter},
+            )
+        ctx = {
+            "matter": matter,
+            "form": action_form(matter, spec, horizon.today),
+            "panel_id": PANEL_ID,
+        }
+        return render(request, "workbench/_action_form.html", ctx)
 
     def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
         matter = get_matter(request, pk)
