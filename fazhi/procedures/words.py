@@ -16,6 +16,7 @@ ACTIONS = {
     "matter.export": "导出事项",
     "matter.import": "导入事项",
     "matter.import_interrupted": "导入中断",
+    "activity.record": "登记工作活动",
 }
 
 KEYS = {
@@ -69,6 +70,19 @@ def _tables_of(codes: tuple[str, ...]) -> Tables:
     return actions, states, fields, choices
 
 
+def _activity_words() -> tuple[dict[str, str], dict[str, str]]:
+    """(activity kind labels, figure labels) of every declared activity kind."""
+    from fazhi.procedures.activities import all_kinds
+
+    kinds: dict[str, str] = {}
+    figures: dict[str, str] = {}
+    for k in all_kinds():
+        kinds[k.code] = k.label
+        for f in k.figures:
+            figures.setdefault(f.name, f.label)
+    return kinds, figures
+
+
 def _procedure_labels() -> dict[str, str]:
     from fazhi.procedures.declarations import all_procedures
 
@@ -90,13 +104,15 @@ def name_value(key: str, value: Any) -> str | None:
         return states.get(value)
     if key == "procedure":
         return _procedure_labels().get(value)
-    if key in choices:
-        return choices[key].get(value)
+    if key in choices and value in choices[key]:
+        return choices[key][value]
+    if key == "kind":
+        return _activity_words()[0].get(value)
     return None
 
 
 def name_key(key: str) -> str | None:
-    return _tables()[2].get(key)
+    return _tables()[2].get(key) or _activity_words()[1].get(key)
 
 
 def register() -> None:

@@ -37,6 +37,18 @@ def fits_the_screen(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
+def too_wide(page) -> list[str]:
+    """The innermost elements reaching past the viewport's right edge (what to fix)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+                && ![...e.children].some(c => c.getBoundingClientRect().right > window.innerWidth + 1))
+        .slice(0, 8)
+        .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)
+                  + ' ' + (e.textContent || '').trim().slice(0, 30))"""
+    )
+
+
 def shoot(page, name: str, tmp_path: Path) -> None:
     target = Path(os.environ.get("FAZHI_SCREENSHOT_DIR") or tmp_path)
     page.screenshot(path=str(target / f"portal-{name}.png"), full_page=True)

@@ -1,0 +1,86 @@
+"""The workbench in a real browser (issue #21's Done-when): a clerk takes the next action from
+the matter page's buttons and sees the timeline update without a reload."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connections
+
+from fazhi.core import clock
+from fazhi.core.tests.browser import require_browser
+from fazhi.portal.tests.test_browser import ARGS, CHROMIUM, PHONE, fits_the_screen, too_wide
+from fazhi.procedures.tests.factories import make_matter
+
+PASSWORD = "browser-test-Pw-2024"
+D = dt.date
+
+
+def log_in(browser, live_server, user, viewport=None):
+    user.set_password(PASSWORD)
+    user.save()
+    context = browser.new_context(locale="zh-CN", viewport=viewport) if viewport else None
+    page = (context or browser.new_context(locale="zh-CN")).new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("用户名").fill(user.username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{live_server.url}/workbench/**")
+    return page
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_clerk_takes_the_next_action_from_the_buttons(live_server, district, users, monkeypatch):
+    require_browser()
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import expect, sync_playwright
+
+    staff = users["staff_a"]
+    m = make_matter("help_request", district["a"], staff, clock.today(), subject="窗口求助")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = log_in(browser, live_server, staff)
+            page.goto(f"{live_server.url}/workbench/matters/{m.pk}/")
+            page.evaluate("window.__same_page = true")  # gone if the page reloads
+            assert page.locator("form[data-action]").count() == 0  # no form open yet
+            buttons = page.get_by_test_id("action-buttons").locator("a")
+            expect(buttons.first).to_have_text("受理")  # the usual next action first
+            buttons.first.click()
+            form = page.locator('form[data-action="accept"]')
+            expect(form).to_be_visible()
+            expect(form.locator("summary")).to_contain_text("生效日期：今天")
+            expect(form.locator('[name="on"]')).to_be_hidden()  # folded away
+            form.get_by_role("button", name="受理").click()
+            expect(page.get_by_test_id("matter-state")).to_have_text("办理中")
+            expect(page.get_by_test_id("timeline").locator("li")).to_have_count(2)
+            expect(page.get_by_test_id("timeline")).to_contain_text("受理")
+            expect(page.get_by_test_id("action-conclude")).to_be_visible()
+            assert page.evaluate("window.__same_page === true")  # no reload
+        finally:
+            browser.close()
+            connections.close_all()
+    m.refresh_from_db()
+    assert m.state == "in_scope"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_matter_page_fits_a_phone(live_server, district, users, monkeypatch):
+    require_browser()
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    staff = users["staff_a"]
+    m = make_matter("help_request", district["a"], staff, clock.today(), subject="窗口求助")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = log_in(browser, live_server, staff, viewport=PHONE)
+            page.goto(f"{live_server.url}/workbench/matters/{m.pk}/")
+            assert fits_the_screen(page), too_wide(page)
+        finally:
+            browser.close()
+            connections.close_all()
