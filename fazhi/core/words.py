@@ -115,6 +115,25 @@ def register_words(
         _WORDS.key_namers.append(key_namer)
 
 
+def _register_key(key: str) -> str | None:
+    """A register's column by its verbose name (registers live in the core too)."""
+    from fazhi.core.registers import all_registers
+
+    for register in all_registers():
+        if key in register.columns:
+            return register.verbose(key)
+    return None
+
+
+def _register_value(key: str, value: Any) -> str | None:
+    if key != "register" or not isinstance(value, str):
+        return None
+    from fazhi.core.registers import get_register
+
+    register = get_register(value)
+    return register.label if register is not None else None
+
+
 def action_words(code: str) -> str:
     """The action code of an audit event in words (the code itself only if nobody knows it)."""
     label = _WORDS.actions.get(code) or CORE_ACTIONS.get(code)
@@ -131,7 +150,7 @@ def key_words(key: str) -> str:
     label = _WORDS.keys.get(key) or CORE_KEYS.get(key)
     if label:
         return label
-    for namer in _WORDS.key_namers:
+    for namer in (*_WORDS.key_namers, _register_key):
         named = namer(key)
         if named:
             return named
@@ -140,7 +159,7 @@ def key_words(key: str) -> str:
 
 def value_words(key: str, value: Any) -> str:
     """A stored value in words: booleans as 是/否, lists joined, codes through the namers."""
-    for namer in _WORDS.value_namers:
+    for namer in (*_WORDS.value_namers, _register_value):
         named = namer(key, value)
         if named is not None:
             return named
