@@ -5,9 +5,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from fazhi.core.views import LoginView
+from fazhi.core.views import LoginView, healthz
 
 urlpatterns = [
+    path("healthz/", healthz, name="healthz"),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -11,12 +11,19 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.views.generic import DetailView, ListView
 
 from fazhi.core.models import AuditEvent, OrgUnit, StaffProfile
 from fazhi.core.pii import mask_text
 from fazhi.core.scope import get_for_user, scope_of, scope_queryset
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness for a load balancer or a unit's watchdog: the process answers (no database
+    query, so a slow database does not take every web process out of rotation). Also the
+    bare Django view that the load test compares the site's own pages with."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
 
 
 class LoginView(auth_views.LoginView):

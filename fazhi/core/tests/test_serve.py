@@ -161,3 +161,9 @@ def test_the_body_limit_per_path(settings):
     bad = rf.post("/track/", data=b"", content_type="text/plain")
     bad.META["CONTENT_LENGTH"] = "lots"
     assert middleware(bad).status_code == 400
+
+
+def test_healthz_answers_without_the_database(client):
+    # no django_db mark: any query would raise "Database access not allowed"
+    response = client.get("/healthz/")
+    assert response.status_code == 200 and response.content == b"ok"
