@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fazhi.procedures.importing.formats import Record
+from fazhi.procedures.importing.linking import Pending, pending_of
 from fazhi.procedures.importing.replay import Replayer
 from fazhi.procedures.importing.report import LineError
 from fazhi.procedures.importing.stage import StageBuilder
@@ -29,6 +30,9 @@ class _Batch:
     deferred: list[int] = field(default_factory=list)  # lines repeating an earlier line's matter
     partials: list[Any] = field(default_factory=list)  # per observer (None: nothing to merge)
     numbers: dict[tuple[str, int], int] = field(default_factory=dict)  # Writer.numbers
+    pending: list[Pending] = field(default_factory=list)  # new lines' links, assisting units
+    # key → line of the chunk's new matters, kept only when a line links (linking.check)
+    new_keys: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 def _chunks(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
@@ -73,7 +77,7 @@ def _replay_chunk(
     """
     batch = _Batch(lines=len(chunk))
     builder = StageBuilder()
-    seen: set[tuple[str, str]] = set()
+    seen: dict[tuple[str, str], int] = {}  # key → line
     replayed: list[ImportedMatter] = []
     for line, rec, sources in chunk:
         offset = offsets.pop(line, None) if offsets is not None else None
@@ -90,13 +94,20 @@ def _replay_chunk(
         if key in seen:
             batch.deferred.append(line)
             continue
-        seen.add(key)
-        builder.add(writer.matter_row(r), writer.step_rows(r, builder.next_place()))
+        seen[key] = line
+        place = builder.next_place()
+        builder.add(writer.matter_row(r), writer.step_rows(r, place))
+        if r.links or r.assists:
+            owed = pending_of(r, place)
+            if owed is not None:
+                batch.pending.append(owed)
         writer.note_reference(r.procedure, r.reference)
         if observers:
             replayed.append(r)
     if len(builder):
         batch.rows = builder.serialize()
+    if any(p.links for p in batch.pending):
+        batch.new_keys = seen
     for observer in observers:
         observer.replayed(replayed, 1)
     batch.partials = [observer.partial(False) for observer in observers]

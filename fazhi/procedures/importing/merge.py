@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from fazhi.procedures.errors import ProcedureError
+from fazhi.procedures.importing import linking
 from fazhi.procedures.importing.batches import _Batch
 from fazhi.procedures.importing.replay import (
     Replayed,
@@ -56,16 +57,23 @@ def _store_batch(
             stage.drop([rowid for rowid, _ in stored])
             taken_back = {line for _, line in stored}
             slow.extend(taken_back)
+        pending = [p for p in batch.pending if p.line not in taken_back]
+        refused = linking.check(pending, batch.new_keys)
+        if refused:  # a line naming a matter neither stored nor earlier in the file
+            stage.drop([p.place for p in pending if p.line in refused])
+            _take_back(sorted(refused), batch, replayer, observers, reread)
+            for error in refused.values():
+                report.reject(error)
+            pending = [p for p in pending if p.line not in refused]
         created, steps = stage.write()
         report.created += created
         report.steps += steps
+        linking.write(pending)
     if not slow:
         return
     replays: list[tuple[int, Any, Replayed]] = []
     for line in sorted(slow):
-        source = batch.origin[line]
-        rec = source if reread is None else reread(source, line)
-        r = replayer.record(rec, line)  # accepted once already: the same replay again, here
+        rec, r = _again(line, batch, replayer, reread)
         if line in taken_back:
             imported = [r]
             for observer in observers:
@@ -81,6 +89,30 @@ def _store_batch(
         group.append(item)
         keys.add(key)
     _store_lines(group, stage, replayer, writer, observers, report)
+
+
+def _again(
+    line: int, batch: _Batch, replayer: Replayer, reread: Callable[[int, int], Any] | None
+) -> tuple[Any, Replayed]:
+    """A line of the batch replayed again, here (it was accepted once already)."""
+    source = batch.origin[line]
+    rec = source if reread is None else reread(source, line)
+    return rec, replayer.record(rec, line)
+
+
+def _take_back(
+    lines: Iterable[int],
+    batch: _Batch,
+    replayer: Replayer,
+    observers: list[ImportObserver],
+    reread: Callable[[int, int], Any] | None,
+) -> None:
+    """Tell the observers that these lines, replayed as new, are not written after all."""
+    if not observers:
+        return
+    gone = [_again(line, batch, replayer, reread)[1] for line in lines]
+    for observer in observers:
+        observer.replayed(gone, -1)
 
 
 def _store_lines(
@@ -103,11 +135,21 @@ def _store_lines(
     builder = StageBuilder()
     updates: list[Replayed] = []
     written: list[ImportedMatter] = []
-    for _line, rec, r in group:
+    owed: list[linking.Pending] = []
+    new_keys: dict[tuple[str, str], int] = {}
+    for line, rec, r in group:
         matter = stored.get((r.procedure, r.reference))
         if matter is None:
+            pending = linking.pending_of(r)
+            if pending is not None:
+                refused = linking.check([pending], new_keys).get(line)
+                if refused is not None:
+                    report.reject(refused)
+                    continue
+                owed.append(pending)
             builder.add(writer.matter_row(r), writer.step_rows(r, builder.next_place()))
             writer.note_reference(r.procedure, r.reference)
+            new_keys[(r.procedure, r.reference)] = line
             written.append(r)
             continue
         outcome = _against_stored(
@@ -118,6 +160,13 @@ def _store_lines(
         elif outcome is None:
             report.unchanged += 1
         else:
+            pending = linking.pending_of(outcome)
+            if pending is not None:
+                refused = linking.check([pending], new_keys).get(line)
+                if refused is not None:
+                    report.reject(refused)
+                    continue
+                owed.append(pending)
             updates.append(outcome)
             written.append(outcome)
     if len(builder):
@@ -127,6 +176,7 @@ def _store_lines(
         report.steps += steps
     report.steps += writer.update(updates)
     report.updated += len(updates)
+    linking.write(owed)
     for observer in observers:
         observer.replayed(written, 1)
 

@@ -11,13 +11,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from fazhi.core import clock
 from fazhi.core.models import OrgUnit
 from fazhi.procedures import rules
-from fazhi.procedures.declarations import PUBLIC, Action, Procedure, get_procedure
+from fazhi.procedures.declarations import (
+    PUBLIC,
+    Action,
+    Procedure,
+    all_procedures,
+    get_procedure,
+)
 from fazhi.procedures.errors import InvalidData, ProcedureError
 from fazhi.procedures.importing.report import LineError
 from fazhi.procedures.models import Channel
@@ -105,6 +111,25 @@ class OrgIndex:
 # --- what a replay produces ------------------------------------------------------------------
 
 
+class LinkRow(NamedTuple):
+    """A link a replayed step makes by reference (written after the matters: ``linking``)."""
+
+    seq: int  # the step that makes it (1: register, from a details key)
+    on: dt.date
+    kind: str
+    procedure: str  # the other matter's procedure and reference
+    reference: str
+    field: str  # where the reference was, for the rejected line's report
+
+
+class AssistRow(NamedTuple):
+    """An assisting unit a replayed ``add_assistant`` step adds (``MatterAssistant``)."""
+
+    seq: int
+    on: dt.date
+    org_id: int
+
+
 class StepRow(NamedTuple):
     """A replayed step; its first six fields are what observers see (``signals.ImportedStep``)."""
 
@@ -136,6 +161,8 @@ class Replayed:
     steps: list[StepRow]
     matter_id: int | None = None  # set for an update of a stored matter
     new_from: int = 0  # index in ``steps`` of the first step to write
+    links: list[LinkRow] = field(default_factory=list)  # made by the steps replayed here
+    assists: list[AssistRow] = field(default_factory=list)
 
 
 def _step_key(action: Action | None, row_action: str, on: dt.date, data: Mapping[str, Any]) -> Any:
@@ -294,8 +321,35 @@ class Replayer:
             due=due,
             steps=[register],
         )
+        for link in procedure.links:  # made by the register step, from a details key
+            value = details.get(link.reference)
+            if value not in (None, ""):
+                where = f"details.{link.reference}"
+                other = link.procedure or procedure.code
+                result.links.append(
+                    self._link_row(result, 1, received_on, link.kind, other, str(value), where)
+                )
         self.replay_steps(result, steps_in, 0)
         return result
+
+    @staticmethod
+    def _link_row(
+        r: Replayed,
+        seq: int,
+        on: dt.date,
+        kind: str,
+        procedure: str,
+        reference: str,
+        where: str,
+        report: str = "",
+    ) -> LinkRow:
+        """``where``: the field an error here names; ``report``: the one a later refusal of the
+        reference names (the same unless the caller adds the step's place)."""
+        other = get_procedure(procedure)
+        reference = reference.strip()
+        if procedure == r.procedure and reference == r.reference:
+            raise InvalidData(f"事项不能关联到自身（{reference}）。", field=where)
+        return LinkRow(seq, on, kind, other.code, reference, report or where)
 
     def replay_steps(self, target: Replayed, steps_in: Sequence[Any], first: int) -> None:
         """Apply ``steps_in[first:]`` to ``target`` (in place), as ``act()`` would, one by one."""
@@ -344,6 +398,8 @@ class Replayer:
                     cal=self.cal,
                     with_due=i == last,  # only the final due date is stored
                 )
+                if spec.link is not None:
+                    self._step_link(target, spec, transition.step.data, on, i)  # type: ignore[arg-type]
             except ProcedureError as exc:
                 where = f"steps[{i}]"
                 f = exc.field or ""
@@ -363,6 +419,9 @@ class Replayer:
             new = transition.snapshot
             if name == "add_assistant":
                 new = replace(new, details=rules.with_assistant(new.details, int(step_data["org"])))
+                target.assists.append(
+                    AssistRow(len(target.steps) + 1, transition.step.on, int(step_data["org"]))
+                )
             target.steps.append(
                 StepRow(  # seq, action, on, state_after, data, org_id, mailed_on, label, before
                     len(target.steps) + 1,
@@ -379,6 +438,31 @@ class Replayer:
             target.org_id = new_org
             target.snap = new
             target.due = transition.due
+
+    def _step_link(
+        self, target: Replayed, spec: Action, data: Mapping[str, Any], on: dt.date, i: int
+    ) -> None:
+        """The link step ``i`` makes by reference (``Link.reference`` filled). A diversion
+        without one opens nothing on import: the opened matter is a line of its own, whose
+        reference the step names."""
+        link = spec.link
+        assert link is not None  # noqa: S101 the caller checked
+        value = data.get(link.reference) if link.reference else None
+        if value in (None, ""):
+            return
+        where = f"@.data.{link.reference}"  # named like the step's own keys (replay_steps)
+        procedure = link.procedure or target.procedure
+        if link.opens:
+            procedure = link.opened_procedure(data)
+            if procedure not in {p.code for p in all_procedures()}:
+                raise InvalidData(
+                    f"“{procedure}”不是本系统的程序，不能按编号关联“{value}”。", field=where
+                )
+        seq = len(target.steps) + 1
+        report = f"steps[{i}].data.{link.reference}"
+        target.links.append(
+            self._link_row(target, seq, on, link.kind, procedure, str(value), where, report)
+        )
 
     def step_keys(self, replayed: Replayed) -> list[Any]:
         procedure = replayed.snap.procedure
