@@ -13,11 +13,14 @@ from rest_framework import serializers
 
 from fazhi.core.models import OrgUnit, Role
 from fazhi.procedures.declarations import Action, Field, Procedure
+from fazhi.procedures.links import links_for
 from fazhi.procedures.models import (
     Activity,
     Attachment,
     Channel,
+    LinkKind,
     Matter,
+    MatterAssistant,
     PartyKind,
     Satisfaction,
     Step,
@@ -261,12 +264,46 @@ class PartySerializer(serializers.Serializer[Any]):
     address = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
 
+class LinkedMatterSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    subject = serializers.CharField()
+
+
+class LinkSerializer(serializers.Serializer[Any]):
+    """One link of the matter, as seen from it (fazhi.procedures.links.links_for)."""
+
+    kind = serializers.ChoiceField(choices=LinkKind.choices, help_text="关联类型。")
+    wording = serializers.CharField(
+        help_text="从本事项看该关联的说法，如“导入至”“重复反映本事项”。"
+    )
+    direction = serializers.ChoiceField(
+        choices=(("outgoing", "本事项指向对方"), ("incoming", "对方指向本事项")),
+        help_text="outgoing：本事项的步骤建立了关联；incoming：对方事项的步骤指向本事项。",
+    )
+    on = serializers.DateField(help_text="建立关联的日期。")
+    procedure_label = serializers.CharField(help_text="对方事项的程序。")
+    reference = serializers.CharField(help_text="对方事项的编号。")
+    matter = LinkedMatterSerializer(
+        allow_null=True, help_text="对方事项；您无权查看时为空（保密程序的事项则整条不列出）。"
+    )
+
+
+class AssistantSerializer(serializers.Serializer[Any]):
+    org = serializers.IntegerField(source="org_id", help_text="会办单位编号。")
+    org_name = serializers.CharField(source="org.name", help_text="会办单位名称。")
+    added_on = serializers.DateField(help_text="增加会办单位的日期。")
+
+
 class MatterDetailSerializer(MatterSerializer):
-    """A matter with its party (unmasked: only staff in scope reach it), steps and files."""
+    """A matter with its party (unmasked: only staff in scope reach it), steps and files, its
+    links to other matters and its assisting units (会办)."""
 
     party = serializers.SerializerMethodField()
     steps = StepSerializer(many=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
+    links = serializers.SerializerMethodField()
+    assistants = serializers.SerializerMethodField()
 
     class Meta(MatterSerializer.Meta):
         fields = (
@@ -278,8 +315,34 @@ class MatterDetailSerializer(MatterSerializer):
             "due_basis",
             "steps",
             "attachments",
+            "links",
+            "assistants",
         )
         read_only_fields = fields
+
+    @extend_schema_field(LinkSerializer(many=True))
+    def get_links(self, matter: Matter) -> list[dict[str, Any]]:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return [
+            {
+                "kind": v.kind,
+                "wording": v.wording,
+                "direction": "outgoing" if v.outgoing else "incoming",
+                "on": v.on.isoformat(),
+                "procedure_label": v.procedure_label,
+                "reference": v.reference,
+                "matter": None
+                if v.other is None
+                else {"id": v.other.pk, "reference": v.other.reference, "subject": v.other.subject},
+            }
+            for v in links_for(matter, user)
+        ]
+
+    @extend_schema_field(AssistantSerializer(many=True))
+    def get_assistants(self, matter: Matter) -> list[dict[str, Any]]:
+        rows = MatterAssistant.objects.filter(matter=matter).select_related("org").order_by("pk")
+        return [dict(AssistantSerializer(row).data) for row in rows]
 
     @extend_schema_field(PartySerializer)
     def get_party(self, matter: Matter) -> dict[str, str]:

@@ -74,7 +74,10 @@ def _by_assistant(snap: MatterSnapshot, on: dt.date, data: Mapping[str, Any]) ->
         return "该事项没有会办单位。"
     org = data.get("org")
     if org is None or org == "":
-        return "请填写提出意见的会办单位。"
+        # no data at all: rules.available_actions asking whether the action is open (an opinion
+        # always carries its text, so apply() never passes empty data); act() fills ``org``
+        # with the user's assisting unit, an import must name it
+        return None if not data else "请填写提出意见的会办单位。"
     if int(org) not in assistants:
         return "所填单位不是该事项的会办单位。"
     return None

@@ -167,20 +167,22 @@ def _open(
 @dataclass(frozen=True)
 class LinkView:
     """One link as one matter's page shows it: the wording from that side and the other matter
-    (``other`` None: the user may not see it; only its procedure is named)."""
+    (``other`` None: the user may not see it; only its procedure and reference are named)."""
 
     wording: str
     kind: str
     on: dt.date
     procedure_label: str
+    reference: str
     other: Matter | None
     outgoing: bool
 
 
 def links_for(matter: Matter, user: AnyUser | None) -> list[LinkView]:
     """The matter's links both ways, in date order. The other matter is shown when the user may
-    see it (``for_user``); one they may not see is named by its procedure only, and one of a
-    confidential procedure (petitions) the user may not see is left out altogether."""
+    see it (``for_user``); one they may not see is named by its procedure and reference only
+    (a diverting unit tells the petitioner where the matter went), and one of a confidential
+    procedure (petitions) the user may not see is left out altogether."""
     rows = [
         (link, True, link.target)
         for link in MatterLink.objects.filter(source=matter).select_related("target")
@@ -207,6 +209,7 @@ def links_for(matter: Matter, user: AnyUser | None) -> list[LinkView]:
                 kind=link.kind,
                 on=link.created_on,
                 procedure_label=declaration.label,
+                reference=other.reference,
                 other=other if seen else None,
                 outgoing=outgoing,
             )

@@ -101,6 +101,7 @@ def test_a_diversion_opens_the_target_matter(district, users):
     # the diverting unit sees the link, and the opened matter only by its procedure
     [view] = links_for(petition, s)
     assert (view.wording, view.other, view.procedure_label) == ("导入至", None, "示例事项")
+    assert view.reference == opened.reference
     [admin_view] = links_for(opened, users["admin"])
     assert admin_view.other == petition and admin_view.wording == "由此导入"
 

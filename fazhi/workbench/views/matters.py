@@ -19,12 +19,13 @@ from fazhi.core.models import AuditEvent, OrgUnit
 from fazhi.core.scope import can_act_on, role_of, scope_queryset
 from fazhi.core.views import StaffRequiredMixin
 from fazhi.procedures import rules
-from fazhi.procedures.assisting import may_act
+from fazhi.procedures.assisting import assisting_unit_for, may_act
 from fazhi.procedures.attachments import ALLOWED_EXTENSIONS, add_attachment, max_attachment_bytes
 from fazhi.procedures.declarations import Action, FieldType, Procedure, all_procedures
 from fazhi.procedures.errors import ProcedureError, UnknownAction, UnknownProcedure
 from fazhi.procedures.forms import ActionForm, MatterForm
-from fazhi.procedures.models import Attachment, Matter, Step
+from fazhi.procedures.links import links_for
+from fazhi.procedures.models import Attachment, Matter, MatterAssistant, Step
 from fazhi.procedures.services import act, register_matter, snapshot_of
 from fazhi.workbench.forms import AttachmentForm
 from fazhi.workbench.views.common import STATUS_LABELS, Horizon
@@ -35,6 +36,7 @@ SLOT_ID = "action-slot"
 #: Templates of further blocks of the matter page (clocks, links …), each included in turn
 #: with the page's context; an app adds its block with ``MATTER_BLOCKS.append(name)``.
 MATTER_BLOCKS: list[str] = []
+MATTER_BLOCKS.append("workbench/_matter_links.html")  # links and 会办 (links_context)
 
 # Step data keys the engine adds beside the declared fields (names shown instead of ids).
 EXTRA_LABELS = {"from_org": "原承办单位", "to_org": "承办单位", "org": "协办单位"}
@@ -232,6 +234,23 @@ def matter_context(
         "audit_events": list(AuditEvent.objects.for_object(matter)[:100]),
         "panel_id": PANEL_ID,
         "panel_blocks": list(MATTER_BLOCKS),
+        **links_context(request, matter),
+    }
+
+
+def links_context(request: HttpRequest, matter: Matter) -> dict[str, Any]:
+    """The matter's links both ways and its assisting units (会办), and whether the user is
+    here for an assisting unit rather than the lead."""
+    assistants = list(
+        MatterAssistant.objects.filter(matter=matter).select_related("org").order_by("pk")
+    )
+    assisting = None
+    if assistants and not can_act_on(request.user, matter.org):
+        assisting = assisting_unit_for(request.user, matter)
+    return {
+        "links": links_for(matter, request.user),
+        "assistants": assistants,
+        "assisting_unit": assisting,
     }
 
 
