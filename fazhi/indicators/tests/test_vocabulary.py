@@ -9,6 +9,7 @@ import pytest
 from fazhi.indicators.engine import Facts, evaluate, gather, period_of, source_records
 from fazhi.indicators.registry import (
     Indicator,
+    Linked,
     Matters,
     Party,
     Steps,
@@ -16,7 +17,7 @@ from fazhi.indicators.registry import (
     detail,
     step,
 )
-from fazhi.procedures.declarations import Action, Field, FieldType, Procedure, register
+from fazhi.procedures.declarations import Action, Field, FieldType, Link, Procedure, register
 from fazhi.procedures.services import act
 from fazhi.procedures.tests.factories import make_matter
 
@@ -71,7 +72,9 @@ register(
             Field("category", "类别", FieldType.CHOICE, choices=CATEGORIES),
             Field("first_time", "初次", FieldType.BOOL, required=False),
             Field("amount", "金额", FieldType.DECIMAL, required=False),
+            Field("repeat_of", "重复所指原件编号", required=False, max_length=64),
         ),
+        links=(Link("repeat_of", reference="repeat_of"),),
         reference_prefix="VC",
     )
 )
@@ -297,3 +300,44 @@ def test_register_entries_valid_on_the_cut_off(district, users):
     got = values(district["root"], ind("n", Entries(label)), ind("r", saved, legal))
     assert got == {"n": 2, "r": Decimal("66.67")}  # (15 + 5) / (20 + 10)
     assert {e.name for e in records(Entries(label), district["root"])} == {"甲", "乙"}
+
+
+def test_no_repeat_names_it_by_as_of(district, users, cases):
+    """Linked: matters no repeat names by the cut-off (incoming, negated), and the repeats."""
+    a, s = district["a"], users["staff_a"]
+    repeat = case(a, s, D(2024, 6, 1), repeat_of=cases["mediated"].reference)
+    case(a, s, D(2025, 1, 5), repeat_of=cases["reviewed"].reference)  # after the cut-off
+    not_repeated = Matters(P, where=(Linked("repeat_of", negate=True),))
+    repeats = Matters(P, where=(Linked("repeat_of", incoming=False),))
+    got = values(district["root"], ind("n", not_repeated), ind("r", repeats))
+    # the year's cohort: mediated, reviewed, late, refused and the in-year repeat
+    assert got == {"n": 4, "r": 1}
+    assert {m.pk for m in records(not_repeated, district["root"])} == {
+        cases["reviewed"].pk,
+        cases["late"].pk,
+        cases["refused"].pk,
+        repeat.pk,
+    }
+    assert [m.pk for m in records(repeats, district["root"])] == [repeat.pk]
+    # by a later cut-off the 2025 repeat names "reviewed" too
+    later = D(2025, 2, 1)
+    assert values(district["root"], ind("n", not_repeated), as_of=later) == {"n": 3}
+    assert cases["reviewed"].pk not in {
+        m.pk for m in records(not_repeated, district["root"], as_of=later)
+    }
+
+
+def test_links_made_by_an_import_count_alike(district):
+    from fazhi.procedures.importing import import_records
+
+    def line(ref, received, **details):
+        details.setdefault("category", "claim")
+        return {"procedure": P, "reference": ref, "org": str(district["a"].pk),
+                "received_on": received, "subject": "导入", "details": details}  # fmt: skip
+
+    lines = [line("I-1", "2024-02-01"), line("I-2", "2024-03-01", repeat_of="I-1")]
+    report = import_records(iter([(i, x, None) for i, x in enumerate(lines, 1)]), today=TODAY)
+    assert report.committed
+    repeated = Matters(P, where=(Linked("repeat_of"),))
+    assert values(district["root"], ind("x", repeated)) == {"x": 1}
+    assert [m.reference for m in records(repeated, district["root"])] == ["I-1"]

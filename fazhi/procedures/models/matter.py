@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -58,11 +58,14 @@ class MatterQuerySet(models.QuerySet["Matter"]):
             return self.none()
         if scope.all_orgs:
             return self
+        return self.in_units(visible_org_ids(user) or [])
+
+    def in_units(self, org_ids: list[int]) -> MatterQuerySet:
+        """Matters these units lead (``org``) or assist (``MatterAssistant``): a unit's own."""
         from fazhi.procedures.models.links import MatterAssistant  # imported here: a cycle
 
-        ids = visible_org_ids(user)
-        assisted = MatterAssistant.objects.filter(matter=OuterRef("pk"), org_id__in=ids)
-        return self.filter(Q(org_id__in=ids) | Q(Exists(assisted)))
+        assisted = MatterAssistant.objects.filter(org_id__in=org_ids).values("matter_id")
+        return self.filter(Q(org_id__in=org_ids) | Q(pk__in=assisted))
 
     def get_for_user(self, user: AnyUser | None, pk: int | str) -> Matter:
         """One matter the user may see (``for_user``); 404 for missing and forbidden alike."""

@@ -123,3 +123,12 @@ def test_a_diverted_matters_page_keeps_the_petition_out_of_sight(client, distric
     text = page(client, s, petition).content.decode()
     assert "导入至" in text and "您无权查看" in text and opened.reference in text
     assert reverse("workbench:matter-detail", args=[opened.pk]) not in text
+
+
+def test_the_assisted_matter_is_in_the_assisting_units_queue(client, district, users, shared):
+    client.force_login(users["staff_b"])
+    text = client.get(reverse("workbench:home")).content.decode()
+    assert shared.reference in text
+    street = staff_user(district["street"], Role.STAFF, "t_staff_street")
+    client.force_login(street)
+    assert shared.reference not in client.get(reverse("workbench:home")).content.decode()

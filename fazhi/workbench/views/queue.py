@@ -159,7 +159,7 @@ class HomeView(StaffRequiredMixin, ListView[Matter]):
         if scope.all_orgs:
             self.base = Matter.objects.for_user(user)
         else:  # the units are loaded already: no second query for their ids
-            self.base = Matter.objects.filter(org_id__in=[u.pk for u in self.units])
+            self.base = Matter.objects.in_units([u.pk for u in self.units])  # 主办 and 会办
         self.filters = QueueFilterForm(self.request.GET, orgs=self.units)
         self.counts = None if self._fragment() else open_counts(self.base, self.horizon)
         qs = self.filters.filter(self.base, self.horizon.today, self.horizon.warn_until)
