@@ -17,6 +17,7 @@ ACTIONS = {
     "matter.import": "导入事项",
     "matter.import_interrupted": "导入中断",
     "activity.record": "登记工作活动",
+    "matter.link": "关联事项",
 }
 
 KEYS = {
@@ -28,6 +29,7 @@ KEYS = {
     "handler": "经办人",
     "handler_name": "经办人",
     "days": "延长期限",
+    "target": "关联事项",
 }
 
 # ids stored beside the name that says the same (``to_org`` 12 beside ``to_org_name``).
@@ -107,7 +109,10 @@ def name_value(key: str, value: Any) -> str | None:
     if key in choices and value in choices[key]:
         return choices[key][value]
     if key == "kind":
-        return _activity_words()[0].get(value)
+        from fazhi.procedures.models import LinkKind  # a link's kind (matter.link)
+
+        links = {str(k): str(k.label) for k in LinkKind}
+        return _activity_words()[0].get(value) or links.get(value)
     return None
 
 

@@ -155,3 +155,14 @@ def test_another_department_cannot_divert(district, users):
     petition = letter(district["a"], users["staff_a"])
     with clock.frozen(TODAY), pytest.raises(NotAllowed):
         act(petition, "accept", users["staff_b"], D(2025, 3, 4), today=TODAY)
+
+
+def test_the_link_event_reads_in_words(district, users):
+    from fazhi.core.words import action_words, data_words
+
+    first = letter(district["a"], users["staff_a"])
+    letter(district["a"], users["staff_a"], D(2025, 4, 1), repeat_of=first.reference)
+    event = AuditEvent.objects.get(action="matter.link")
+    assert action_words(event.action) == "关联事项"
+    assert ("类别", "重复") in data_words(event.data)
+    assert ("关联事项", first.reference) in data_words(event.data)
