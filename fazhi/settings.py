@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "fazhi.services",
     "fazhi.disputes",
     "fazhi.oversight",
+    "fazhi.enforcement",
     "fazhi.reports",  # the annual report: over the indicators and the domains, under the faces
     "fazhi.portal",
     "fazhi.workbench",

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from fazhi.core.domains import domain_urlpatterns
 from fazhi.core.views import LoginView, healthz
 
 urlpatterns = [
@@ -20,6 +21,7 @@ urlpatterns = [
     path("api/v1/", include("fazhi.api.urls")),
     path("open311/v2/", include("fazhi.api.open311_urls")),
     path("reports/", include("fazhi.reports.public_urls")),
+    *domain_urlpatterns(),  # each domain app's urls.py (its public and staff pages)
     path("", include("fazhi.portal.urls")),
 ]
 

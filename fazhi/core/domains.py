@@ -10,6 +10,9 @@ conventional modules, in this order, those that exist:
 ``intake``      what the public may submit (``fazhi.procedures.intake.register_intake``)
 ``nav``         its navigation entries (``fazhi.core.nav.register_nav``)
 
+and its ``urls.py`` (``app_name`` = its namespace) is included by the site's root URLconf
+(``domain_urlpatterns``).
+
 Each module registers itself when imported; nothing below the domain names it
 (docs/architecture.md, "Adding a domain").
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from typing import Any
 
 from django.apps import AppConfig, apps
 
@@ -40,3 +44,17 @@ class DomainConfig(AppConfig):
 def domain_apps() -> list[DomainConfig]:
     """The installed domain apps, in INSTALLED_APPS order."""
     return [c for c in apps.get_app_configs() if isinstance(c, DomainConfig)]
+
+
+def domain_urlpatterns() -> list[Any]:
+    """Each domain's ``urls.py`` (if any), included at the site's root under its ``app_name``.
+
+    A domain chooses its own paths (public ones at the root, staff ones under ``workbench/``)."""
+    from django.urls import include, path
+
+    patterns: list[Any] = []
+    for config in domain_apps():
+        name = f"{config.name}.urls"
+        if importlib.util.find_spec(name) is not None:
+            patterns.append(path("", include(name)))
+    return patterns

@@ -84,7 +84,7 @@ _CATALOG: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "4",
         "件",
         "",
-        "行政执法决定",
+        "",
         "本年度作出的行政执法决定（按类型）",
     ),
     (

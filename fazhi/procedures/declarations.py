@@ -226,6 +226,21 @@ class Link:
 
 
 @dataclass(frozen=True)
+class RegisterCheck:
+    """A check of a new matter against records outside it (a register: the officers'
+    certificates in force on its date).
+
+    ``load`` reads what the check needs from the database, once: per registration, and per
+    import before its worker processes fork (they never touch the database). ``check`` is pure
+    over what ``load`` returned: (loaded, cleaned details, received_on, org unit id) → a plain
+    Chinese problem, or None.
+    """
+
+    load: Callable[[], Any]
+    check: Callable[[Any, Mapping[str, Any], dt.date, int], str | None]
+
+
+@dataclass(frozen=True)
 class Action:
     """One action of a procedure: from which states, to which state, by whom, with what data.
 
@@ -317,6 +332,7 @@ class Procedure:
     party_required: bool = False
     description: str = ""
     links: tuple[Link, ...] = ()  # made by the register step from details keys (``Link``)
+    register_check: RegisterCheck | None = None  # against a register: register_matter, import
     _actions: dict[str, Action] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:

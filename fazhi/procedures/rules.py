@@ -46,6 +46,7 @@ class MatterSnapshot:
     outcome: str = ""
     satisfaction: str = ""
     closed_on: dt.date | None = None
+    party_kind: str = ""  # PartyKind: a rule may depend on it (a shorter publicity period)
 
     @property
     def suspended(self) -> bool:
@@ -84,7 +85,10 @@ class Transition:
 
 
 def new_snapshot(
-    procedure: Procedure, received_on: dt.date, details: Mapping[str, Any] | None = None
+    procedure: Procedure,
+    received_on: dt.date,
+    details: Mapping[str, Any] | None = None,
+    party_kind: str = "",
 ) -> MatterSnapshot:
     """The snapshot of a matter just registered (its first step is ``register``)."""
     register = object.__new__(StepRecord)  # filled without __init__: see _SET_ONCE
@@ -99,6 +103,7 @@ def new_snapshot(
         outcome="",
         satisfaction="",
         closed_on=None,
+        party_kind=party_kind,
     )
     return snap
 
@@ -288,6 +293,7 @@ def apply(
         outcome=outcome,
         satisfaction=satisfaction,
         closed_on=closed_on,
+        party_kind=snap.party_kind,
     )
     transition = object.__new__(Transition)
     transition.__dict__.update(

@@ -202,6 +202,7 @@ def snapshot_of(matter: Matter, steps: Iterable[Step] | None = None) -> rules.Ma
         outcome=matter.outcome,
         satisfaction=matter.satisfaction,
         closed_on=matter.closed_on,
+        party_kind=matter.party_kind,
     )
 
 
@@ -271,7 +272,12 @@ def register_matter(
         raise InvalidData(f"渠道“{channel}”无效。", field="channel")
     cleaned_party = clean_party(party, required=declaration.party_required)
     cleaned_details = rules.clean_details(declaration, details)
-    snap = rules.new_snapshot(declaration, received_on, cleaned_details)
+    if declaration.register_check is not None:
+        rc = declaration.register_check
+        problem = rc.check(rc.load(), cleaned_details, received_on, unit.pk)
+        if problem:
+            raise InvalidData(problem, field="details")
+    snap = rules.new_snapshot(declaration, received_on, cleaned_details, cleaned_party["kind"])
     due = rules.compute_due(snap, cal)
     with transaction.atomic():
         if reference:

@@ -247,6 +247,12 @@ class Replayer:
         self.cal = cal or Calendar.default()
         self.orgs = orgs or OrgIndex()
         self._channels = frozenset(Channel.values)
+        # what the procedures' register checks need, read now: before any worker forks
+        self._registers = {
+            p.code: p.register_check.load()
+            for p in all_procedures()
+            if p.register_check is not None
+        }
 
     def record(self, record: Mapping[str, Any], line: int) -> Replayed:
         """Validate and replay one record; raise ``LineError`` naming the field."""
@@ -302,7 +308,13 @@ class Replayer:
         if type(steps_in) is not list and not isinstance(steps_in, list):
             raise InvalidData("steps 应为列表。", field="steps")
 
-        snap = rules.new_snapshot(procedure, received_on, details)
+        if procedure.register_check is not None:
+            problem = procedure.register_check.check(
+                self._registers[procedure.code], details, received_on, org_id
+            )
+            if problem:
+                raise InvalidData(problem, field="details")
+        snap = rules.new_snapshot(procedure, received_on, details, party["kind"])
         due = None if steps_in else rules.compute_due(snap, self.cal)
         # positional: a named tuple built by keyword costs twice as much (a hot path)
         register = StepRow(

@@ -1,0 +1,179 @@
+"""Demo records of report part (四): the enforcement organs' powers, their officers and their
+certificates, and a year of enforcement decisions with their publication (through the import).
+
+Most decisions are published within their limit, a few late, a few not yet at the year's end;
+decisions about minors are never published; a few are changed and withdrawn. Every figure the
+dashboard shows is counted from these records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from fazhi.core import clock
+from fazhi.core.models import OrgUnit
+from fazhi.core.pii import uscc_check_char
+from fazhi.core.registers import save_entry
+from fazhi.enforcement.models import EnforcementOfficer, EnforcementPower
+from fazhi.enforcement.types import action_type_label
+from fazhi.procedures.demodata import DemoMatters, already_built, later, spread, unit
+
+# organ → (decisions by type in a year), the district's enforcement organs
+ORGANS: dict[str, dict[str, int]] = {
+    "区市场监管局": {"license": 260, "penalty": 90, "inspection": 50},
+    "区城管执法局": {"penalty": 120, "coercion": 15},
+    "区应急局": {"penalty": 35, "inspection": 70},
+    "区卫健局": {"license": 90, "penalty": 25},
+    "区农业农村局": {"license": 30, "penalty": 15},
+    "区文广旅局": {"license": 25, "penalty": 8},
+    "区住建局": {"license": 50, "penalty": 15, "confirmation": 10},
+    "区人社局": {"confirmation": 50, "payment": 30},
+    "区民政局": {"payment": 40, "confirmation": 20},
+}
+
+BASES = {
+    "license": ("《中华人民共和国行政许可法》第三十八条", "准予行政许可"),
+    "penalty": ("《中华人民共和国行政处罚法》第二十八条", "警告并处罚款"),
+    "coercion": ("《中华人民共和国行政强制法》第二十二条", "查封场所、设施"),
+    "inspection": ("《中华人民共和国安全生产法》第六十五条", "责令限期整改"),
+    "confirmation": ("《工伤保险条例》第二十条", "予以确认"),
+    "payment": ("《社会救助暂行办法》第十一条", "给予最低生活保障"),
+}
+COMPANIES = ["商贸有限公司", "餐饮管理有限公司", "建筑工程有限公司", "物流有限公司", "药房"]
+PLACES = ["铁西", "英雄", "仁兴", "北沟", "地直", "平西", "紫气", "站前"]
+SURNAMES = "王李张刘陈杨赵黄周吴"
+
+
+def _credit_code(rng: random.Random) -> str:
+    first17 = "91220302" + "".join(rng.choice("0123456789") for _ in range(9))
+    return first17 + uscc_check_char(first17)
+
+
+def _person(rng: random.Random, minor: bool, year: int) -> dict[str, str]:
+    from stdnum.cn import ric
+
+    if minor:
+        birth = dt.date(year - 16, 1, 1) + dt.timedelta(days=rng.randrange(700))
+    else:
+        birth = dt.date(1955, 1, 1) + dt.timedelta(days=rng.randrange(15000))
+    first17 = f"220302{birth:%Y%m%d}{rng.randrange(1000):03d}"
+    return {
+        "name": rng.choice(SURNAMES) + rng.choice(["建国", "秀英", "志强", "海燕", "明"]),
+        "kind": "person",
+        "id_number": first17 + ric.calc_check_digit(first17 + "0"),
+        "phone": f"13{rng.randrange(10**9):09d}",
+    }
+
+
+def _registers(organs: list[OrgUnit], year: int, rng: random.Random) -> list[list[str]]:
+    """Powers and officers of each organ; the numbers of each organ's officers."""
+    today = clock.today()
+    numbers: list[list[str]] = []
+    for i, org in enumerate(organs, start=1):
+        for kind in ORGANS[org.short_name]:
+            basis, _result = BASES[kind]
+            save_entry(
+                EnforcementPower,
+                {
+                    "org": org,
+                    "name": f"{action_type_label(kind)}（{org.short_name}）",
+                    "action_type": kind,
+                    "legal_basis": basis,
+                    "valid_from": dt.date(year - 3, 1, 1),
+                },
+                by=None,
+            )
+        mine: list[str] = []
+        for j in range(1, rng.randint(6, 9) + 1):
+            start = dt.date(year - rng.randint(1, 3), rng.randint(1, 12), 1)
+            end = start.replace(year=start.year + 5) - dt.timedelta(days=1)
+            if j == 1 and i % 3 == 0:  # due for renewal soon: the expiry alert has rows
+                end = today + dt.timedelta(days=rng.randint(20, 80))
+            number = f"JL22{i:02d}{j:04d}"
+            save_entry(
+                EnforcementOfficer,
+                {
+                    "org": org,
+                    "name": rng.choice(SURNAMES) + rng.choice(["伟", "芳", "磊", "静", "军", "丽"]),
+                    "certificate_number": number,
+                    "issuing_body": "吉林省人民政府",
+                    "exam_passed_on": start - dt.timedelta(days=60),
+                    "training_hours": rng.randint(40, 72),
+                    "valid_from": start,
+                    "valid_to": end,
+                },
+                by=None,
+            )
+            mine.append(number)
+        numbers.append(mine)
+    return numbers
+
+
+def build(root: OrgUnit, year: int) -> str:
+    if already_built("enforcement_decision", year):
+        return ""
+    rng = random.Random(year * 41)
+    organs = [unit(root, short) for short in ORGANS]
+    numbers = _registers(organs, year, rng)
+    demo = DemoMatters()
+    cutoff = dt.date(year, 12, 31)
+    made = published = 0
+    for org, officers in zip(organs, numbers, strict=True):
+        for kind, count in ORGANS[org.short_name].items():
+            for n, day in enumerate(spread(rng, year, count, last=dt.date(year, 12, 28)), 1):
+                minor = kind == "penalty" and rng.random() < 0.02
+                if minor or (kind in ("payment", "confirmation") or rng.random() < 0.35):
+                    party = _person(rng, minor, year)
+                else:
+                    name = rng.choice(PLACES) + rng.choice(COMPANIES)
+                    party = {
+                        "name": f"四平市{name}",
+                        "kind": "organisation",
+                        "id_number": _credit_code(rng),
+                    }
+                basis, result = BASES[kind]
+                details = {
+                    "action_type": kind,
+                    "decision_number": f"铁{org.short_name[1:3]}决字〔{year}〕{n}号",
+                    "legal_basis": basis,
+                    "result": result,
+                    "handlers": "、".join(rng.sample(officers, 2)),
+                    "minor": minor,
+                }
+                if kind == "penalty":
+                    details["amount"] = str(rng.choice([500, 1000, 2000, 5000, 10000, 30000]))
+                    details["facts"] = "经查，当事人未按规定履行义务，违反了相关规定。"
+                m = demo.add(
+                    "enforcement_decision",
+                    org=org,
+                    received_on=day,
+                    subject=f"{party['name'][:20]}{dict(BASES)[kind][1]}",
+                    channel="import",
+                    party=party,
+                    details=details,
+                )
+                made += 1
+                if minor:
+                    continue
+                roll = rng.random()
+                if roll < 0.03:  # late
+                    on = later(day, rng, 12, 35, cutoff)
+                elif roll < 0.97:
+                    on = later(day, rng, 1, 6, cutoff)
+                else:
+                    continue
+                if on <= day:
+                    continue  # decided on the year's last days: published next year
+                m.step("publish", on)
+                published += 1
+                if rng.random() < 0.006 and on < dt.date(year, 12, 20):
+                    changed = later(on, rng, 5, 30, cutoff)
+                    m.step("mark_changed", changed, change="revoked", basis="行政复议决定撤销")
+                    m.step(
+                        "withdraw",
+                        later(changed, rng, 1, 2, cutoff),
+                        reason="原决定已被行政复议决定撤销。",
+                    )
+    demo.save("行政执法")
+    return f"{year}年行政执法决定{made}件，公示{published}件；执法人员{sum(map(len, numbers))}名"

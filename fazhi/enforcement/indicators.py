@@ -1,0 +1,62 @@
+"""Indicators of report part (四): enforcement decisions and their public disclosure."""
+
+from __future__ import annotations
+
+from fazhi.enforcement.types import ACTION_TYPES
+from fazhi.indicators.catalog import from_catalog
+from fazhi.indicators.registry import (
+    Balance,
+    Indicator,
+    Matters,
+    breakdown,
+    register,
+    register_check,
+    step,
+)
+
+DECISIONS = Matters("enforcement_decision")
+
+_decisions = from_catalog(
+    "enforcement.decisions",
+    "本年度作出的行政执法决定（以决定日期计），按执法类别分列。",
+    DECISIONS,
+)
+_parts = breakdown(_decisions, "action_type", ACTION_TYPES)
+
+register(
+    *_parts,
+    Indicator(
+        code="enforcement.published",
+        label="已公示的行政执法决定",
+        section="4",
+        definition="本年度作出、截止日前已公示的行政执法决定（含其后撤回或下线的）。（平台新增指标）",
+        numerator=Matters("enforcement_decision", where=(step("publish"),)),
+        addition=True,
+        order=_decisions.order,
+    ),
+    Indicator(
+        code="enforcement.withdrawn",
+        label="撤回公示的行政执法决定",
+        section="4",
+        definition="本年度作出、截止日前因被变更、撤销或确认违法而撤回公示的决定。（平台新增指标）",
+        numerator=Matters("enforcement_decision", frozenset({"withdrawn"})),
+        addition=True,
+        order=_decisions.order,
+    ),
+)
+
+register_check(
+    Balance(
+        "enforcement.decisions_by_type",
+        "行政执法决定按类别分列之和等于总数",
+        "enforcement.decisions",
+        tuple(p.code for p in _parts[1:]),
+        op="==",
+    ),
+    Balance(
+        "enforcement.published_within_decisions",
+        "已公示的决定不多于作出的决定",
+        "enforcement.decisions",
+        ("enforcement.published",),
+    ),
+)

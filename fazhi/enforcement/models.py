@@ -1,0 +1,93 @@
+"""The enforcement domain's registers: what each organ may enforce (its powers, 权责清单) and
+who may enforce it (officers and their certificates, 执法证件). Each is one model and one call
+(fazhi.core.registers); validity from/to is the power's or the certificate's period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from django.db import models
+
+from fazhi.core.registers import RegisterEntry, RegisterQuerySet, register_register
+from fazhi.enforcement.types import ACTION_TYPES
+
+
+class EnforcementPower(RegisterEntry):
+    """An enforcement power of an organ (行政执法事项): its kind and its legal basis."""
+
+    name = models.CharField("执法事项", max_length=200, help_text="权责清单中的事项名称。")
+    action_type = models.CharField(
+        "执法类别", max_length=20, choices=ACTION_TYPES, help_text="许可、处罚、强制、检查等。"
+    )
+    legal_basis = models.CharField(
+        "法律依据", max_length=500, help_text="设定该事项的法律、法规、规章条款。"
+    )
+
+    class Meta(RegisterEntry.Meta):
+        verbose_name = "行政执法事项"
+        verbose_name_plural = "行政执法事项（权责清单）"
+        ordering: ClassVar[list[str]] = ["org", "action_type", "name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OfficerQuerySet(RegisterQuerySet):
+    def expiring(self, today: dt.date, days: int) -> OfficerQuerySet:
+        """Certificates in force today that end within ``days`` days (the renewal alert)."""
+        return self.valid_on(today).filter(  # type: ignore[return-value]
+            valid_to__isnull=False, valid_to__lte=today + dt.timedelta(days=days)
+        )
+
+
+class EnforcementOfficer(RegisterEntry):
+    """An enforcement officer's certificate (行政执法证): valid from issue to expiry.
+
+    A renewed certificate is a new entry (a new number); the old one keeps its period, so a
+    decision is checked against the certificate that was in force on its date.
+    """
+
+    name = models.CharField("姓名", max_length=40, help_text="执法人员姓名。")
+    certificate_number = models.CharField(
+        "执法证号",
+        max_length=40,
+        unique=True,
+        help_text="行政执法证件编号，全区唯一。",
+    )
+    issuing_body = models.CharField(
+        "发证机关", max_length=100, help_text="颁发执法证件的机关，如吉林省人民政府。"
+    )
+    exam_passed_on = models.DateField(
+        "资格考试通过日期", null=True, blank=True, help_text="通过行政执法资格考试的日期。"
+    )
+    training_hours = models.PositiveIntegerField(
+        "本年度培训学时", default=0, help_text="本年度参加法律知识培训的学时（不少于40学时）。"
+    )
+
+    objects: ClassVar[Any] = OfficerQuerySet.as_manager()
+
+    class Meta(RegisterEntry.Meta):
+        verbose_name = "行政执法人员"
+        verbose_name_plural = "行政执法人员及证件"
+        ordering: ClassVar[list[str]] = ["org", "name", "pk"]
+        indexes: ClassVar[list[models.Index]] = [
+            *RegisterEntry.Meta.indexes,
+            models.Index(fields=["valid_to"], name="enf_officer_valid_to"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.certificate_number}）"
+
+    def clean(self) -> None:
+        # the number as printed, without spaces, letters in upper case (the check compares so)
+        self.certificate_number = "".join(str(self.certificate_number or "").split()).upper()
+
+
+register_register(EnforcementPower, fields=("name", "action_type", "legal_basis"), nav="行政执法")
+register_register(
+    EnforcementOfficer,
+    fields=("name", "certificate_number", "issuing_body", "exam_passed_on", "training_hours"),
+    nav="行政执法",
+)

@@ -1,0 +1,116 @@
+"""What the public sees of enforcement decisions (行政执法公示) and certificates (亮证执法).
+
+Rules: only decisions that were published and not taken down (``published``; a ``withdrawn``
+one shows its withdrawal and reason, nothing of its content); never a decision about a minor
+(it is never published: ``procedures._refuse_minor``); an organisation by its name and unified
+social credit code, a natural person by the masked name only, no ID; every text through core's
+masking, with the party's own name and phone replaced wherever they are quoted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from fazhi.core.pii import mask_name, mask_text
+from fazhi.enforcement.types import action_type_label
+from fazhi.procedures.models import Matter, PartyKind, Step
+
+PROCEDURE = "enforcement_decision"
+SHOWN_STATES = ("published", "withdrawn")
+
+
+def masked(text: object, matter: Matter) -> str:
+    out = str(text or "")
+    if matter.party_kind == PartyKind.PERSON and len(matter.party_name) > 1:
+        out = out.replace(matter.party_name, mask_name(matter.party_name))
+    if matter.party_phone:
+        out = out.replace(matter.party_phone, "*" * len(matter.party_phone))
+    if matter.party_kind == PartyKind.PERSON and matter.party_id_number:
+        out = out.replace(matter.party_id_number, "*" * len(matter.party_id_number))
+    return mask_text(out)
+
+
+@dataclass(frozen=True)
+class PublicDecision:
+    reference: str
+    organ: str
+    party: str
+    credit_code: str
+    action_type: str
+    decision_number: str
+    legal_basis: str
+    result: str
+    decided_on: dt.date
+    published_on: dt.date | None
+    withdrawn: bool
+    withdrawn_on: dt.date | None
+    withdrawn_reason: str
+
+
+def disclosed(
+    *,
+    query: str = "",
+    organ: int | None = None,
+    action_type: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet[Matter]:
+    """The decisions on the disclosure list, newest first, filtered as the public asks.
+
+    ``query`` matches an organisation's name or credit code, or the decision number; a natural
+    person is never found by name (the list does not publish it)."""
+    qs = Matter.objects.public().filter(procedure=PROCEDURE, state__in=SHOWN_STATES)
+    qs = qs.exclude(details__minor=True)
+    if query:
+        org_party = Q(party_kind=PartyKind.ORGANISATION) & (
+            Q(party_name__icontains=query) | Q(party_id_number__iexact=query.upper())
+        )
+        qs = qs.filter(org_party | Q(details__decision_number__icontains=query))
+    if organ:
+        qs = qs.filter(org_id=organ)
+    if action_type:
+        qs = qs.filter(details__action_type=action_type)
+    if date_from:
+        qs = qs.filter(received_on__gte=date_from)
+    if date_to:
+        qs = qs.filter(received_on__lte=date_to)
+    return (
+        qs.select_related("org")
+        .prefetch_related(
+            Prefetch(
+                "steps",
+                queryset=Step.objects.filter(action__in=("publish", "withdraw")).order_by("seq"),
+                to_attr="public_steps",
+            )
+        )
+        .order_by("-received_on", "-pk")
+    )
+
+
+def public_decision(matter: Matter) -> PublicDecision:
+    rows = getattr(matter, "public_steps", None)
+    if rows is None:
+        rows = list(matter.steps.filter(action__in=("publish", "withdraw")).order_by("seq"))
+    steps = {s.action: s for s in rows}
+    publish, withdraw = steps.get("publish"), steps.get("withdraw")
+    person = matter.party_kind != PartyKind.ORGANISATION
+    withdrawn = matter.state == "withdrawn"
+    d = matter.details
+    return PublicDecision(
+        reference=matter.reference,
+        organ=matter.org.name,
+        party=mask_name(matter.party_name) if person else matter.party_name,
+        credit_code="" if person else matter.party_id_number,
+        action_type=action_type_label(str(d.get("action_type", ""))),
+        decision_number=str(d.get("decision_number", "")),
+        legal_basis="" if withdrawn else masked(d.get("legal_basis"), matter),
+        result="" if withdrawn else masked(d.get("result"), matter),
+        decided_on=matter.received_on,
+        published_on=publish.on if publish else None,
+        withdrawn=withdrawn,
+        withdrawn_on=withdraw.on if withdraw else None,
+        withdrawn_reason=masked(withdraw.data.get("reason"), matter) if withdraw else "",
+    )

@@ -1,0 +1,13 @@
+"""The enforcement domain's pages (included by fazhi/urls.py through core.domains)."""
+
+from django.urls import path
+
+from fazhi.enforcement import views
+
+app_name = "enforcement"
+
+urlpatterns = [
+    path("zhifa/gongshi/", views.disclosure, name="disclosure"),
+    path("zhifa/zhengjian/", views.certificate, name="certificate"),
+    path("workbench/enforcement/expiring/", views.expiring, name="expiring"),
+]
