@@ -15,7 +15,7 @@ from fazhi.core import clock
 from fazhi.core.models import OrgUnit
 from fazhi.core.pii import uscc_check_char
 from fazhi.core.registers import save_entry
-from fazhi.enforcement.models import EnforcementOfficer, EnforcementPower
+from fazhi.enforcement.models import EnforcementOfficer, EnforcementPower, ReviewItem
 from fazhi.enforcement.types import action_type_label
 from fazhi.procedures.demodata import DemoMatters, already_built, later, spread, unit
 
@@ -176,4 +176,61 @@ def build(root: OrgUnit, year: int) -> str:
                         reason="原决定已被行政复议决定撤销。",
                     )
     demo.save("行政执法")
-    return f"{year}年行政执法决定{made}件，公示{published}件；执法人员{sum(map(len, numbers))}名"
+    rounds = _reviews(unit(root, "区司法局"), year, rng)
+    return (
+        f"{year}年行政执法决定{made}件，公示{published}件；执法人员{sum(map(len, numbers))}名；"
+        f"案卷评查{rounds}次"
+    )
+
+
+SHEET = [
+    ("执法主体合法", 15, "执法机关和执法人员具备主体资格，持证执法。"),
+    ("程序合法", 25, "立案、调查、告知、听证、决定、送达等程序完整。"),
+    ("证据确凿", 20, "证据充分、来源合法、能证明违法事实。"),
+    ("适用法律正确", 20, "定性准确，适用依据正确，裁量适当。"),
+    ("文书规范", 10, "执法文书要素齐全、格式规范。"),
+    ("归档完整", 10, "案卷材料齐全，全过程记录可回溯。"),
+]
+
+
+def _reviews(office: OrgUnit, year: int, rng: random.Random) -> int:
+    """Two review rounds (the report's "案卷评查2次"), about 30 case files scored in each."""
+    from fazhi.enforcement.reviews import KIND, score_case_file
+    from fazhi.procedures.activities import record_activity
+    from fazhi.procedures.models import Matter
+
+    items = [
+        save_entry(
+            ReviewItem,
+            {
+                "org": office,
+                "name": name,
+                "points": points,
+                "standard": standard,
+                "order": i,
+                "valid_from": dt.date(year - 1, 1, 1),
+            },
+            by=None,
+        )
+        for i, (name, points, standard) in enumerate(SHEET, start=1)
+    ]
+    files = list(
+        Matter.objects.of("enforcement_decision")
+        .received_in(year)
+        .filter(details__action_type__in=["penalty", "license"])
+        .order_by("pk")
+    )
+    for title, day in (
+        ("上半年行政执法案卷评查", dt.date(year, 6, 20)),
+        ("下半年行政执法监督检查暨案卷评查", dt.date(year, 11, 20)),
+    ):
+        round_ = record_activity(KIND, org=office, on=day, title=title)
+        for matter in rng.sample([f for f in files if f.received_on < day], 30):
+            scores = {
+                str(item.pk): max(0, item.points - rng.choice([0, 0, 0, 1, 2, 3, 5]))
+                for item in items
+            }
+            weak = [item.name for item in items if scores[str(item.pk)] < item.points - 2]
+            findings = "、".join(weak) + "方面存在不足。" if weak else ""
+            score_case_file(round_, matter, scores, findings, by=None)
+    return 2

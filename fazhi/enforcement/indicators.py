@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from fazhi.enforcement import activities  # noqa: F401  the review kind must exist first
 from fazhi.enforcement.types import ACTION_TYPES
 from fazhi.indicators.catalog import from_catalog
 from fazhi.indicators.registry import (
+    ActivityCount,
     Balance,
     Indicator,
     Matters,
@@ -29,7 +31,7 @@ register(
         code="enforcement.published",
         label="已公示的行政执法决定",
         section="4",
-        definition="本年度作出、截止日前已公示的行政执法决定（含其后撤回或下线的）。（平台新增指标）",
+        definition="本年度作出、截止日前已公示的行政执法决定（含其后撤回或下线的）。（指标目录之外的补充指标）",
         numerator=Matters("enforcement_decision", where=(step("publish"),)),
         addition=True,
         order=_decisions.order,
@@ -38,11 +40,19 @@ register(
         code="enforcement.withdrawn",
         label="撤回公示的行政执法决定",
         section="4",
-        definition="本年度作出、截止日前因被变更、撤销或确认违法而撤回公示的决定。（平台新增指标）",
+        definition="本年度作出、截止日前因被变更、撤销或确认违法而撤回公示的决定。（指标目录之外的补充指标）",
         numerator=Matters("enforcement_decision", frozenset({"withdrawn"})),
         addition=True,
         order=_decisions.order,
     ),
+)
+
+register(
+    from_catalog(
+        "enforcement.case_file_reviews",
+        "本年度截止日前开展的行政执法监督检查暨案卷评查轮次（按评查日期）。",
+        ActivityCount("case_file_review"),
+    )
 )
 
 register_check(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.db import models
 
 from fazhi.core.registers import RegisterEntry, RegisterQuerySet, register_register
@@ -91,3 +92,69 @@ register_register(
     fields=("name", "certificate_number", "issuing_body", "exam_passed_on", "training_hours"),
     nav="行政执法",
 )
+
+
+class ReviewItem(RegisterEntry):
+    """One item of the case-file scoring sheet (案卷评查标准) and its points; the sheet in force
+    on a round's date is the items valid then, of the reviewing office or a unit above it."""
+
+    name = models.CharField("评查项目", max_length=100, help_text="如：主体合法、证据确凿。")
+    points = models.PositiveIntegerField("分值", help_text="该项满分；各项分值之和一般为100。")
+    standard = models.CharField(
+        "评分标准", max_length=500, blank=True, help_text="扣分情形和依据。"
+    )
+    order = models.PositiveIntegerField("排序", default=0, help_text="在评分表中的次序。")
+
+    class Meta(RegisterEntry.Meta):
+        verbose_name = "案卷评查项目"
+        verbose_name_plural = "案卷评查标准"
+        ordering: ClassVar[list[str]] = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.points}分）"
+
+
+register_register(ReviewItem, fields=("name", "points", "standard", "order"), nav="行政执法")
+
+
+class CaseFileScore(models.Model):
+    """The score of one decision's case file in one review round, item by item, with findings."""
+
+    round = models.ForeignKey(
+        "procedures.Activity",
+        on_delete=models.PROTECT,
+        related_name="case_file_scores",
+        verbose_name="评查轮次",
+    )
+    matter = models.ForeignKey(
+        "procedures.Matter",
+        on_delete=models.PROTECT,
+        related_name="case_file_scores",
+        verbose_name="执法决定",
+    )
+    organ = models.ForeignKey(
+        "core.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name="执法机关"
+    )
+    scores = models.JSONField("各项得分", default=dict, help_text="评查项目编号 → 得分。")
+    total = models.DecimalField("总分", max_digits=6, decimal_places=1)
+    findings = models.TextField("发现的问题", blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="评查人",
+    )
+    created_at = models.DateTimeField("评查时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "案卷评查得分"
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["round", "matter"], name="enf_score_once_per_round"),
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["round", "organ"], name="enf_score_round_organ"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.matter} {self.total}分"

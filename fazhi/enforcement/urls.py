@@ -9,5 +9,11 @@ app_name = "enforcement"
 urlpatterns = [
     path("zhifa/gongshi/", views.disclosure, name="disclosure"),
     path("zhifa/zhengjian/", views.certificate, name="certificate"),
-    path("workbench/enforcement/expiring/", views.expiring, name="expiring"),
+    path("workbench/enforcement/expiring/", views.ExpiringView.as_view(), name="expiring"),
+    path("workbench/enforcement/reviews/", views.ReviewListView.as_view(), name="reviews"),
+    path(
+        "workbench/enforcement/reviews/<int:pk>/",
+        views.ReviewDetailView.as_view(),
+        name="review-detail",
+    ),
 ]

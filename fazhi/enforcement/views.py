@@ -6,18 +6,23 @@ from __future__ import annotations
 import datetime as dt
 from typing import cast
 
-from django.contrib.auth.decorators import login_required
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views import View
 
 from fazhi.core import clock
 from fazhi.core.models import OrgUnit
 from fazhi.core.pii import mask_name
-from fazhi.enforcement import public
+from fazhi.core.scope import can_act_on
+from fazhi.core.views import StaffRequiredMixin
+from fazhi.enforcement import public, reviews
 from fazhi.enforcement.checks import handler_numbers
-from fazhi.enforcement.models import EnforcementOfficer
+from fazhi.enforcement.models import CaseFileScore, EnforcementOfficer
 from fazhi.enforcement.types import ACTION_TYPES
+from fazhi.procedures.errors import ProcedureError
+from fazhi.procedures.models import Activity, Matter
 
 EXPIRY_ALERT_DAYS = 90
 
@@ -107,22 +112,98 @@ def certificate(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def expiring(request: HttpRequest) -> HttpResponse:
+class ExpiringView(StaffRequiredMixin, View):
     """Certificates in the user's scope that end within the alert window (renew in time)."""
-    today = clock.today()
-    officers = (
-        EnforcementOfficer.objects.for_user(request.user)  # type: ignore[attr-defined]
-        .expiring(today, EXPIRY_ALERT_DAYS)
-        .select_related("org")
-        .order_by("valid_to", "name")
-    )
-    return render(
-        request,
-        "enforcement/expiring.html",
-        {
-            "rows": [(o, (o.valid_to - today).days) for o in officers if o.valid_to],
-            "today": today,
-            "days": EXPIRY_ALERT_DAYS,
-        },
-    )
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        today = clock.today()
+        officers = (
+            EnforcementOfficer.objects.for_user(request.user)
+            .expiring(today, EXPIRY_ALERT_DAYS)
+            .select_related("org")
+            .order_by("valid_to", "name")
+        )
+        return render(
+            request,
+            "enforcement/expiring.html",
+            {
+                "rows": [(o, (o.valid_to - today).days) for o in officers if o.valid_to],
+                "today": today,
+                "days": EXPIRY_ALERT_DAYS,
+            },
+        )
+
+
+class ReviewListView(StaffRequiredMixin, View):
+    """案卷评查: the review rounds in the user's scope, with their files and average."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(
+            request,
+            "enforcement/reviews.html",
+            {"rounds": reviews.rounds_for(request.user), "pass_mark": reviews.PASS_MARK},
+        )
+
+
+class ReviewDetailView(StaffRequiredMixin, View):
+    """One round: each organ's results, the files scored, and the scoring form."""
+
+    def _round(self, request: HttpRequest, pk: int) -> Activity:
+        found = reviews.rounds_for(request.user).filter(pk=pk).first()
+        if found is None:
+            raise Http404("没有这一评查轮次，或不在您的查看范围内。")
+        return found
+
+    def _page(
+        self, request: HttpRequest, round_: Activity, *, errors: list[str], form: dict[str, str]
+    ) -> HttpResponse:
+        scores = (
+            CaseFileScore.objects.filter(round=round_)
+            .select_related("matter", "organ")
+            .order_by("organ__path", "total", "pk")
+        )
+        return render(
+            request,
+            "enforcement/review_detail.html",
+            {
+                "round": round_,
+                "results": reviews.organ_results(round_),
+                "scores": scores,
+                "items": reviews.sheet(round_),
+                "pass_mark": reviews.PASS_MARK,
+                "errors": errors,
+                "form": form,
+                "may_score": can_act_on(request.user, round_.org),
+            },
+            status=400 if errors else 200,
+        )
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._page(request, self._round(request, pk), errors=[], form={})
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        round_ = self._round(request, pk)
+        form = {k: str(v)[:5000] for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+        reference = form.get("reference", "").strip()
+        matter = (
+            Matter.objects.for_user(request.user)
+            .of("enforcement_decision")
+            .filter(reference=reference)
+            .first()
+        )
+        if matter is None:
+            return self._page(
+                request,
+                round_,
+                errors=[f"没有编号为“{reference[:64]}”的执法决定，或不在您的范围内。"],
+                form=form,
+            )
+        scores = {k[5:]: v for k, v in form.items() if k.startswith("item_")}
+        try:
+            reviews.score_case_file(
+                round_, matter, scores, form.get("findings", ""), by=request.user
+            )
+        except ProcedureError as exc:
+            return self._page(request, round_, errors=[exc.message], form=form)
+        messages.success(request, f"已登记{matter.reference}的评查得分。")
+        return redirect("enforcement:review-detail", pk=round_.pk)

@@ -343,7 +343,7 @@ _CATALOG: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "7",
         "次",
         "",
-        "行政执法监督（案卷评查活动）",
+        "",
         "本年度开展的案卷评查",
     ),
     (

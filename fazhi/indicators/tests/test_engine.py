@@ -397,6 +397,7 @@ def test_query_count_is_bounded(district, users):
     assert counts() == one
     assert max(one) <= 8, one
 
+
 def test_tally_matches_base_and_rebuilds(district, complaints):
     compared, bad = tally_differences()
     assert compared == StateTally.objects.exclude(n=0).count() > 0 and bad == []

@@ -80,9 +80,11 @@ def test_every_limit_computes_a_due_date():
     cal = Calendar.shipped()
     for limit in LIMITS.values():
         assert isinstance(limit, TimeLimit)
-        due = limit.due(date(2025, 3, 3), cal)
+        # periods of years (a publicity period) reach past the loaded notices: 暂估
+        due = limit.due(date(2025, 3, 3), cal, provisional=True)
         assert due.on is not None and due.on > date(2025, 3, 3)
-        assert cal.is_working_day(due.on)
+        assert due.provisional == cal.is_provisional(date(2025, 3, 3), due.on), limit.code
+        assert cal.is_working_day(due.on, provisional=True)
         assert due.rule is limit
 
 
