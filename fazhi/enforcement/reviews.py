@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Avg, Count, Min, Q, QuerySet
@@ -28,7 +28,9 @@ PASS_MARK = Decimal(60)  # below it a case file is 不合格
 
 def sheet(round_: Activity) -> list[ReviewItem]:
     """The scoring items in force on the round's date, of its office or a unit above it."""
-    items = ReviewItem.objects.valid_on(round_.on).select_related("org")
+    items = cast(
+        "QuerySet[ReviewItem]", ReviewItem.objects.valid_on(round_.on).select_related("org")
+    )
     return [i for i in items if round_.org.path.startswith(i.org.path)]
 
 

@@ -19,7 +19,7 @@ from fazhi.core.scope import can_act_on
 from fazhi.core.views import StaffRequiredMixin
 from fazhi.enforcement import public, reviews
 from fazhi.enforcement.checks import handler_numbers
-from fazhi.enforcement.models import CaseFileScore, EnforcementOfficer
+from fazhi.enforcement.models import CaseFileScore, EnforcementOfficer, OfficerQuerySet
 from fazhi.enforcement.types import ACTION_TYPES
 from fazhi.procedures.errors import ProcedureError
 from fazhi.procedures.models import Activity, Matter
@@ -117,9 +117,9 @@ class ExpiringView(StaffRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         today = clock.today()
+        mine = cast(OfficerQuerySet, EnforcementOfficer.objects.for_user(request.user))
         officers = (
-            EnforcementOfficer.objects.for_user(request.user)
-            .expiring(today, EXPIRY_ALERT_DAYS)
+            mine.expiring(today, EXPIRY_ALERT_DAYS)
             .select_related("org")
             .order_by("valid_to", "name")
         )
