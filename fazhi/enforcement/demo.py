@@ -15,7 +15,12 @@ from fazhi.core import clock
 from fazhi.core.models import OrgUnit
 from fazhi.core.pii import uscc_check_char
 from fazhi.core.registers import save_entry
-from fazhi.enforcement.models import EnforcementOfficer, EnforcementPower, ReviewItem
+from fazhi.enforcement.models import (
+    EnforcementOfficer,
+    EnforcementPower,
+    InspectionFiling,
+    ReviewItem,
+)
 from fazhi.enforcement.types import action_type_label
 from fazhi.procedures.demodata import DemoMatters, already_built, later, spread, unit
 
@@ -119,6 +124,7 @@ def build(root: OrgUnit, year: int) -> str:
     demo = DemoMatters()
     cutoff = dt.date(year, 12, 31)
     made = published = 0
+    filings: list[tuple[OrgUnit, dict[str, str], dt.date, str]] = []
     for org, officers in zip(organs, numbers, strict=True):
         for kind, count in ORGANS[org.short_name].items():
             for n, day in enumerate(spread(rng, year, count, last=dt.date(year, 12, 28)), 1):
@@ -144,6 +150,8 @@ def build(root: OrgUnit, year: int) -> str:
                 if kind == "penalty":
                     details["amount"] = str(rng.choice([500, 1000, 2000, 5000, 10000, 30000]))
                     details["facts"] = "经查，当事人未按规定履行义务，违反了相关规定。"
+                if kind == "inspection" and rng.random() < 0.96:  # filed first, mostly
+                    filings.append((org, party, day, str(details["handlers"])))
                 m = demo.add(
                     "enforcement_decision",
                     org=org,
@@ -175,6 +183,24 @@ def build(root: OrgUnit, year: int) -> str:
                         later(changed, rng, 1, 2, cutoff),
                         reason="原决定已被行政复议决定撤销。",
                     )
+    for n, (org, party, day, officers_) in enumerate(filings, start=1):
+        start = day - dt.timedelta(days=rng.randint(0, 10))
+        save_entry(
+            InspectionFiling,
+            {
+                "org": org,
+                "number": f"BA{year}{n:05d}",
+                "target": party["name"],
+                "target_code": party.get("id_number", "") if party["kind"] != "person" else "",
+                "place": "铁西区",
+                "legal_basis": BASES["inspection"][0],
+                "officers": officers_,
+                "filed_on": start - dt.timedelta(days=rng.randint(0, 5)),
+                "valid_from": start,
+                "valid_to": day + dt.timedelta(days=rng.randint(0, 20)),
+            },
+            by=None,
+        )
     demo.save("行政执法")
     rounds = _reviews(unit(root, "区司法局"), year, rng)
     return (

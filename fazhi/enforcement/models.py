@@ -158,3 +158,64 @@ class CaseFileScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.matter} {self.total}分"
+
+
+class InspectionFiling(RegisterEntry):
+    """行政检查执法备案: an inspection filed before it happens — who inspects whom, where, on what
+    basis; valid from/to is the period the inspection may take place in."""
+
+    number = models.CharField("备案编号", max_length=40, unique=True, help_text="备案登记的编号。")
+    target = models.CharField(
+        "检查对象", max_length=200, help_text="被检查的单位名称（或个人姓名）。"
+    )
+    target_code = models.CharField(
+        "统一社会信用代码",
+        max_length=18,
+        blank=True,
+        help_text="被检查单位的统一社会信用代码；与执法决定的当事人据此对应。",
+    )
+    place = models.CharField("检查地点", max_length=200, help_text="实施检查的地点。")
+    legal_basis = models.CharField("检查依据", max_length=500, help_text="实施检查的法律依据。")
+    officers = models.CharField(
+        "执法人员证号", max_length=200, help_text="实施检查的执法人员证号，以顿号分隔。"
+    )
+    filed_on = models.DateField("备案日期", help_text="向司法行政部门备案的日期，应早于检查。")
+
+    class Meta(RegisterEntry.Meta):
+        verbose_name = "行政检查备案"
+        verbose_name_plural = "行政检查执法备案"
+        ordering: ClassVar[list[str]] = ["-valid_from", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.target}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from fazhi.core.pii import credit_code_error, normalize_credit_code
+
+        self.number = "".join(str(self.number or "").split()).upper()
+        if self.target_code:
+            self.target_code = normalize_credit_code(self.target_code)
+            problem = credit_code_error(self.target_code)
+            if problem:
+                raise ValidationError({"target_code": problem})
+        if self.filed_on and self.valid_from and self.filed_on > self.valid_from:
+            raise ValidationError(
+                {"filed_on": "备案日期不能晚于检查期间的开始日期：检查应先备案后实施。"}
+            )
+
+
+register_register(
+    InspectionFiling,
+    fields=(
+        "number",
+        "target",
+        "target_code",
+        "place",
+        "legal_basis",
+        "officers",
+        "filed_on",
+    ),
+    nav="行政执法",
+)

@@ -15,9 +15,10 @@ from django.views import View
 from fazhi.core import clock
 from fazhi.core.models import OrgUnit
 from fazhi.core.pii import mask_name
+from fazhi.core.registers import all_registers
 from fazhi.core.scope import can_act_on
 from fazhi.core.views import StaffRequiredMixin
-from fazhi.enforcement import public, reviews
+from fazhi.enforcement import inspections, public, reviews
 from fazhi.enforcement.checks import handler_numbers
 from fazhi.enforcement.models import CaseFileScore, EnforcementOfficer, OfficerQuerySet
 from fazhi.enforcement.types import ACTION_TYPES
@@ -207,3 +208,48 @@ class ReviewDetailView(StaffRequiredMixin, View):
             return self._page(request, round_, errors=[exc.message], form=form)
         messages.success(request, f"已登记{matter.reference}的评查得分。")
         return redirect("enforcement:review-detail", pk=round_.pk)
+
+
+def _year(request: HttpRequest, default: int) -> int:
+    raw = request.GET.get("year", "")
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else default
+
+
+class HomeView(StaffRequiredMixin, View):
+    """行政执法: what needs the legal office's attention, and the domain's pages and registers."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        today = clock.today()
+        mine = cast(OfficerQuerySet, EnforcementOfficer.objects.for_user(request.user))
+        decisions = Matter.objects.for_user(request.user).of("enforcement_decision")
+        return render(
+            request,
+            "enforcement/home.html",
+            {
+                "expiring": mine.expiring(today, EXPIRY_ALERT_DAYS).count(),
+                "days": EXPIRY_ALERT_DAYS,
+                "unfiled": inspections.unfiled(decisions.received_in(today.year)).count(),
+                "overdue": decisions.overdue(today).count(),
+                "rounds": reviews.rounds_for(request.user)[:5],
+                "year": today.year,
+                "registers": [r for r in all_registers() if r.app_label == "enforcement"],
+            },
+        )
+
+
+class UnfiledView(StaffRequiredMixin, View):
+    """Inspections of a year in the user's scope without a prior filing (先备案后检查)."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        year = _year(request, clock.today().year)
+        matters = inspections.unfiled(
+            Matter.objects.for_user(request.user).of("enforcement_decision").received_in(year)
+        ).select_related("org")
+        page = Paginator(matters.order_by("-received_on", "pk"), 50).get_page(
+            request.GET.get("page")
+        )
+        return render(
+            request,
+            "enforcement/unfiled.html",
+            {"page_obj": page, "is_paginated": page.has_other_pages(), "year": year},
+        )
