@@ -7,7 +7,6 @@ asked for, so the other formats work without them.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Literal
 
@@ -19,10 +18,6 @@ FORMATS = {"json": "json", "md": "md", "html": "html", "docx": "docx", "pdf": "p
 
 class RendererUnavailableError(RuntimeError):
     """A renderer needs a program or library that is not installed; Chinese message."""
-
-
-def chinese_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def file_name(report: AnnualReport, fmt: str) -> str:

@@ -106,8 +106,8 @@ def html_context(
     report: AnnualReport, *, links: Links = "drill", with_charts: bool = True
 ) -> dict[str, object]:
     """What ``reports/_report.html`` shows (the public page includes it in the site's frame)."""
+    from fazhi.core.officialdoc import chinese_date
     from fazhi.reports.charts import ChartsUnavailableError, charts
-    from fazhi.reports.renderers import chinese_date
 
     chart_list = []
     chart_note = ""

@@ -7,7 +7,7 @@ from fazhi.reports.placeholders import plain_text
 
 
 def render_md(report: AnnualReport) -> str:
-    from fazhi.reports.renderers import chinese_date
+    from fazhi.core.officialdoc import chinese_date
 
     organ, title = report.title
     lines = [f"# {organ}", f"# {title}", ""]
