@@ -19,6 +19,7 @@ from fazhi.enforcement.models import (
     EnforcementOfficer,
     EnforcementPower,
     InspectionFiling,
+    LeniencyItem,
     ReviewItem,
 )
 from fazhi.enforcement.types import action_type_label
@@ -121,6 +122,7 @@ def build(root: OrgUnit, year: int) -> str:
     rng = random.Random(year * 41)
     organs = [unit(root, short) for short in ORGANS]
     numbers = _registers(organs, year, rng)
+    _leniency(root, year)
     demo = DemoMatters()
     cutoff = dt.date(year, 12, 31)
     made = published = 0
@@ -148,8 +150,14 @@ def build(root: OrgUnit, year: int) -> str:
                     "minor": minor,
                 }
                 if kind == "penalty":
-                    details["amount"] = str(rng.choice([500, 1000, 2000, 5000, 10000, 30000]))
-                    details["facts"] = "经查，当事人未按规定履行义务，违反了相关规定。"
+                    code, what = rng.choice(VIOLATIONS)
+                    details["violation"] = code
+                    details["facts"] = f"经查，当事人{what}。"
+                    if rng.random() < 0.08:  # first violation, slight harm, corrected: 首违不罚
+                        details["leniency"] = "first_violation"
+                        details["result"] = "不予行政处罚，责令改正"
+                    else:
+                        details["amount"] = str(rng.choice([500, 1000, 2000, 5000, 10000, 30000]))
                 if kind == "inspection" and rng.random() < 0.96:  # filed first, mostly
                     filings.append((org, party, day, str(details["handlers"])))
                 m = demo.add(
@@ -207,6 +215,33 @@ def build(root: OrgUnit, year: int) -> str:
         f"{year}年行政执法决定{made}件，公示{published}件；执法人员{sum(map(len, numbers))}名；"
         f"案卷评查{rounds}次"
     )
+
+
+VIOLATIONS = [
+    ("SC-001", "未在住所醒目位置公示营业执照"),
+    ("SC-002", "未按规定标明商品价格"),
+    ("CG-001", "店外经营占用人行道"),
+    ("YJ-001", "未按规定开展安全生产教育培训"),
+]
+
+
+def _leniency(root: OrgUnit, year: int) -> None:
+    """The district's first-violation list: each violation above, a year's look-back."""
+    for code, what in VIOLATIONS:
+        save_entry(
+            LeniencyItem,
+            {
+                "org": root,
+                "list_kind": "first_violation",
+                "violation": code,
+                "description": what,
+                "law": "《中华人民共和国行政处罚法》第三十三条第一款",
+                "conditions": "首次违法、危害后果轻微并及时改正",
+                "lookback_years": 1,
+                "valid_from": dt.date(year - 1, 1, 1),
+            },
+            by=None,
+        )
 
 
 SHEET = [

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 
 from fazhi.core.registers import RegisterEntry, RegisterQuerySet, register_register
-from fazhi.enforcement.types import ACTION_TYPES
+from fazhi.enforcement.types import ACTION_TYPES, LENIENCY_LISTS
 
 
 class EnforcementPower(RegisterEntry):
@@ -217,5 +217,45 @@ register_register(
         "officers",
         "filed_on",
     ),
+    nav="行政执法",
+)
+
+
+class LeniencyItem(RegisterEntry):
+    """An item of the leniency lists (包容审慎监管: 首违不罚 and the four lists): a violation, the
+    law, and the conditions under which it is not punished, punished less, or not coerced."""
+
+    list_kind = models.CharField("清单", max_length=20, choices=LENIENCY_LISTS)
+    violation = models.CharField(
+        "违法行为代码",
+        max_length=40,
+        help_text="与执法决定的“违法行为代码”对应，如 SC-001。",
+    )
+    description = models.CharField("违法行为", max_length=300)
+    law = models.CharField("依据", max_length=500, help_text="适用从宽的法律、法规、规章条款。")
+    conditions = models.CharField(
+        "适用条件", max_length=500, help_text="如：首次违法、危害后果轻微并及时改正。"
+    )
+    lookback_years = models.PositiveIntegerField(
+        "首次违法的认定期间（年）",
+        default=1,
+        help_text="在此期间内没有因同一违法行为受到处罚的，视为首次违法（仅首违不罚清单）。",
+    )
+
+    class Meta(RegisterEntry.Meta):
+        verbose_name = "从宽处罚清单事项"
+        verbose_name_plural = "包容审慎监管清单（首违不罚与四张清单）"
+        ordering: ClassVar[list[str]] = ["list_kind", "violation", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_list_kind_display()}：{self.description}"
+
+    def clean(self) -> None:
+        self.violation = "".join(str(self.violation or "").split()).upper()
+
+
+register_register(
+    LeniencyItem,
+    fields=("list_kind", "violation", "description", "law", "conditions", "lookback_years"),
     nav="行政执法",
 )

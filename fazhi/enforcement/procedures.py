@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from fazhi.enforcement import checks
-from fazhi.enforcement.types import ACTION_TYPES, FAST_PUBLICATION
+from fazhi.enforcement.types import ACTION_TYPES, FAST_PUBLICATION, LENIENCY_LISTS
 from fazhi.procedures.declarations import Action, Deadline, Field, FieldType, Procedure, register
 from fazhi.procedures.models.matter import PartyKind
 from fazhi.procedures.rules import MatterSnapshot
@@ -151,6 +151,22 @@ ENFORCEMENT_DECISION = register(
                 max_length=200,
                 help="作出决定的执法人员的执法证号，多人以顿号或逗号分隔；处罚、强制不少于两人。",
                 validator=checks.handler_numbers_problem,
+            ),
+            Field(
+                "violation",
+                "违法行为代码",
+                FieldType.STR,
+                required=False,
+                max_length=40,
+                help="与包容审慎监管清单中的违法行为代码对应；用于核查首次违法。",
+            ),
+            Field(
+                "leniency",
+                "适用的从宽清单",
+                FieldType.CHOICE,
+                required=False,
+                choices=LENIENCY_LISTS,
+                help="依首违不罚或四张清单从宽处理的，选择所适用的清单。",
             ),
             Field(
                 "minor",

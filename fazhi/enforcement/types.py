@@ -21,3 +21,14 @@ TWO_OFFICERS = frozenset({"penalty", "coercion"})
 
 def action_type_label(code: str) -> str:
     return dict(ACTION_TYPES).get(code, code)
+
+
+# the leniency lists of 包容审慎监管 (首违不罚 and the four lists)
+FIRST_VIOLATION = "first_violation"
+LENIENCY_LISTS: tuple[tuple[str, str], ...] = (
+    (FIRST_VIOLATION, "首违不罚"),
+    ("no_penalty", "不予处罚"),
+    ("mitigated", "减轻处罚"),
+    ("lighter", "从轻处罚"),
+    ("no_coercion", "免予行政强制"),
+)

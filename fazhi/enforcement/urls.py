@@ -10,6 +10,12 @@ urlpatterns = [
     path("zhifa/gongshi/", views.disclosure, name="disclosure"),
     path("zhifa/zhengjian/", views.certificate, name="certificate"),
     path("workbench/enforcement/", views.HomeView.as_view(), name="home"),
+    path("workbench/enforcement/leniency/", views.LeniencyView.as_view(), name="leniency"),
+    path(
+        "workbench/enforcement/decisions/<int:pk>/three-documents.docx",
+        views.ThreeDocumentsView.as_view(),
+        name="three-documents",
+    ),
     path("workbench/enforcement/unfiled/", views.UnfiledView.as_view(), name="unfiled"),
     path("workbench/enforcement/expiring/", views.ExpiringView.as_view(), name="expiring"),
     path("workbench/enforcement/reviews/", views.ReviewListView.as_view(), name="reviews"),

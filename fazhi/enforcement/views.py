@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import cast
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -16,9 +17,9 @@ from fazhi.core import clock
 from fazhi.core.models import OrgUnit
 from fazhi.core.pii import mask_name
 from fazhi.core.registers import all_registers
-from fazhi.core.scope import can_act_on
+from fazhi.core.scope import AnyUser, can_act_on, profile_of
 from fazhi.core.views import StaffRequiredMixin
-from fazhi.enforcement import inspections, public, reviews
+from fazhi.enforcement import documents, inspections, leniency, public, reviews
 from fazhi.enforcement.checks import handler_numbers
 from fazhi.enforcement.models import CaseFileScore, EnforcementOfficer, OfficerQuerySet
 from fazhi.enforcement.types import ACTION_TYPES
@@ -26,6 +27,13 @@ from fazhi.procedures.errors import ProcedureError
 from fazhi.procedures.models import Activity, Matter
 
 EXPIRY_ALERT_DAYS = 90
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def scope_org(user: AnyUser | None) -> OrgUnit | None:
+    """The user's own unit (the organ whose lists apply), if they have one."""
+    profile = profile_of(user)
+    return profile.org if profile is not None else None
 
 
 def _date(value: str | None, label: str, errors: list[str]) -> dt.date | None:
@@ -253,3 +261,73 @@ class UnfiledView(StaffRequiredMixin, View):
             "enforcement/unfiled.html",
             {"page_obj": page, "is_paginated": page.has_other_pages(), "year": year},
         )
+
+
+class LeniencyView(StaffRequiredMixin, View):
+    """包容审慎监管核查: for a party and a violation, which leniency items may apply and why —
+    asked before a penalty case is decided, or shown for a recorded decision (``?matter=``)."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        errors: list[str] = []
+        matter = None
+        raw_matter = request.GET.get("matter", "")
+        if raw_matter:
+            matter = (
+                Matter.objects.for_user(request.user)
+                .of("enforcement_decision")
+                .filter(pk=int(raw_matter) if raw_matter.isdigit() else 0)
+                .select_related("org")
+                .first()
+            )
+            if matter is None:
+                raise Http404("没有这一执法决定，或不在您的查看范围内。")
+        party = (matter.party_id_number if matter else request.GET.get("party", ""))[:40]
+        violation = (
+            str(matter.details.get("violation", "")) if matter else request.GET.get("violation", "")
+        )[:40]
+        day = matter.received_on if matter else _date(request.GET.get("on"), "决定日期", errors)
+        org = matter.org if matter else scope_org(request.user)
+        advice = []
+        asked = bool(matter or violation)
+        if asked and not violation.strip():
+            errors.append("请填写违法行为代码（见包容审慎监管清单）。")
+        elif asked and org is not None:
+            advice = leniency.advise(
+                org, party, violation, day or clock.today(), exclude=matter.pk if matter else None
+            )
+        return render(
+            request,
+            "enforcement/leniency.html",
+            {
+                "matter": matter,
+                "party": party,
+                "violation": violation,
+                "on": day or clock.today(),
+                "advice": advice,
+                "asked": asked,
+                "errors": errors,
+            },
+        )
+
+
+class ThreeDocumentsView(StaffRequiredMixin, View):
+    """一案三书 of a lenient decision, as a .docx in the official layout."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        matter = (
+            Matter.objects.for_user(request.user)
+            .of("enforcement_decision")
+            .filter(pk=pk)
+            .select_related("org")
+            .first()
+        )
+        if matter is None:
+            raise Http404("没有这一执法决定，或不在您的查看范围内。")
+        try:
+            body = documents.three_documents(matter)
+        except documents.NotLenientError as exc:
+            return render(request, "enforcement/refused.html", {"message": str(exc)}, status=400)
+        response = HttpResponse(body, content_type=DOCX)
+        name = f"一案三书_{matter.reference}.docx"
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+        return response
