@@ -259,3 +259,32 @@ register_register(
     fields=("list_kind", "violation", "description", "law", "conditions", "lookback_years"),
     nav="行政执法",
 )
+
+
+class StatisticsReport(models.Model):
+    """The published annual enforcement statistics of a district (行政执法统计年报): the figures
+    frozen when published, so the public page keeps what was issued."""
+
+    org = models.ForeignKey(
+        "core.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name="发布机关"
+    )
+    year = models.PositiveIntegerField("年度")
+    data = models.JSONField("统计数据")
+    published_on = models.DateField("发布日期")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="发布人",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "行政执法统计年报"
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["org", "year"], name="enf_statistics_once_a_year"),
+        ]
+        ordering: ClassVar[list[str]] = ["-year", "org__path"]
+
+    def __str__(self) -> str:
+        return f"{self.org}{self.year}年度行政执法统计年报"

@@ -3,8 +3,8 @@
 Rules: only decisions that were published and not taken down (``published``; a ``withdrawn``
 one shows its withdrawal and reason, nothing of its content); never a decision about a minor
 (it is never published: ``procedures._refuse_minor``); an organisation by its name and unified
-social credit code, a natural person by the masked name only, no ID; every text through core's
-masking, with the party's own name and phone replaced wherever they are quoted.
+social credit code, a natural person by the masked name only, no ID; every text through the one
+public masking (``procedures.publicity``).
 """
 
 from __future__ import annotations
@@ -14,23 +14,23 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from fazhi.core.pii import mask_name, mask_text
+from fazhi.core.pii import mask_name, mask_public
 from fazhi.enforcement.types import action_type_label
 from fazhi.procedures.models import Matter, PartyKind, Step
+from fazhi.procedures.publicity import mask_for_public
 
 PROCEDURE = "enforcement_decision"
 SHOWN_STATES = ("published", "withdrawn")
 
 
 def masked(text: object, matter: Matter) -> str:
-    out = str(text or "")
-    if matter.party_kind == PartyKind.PERSON and len(matter.party_name) > 1:
-        out = out.replace(matter.party_name, mask_name(matter.party_name))
-    if matter.party_phone:
-        out = out.replace(matter.party_phone, "*" * len(matter.party_phone))
-    if matter.party_kind == PartyKind.PERSON and matter.party_id_number:
-        out = out.replace(matter.party_id_number, "*" * len(matter.party_id_number))
-    return mask_text(out)
+    """The one public masking (``procedures.publicity``); an organisation's own name and credit
+    code are public on this list (国办发〔2018〕118号), so only a person's data is replaced."""
+    if matter.party_kind == PartyKind.ORGANISATION:
+        return mask_public(
+            str(text or ""), phones=[matter.party_phone], addresses=[matter.party_address]
+        )
+    return mask_for_public(matter, text)
 
 
 @dataclass(frozen=True)

@@ -11,22 +11,29 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views import View
 
 from fazhi.core import clock
-from fazhi.core.models import OrgUnit
+from fazhi.core.models import OrgKind, OrgUnit
 from fazhi.core.pii import mask_name
 from fazhi.core.registers import all_registers
 from fazhi.core.scope import AnyUser, can_act_on, profile_of
 from fazhi.core.views import StaffRequiredMixin
-from fazhi.enforcement import documents, inspections, leniency, public, reviews
+from fazhi.enforcement import documents, inspections, leniency, public, reviews, statistics
 from fazhi.enforcement.checks import handler_numbers
-from fazhi.enforcement.models import CaseFileScore, EnforcementOfficer, OfficerQuerySet
+from fazhi.enforcement.models import (
+    CaseFileScore,
+    EnforcementOfficer,
+    OfficerQuerySet,
+    StatisticsReport,
+)
 from fazhi.enforcement.types import ACTION_TYPES
 from fazhi.procedures.errors import ProcedureError
 from fazhi.procedures.models import Activity, Matter
 
 EXPIRY_ALERT_DAYS = 90
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -331,3 +338,81 @@ class ThreeDocumentsView(StaffRequiredMixin, View):
         name = f"一案三书_{matter.reference}.docx"
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
         return response
+
+
+class StatisticsView(StaffRequiredMixin, View):
+    """行政执法统计年报 of the user's district: the year's figures, the xlsx, and publishing."""
+
+    def _root(self, request: HttpRequest) -> OrgUnit:
+        org = scope_org(request.user)
+        if org is None:
+            raise Http404("您的账号没有所属机构。")
+        # the nearest government above (or at) the user's unit: the district that publishes
+        ids = [int(part) for part in org.path.split(".") if part]
+        found = (
+            OrgUnit.objects.filter(pk__in=ids, kind=OrgKind.GOVERNMENT).order_by("-depth").first()
+        )
+        return found or org
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        root = self._root(request)
+        today = clock.today()
+        year = _year(request, today.year - 1)
+        published = StatisticsReport.objects.filter(org=root, year=year).first()
+        stats = (
+            statistics.Statistics.from_json(published.data)
+            if published
+            else statistics.compute(root, year)
+        )
+        if request.GET.get("format") == "xlsx":
+            return _xlsx(stats)
+        return render(
+            request,
+            "enforcement/statistics.html",
+            {
+                "stats": stats,
+                "totals": stats.totals,
+                "columns": statistics.COLUMNS,
+                "published": published,
+                "year": year,
+                "late": published is None and today > stats.due_on,
+                "root": root,
+            },
+        )
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        root = self._root(request)
+        raw = request.POST.get("year", "")
+        year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else 0
+        try:
+            statistics.publish(root, year, by=request.user, today=clock.today())
+        except ProcedureError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"{year}年度行政执法统计年报已发布。")
+        return redirect(f"{reverse('enforcement:statistics')}?year={year}")
+
+
+def _xlsx(stats: statistics.Statistics) -> HttpResponse:
+    response = HttpResponse(statistics.to_xlsx(stats), content_type=XLSX)
+    name = f"行政执法统计年报_{stats.year}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+def published_statistics(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """The public site's 行政执法统计年报: the list, one year's table, its xlsx."""
+    reports = StatisticsReport.objects.select_related("org")
+    if pk is None:
+        return render(request, "enforcement/statistics_public.html", {"reports": reports})
+    report = reports.filter(pk=pk).first()
+    if report is None:
+        raise Http404("没有这份统计年报。")
+    stats = statistics.Statistics.from_json(report.data)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(stats)
+    return render(
+        request,
+        "enforcement/statistics_public.html",
+        {"report": report, "stats": stats, "totals": stats.totals, "columns": statistics.COLUMNS},
+    )
