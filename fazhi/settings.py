@@ -299,7 +299,7 @@ AXES_FAILURE_LIMIT = env.int("FAZHI_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("FAZHI_LOGIN_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: per account, per address
 AXES_RESET_ON_SUCCESS = True  # a successful sign-in clears that account's and address's count
-AXES_CLIENT_IP_CALLABLE = "fazhi.core.addresses.client_address"
+AXES_CLIENT_IP_CALLABLE = "fazhi.core.addresses.client_ip"  # an IP or None: inet on PostgreSQL
 AXES_LOCKOUT_CALLABLE = "fazhi.core.lockout.lockout_response"
 AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in the audit log already (core.signals)
 AXES_HTTP_RESPONSE_CODE = 429

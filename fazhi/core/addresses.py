@@ -8,6 +8,8 @@ into the header itself stays to the left). With no proxies declared the header i
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.conf import settings
 from django.http import HttpRequest
 
@@ -24,3 +26,14 @@ def client_address(request: HttpRequest) -> str:
         if len(forwarded) >= proxies:
             return str(forwarded[-proxies])[:64]
     return str(request.META.get("REMOTE_ADDR") or "unknown")[:64]
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """``client_address`` where it is an IP address (columns typed inet on PostgreSQL: the audit
+    log, the login lockout); None otherwise (a request built without ``REMOTE_ADDR``)."""
+    if request is None:
+        return None
+    try:
+        return str(ipaddress.ip_address(client_address(request)))
+    except ValueError:
+        return None

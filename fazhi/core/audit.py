@@ -7,7 +7,6 @@ resident IDs, bank cards and mobile numbers inside any string are masked (fazhi.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 from django.http import HttpRequest
 
-from fazhi.core.addresses import client_address
+from fazhi.core.addresses import client_ip
 from fazhi.core.models import AuditEvent, OrgUnit
 from fazhi.core.pii import mask_text
 
@@ -57,17 +56,6 @@ class Subject:
     object_repr: str
 
 
-def _client_ip(request: HttpRequest | None) -> str | None:
-    """The client's address (``core.addresses``), if it is an IP address."""
-    if request is None:
-        return None
-    address = client_address(request)
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return None
-
-
 def event(
     action: str,
     obj: models.Model | Subject,
@@ -95,7 +83,7 @@ def event(
         object_repr=mask_text(shown)[:200],
         org=org if isinstance(org, OrgUnit) else None,
         data=scrub(dict(data or {})),
-        ip=_client_ip(request),
+        ip=client_ip(request),
     )
 
 
