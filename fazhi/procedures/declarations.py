@@ -31,6 +31,7 @@ class FieldType(StrEnum):
     DATE = "date"
     CHOICE = "choice"
     ORG = "org"  # an org unit: division code, id or full name (resolved by the service layer)
+    PERSON = "person"  # a staff member: user name or id (resolved by the service layer)
 
 
 # Keyword names of ``services.act``: a declared field may not take one of them.
@@ -125,7 +126,13 @@ class Field:
         return cleaned
 
     def _convert(self, value: object) -> object:
-        if self.type in (FieldType.STR, FieldType.TEXT, FieldType.CHOICE, FieldType.ORG):
+        if self.type in (
+            FieldType.STR,
+            FieldType.TEXT,
+            FieldType.CHOICE,
+            FieldType.ORG,
+            FieldType.PERSON,
+        ):
             if isinstance(value, bool | dict | list):
                 raise TypeError
             text = str(value).strip()
@@ -167,7 +174,7 @@ class Field:
 
 
 # Types whose cleaned value is the stripped text itself (``_convert``); STR also refuses "\n".
-_TEXT_TYPES = frozenset({FieldType.STR, FieldType.TEXT, FieldType.ORG})
+_TEXT_TYPES = frozenset({FieldType.STR, FieldType.TEXT, FieldType.ORG, FieldType.PERSON})
 
 _TYPE_NAMES = {
     FieldType.STR: "文字",
@@ -178,6 +185,7 @@ _TYPE_NAMES = {
     FieldType.DATE: "日期（YYYY-MM-DD）",
     FieldType.CHOICE: "选项",
     FieldType.ORG: "机构",
+    FieldType.PERSON: "工作人员",
 }
 
 Guard = Callable[["MatterSnapshot", dt.date, Mapping[str, Any]], str | None]
@@ -322,6 +330,10 @@ class Procedure:
             "suspend",
             "resume",
             "note",
+            "assign_handler",
+            "instruct",
+            "request_extend",
+            "refuse_extend",
         }
     )
     initial_state: str = "received"

@@ -26,6 +26,7 @@ from fazhi.procedures.errors import ProcedureError
 from fazhi.procedures.models import Channel, PartyKind
 
 OrgChoices = Iterable[OrgUnit]
+PersonChoices = Iterable[tuple[str, str]]  # (user id, "name（unit · role）")
 
 PARTY_FIELDS: tuple[tuple[str, str], ...] = (
     ("name", "当事人姓名或名称"),
@@ -41,7 +42,7 @@ def _org_choices(orgs: OrgChoices, blank: bool) -> list[tuple[str, str]]:
     return [("", "——请选择机构——"), *rows] if blank else rows
 
 
-def form_field(f: Field, *, orgs: OrgChoices = ()) -> forms.Field:
+def form_field(f: Field, *, orgs: OrgChoices = (), people: PersonChoices = ()) -> forms.Field:
     """The Django form field that collects a declared ``Field`` (values stay as typed)."""
     attrs: dict[str, Any] = {}
     if f.required and f.type != FieldType.BOOL:
@@ -63,6 +64,9 @@ def form_field(f: Field, *, orgs: OrgChoices = ()) -> forms.Field:
         return forms.CharField(
             widget=forms.Select(attrs=attrs, choices=_org_choices(orgs, blank=True)), **common
         )
+    if f.type == FieldType.PERSON:
+        choices = [("", "——请选择——"), *people]
+        return forms.CharField(widget=forms.Select(attrs=attrs, choices=choices), **common)
     if f.type == FieldType.DATE:
         return forms.CharField(widget=forms.DateInput(attrs={**attrs, "type": "date"}), **common)
     if f.type in (FieldType.INT, FieldType.DECIMAL):
@@ -113,6 +117,7 @@ class ActionForm(DeclaredForm):
         action: Action,
         *args: Any,
         orgs: OrgChoices = (),
+        people: PersonChoices = (),
         today: dt.date | None = None,
         **kwargs: Any,
     ) -> None:
@@ -120,7 +125,7 @@ class ActionForm(DeclaredForm):
         super().__init__(*args, **kwargs)
         self.action = action
         for f in action.fields:
-            self.fields[f.name] = form_field(f, orgs=orgs)
+            self.fields[f.name] = form_field(f, orgs=orgs, people=people)
         self.fields["on"] = forms.CharField(
             label="生效日期",
             required=False,

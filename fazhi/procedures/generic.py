@@ -2,8 +2,10 @@
 
 assign 主办, add_assistant 协办 (会办), opinion 会办意见 (by an assisting unit only),
 opinion_reply 答复会办意见 (the lead unit), transfer 转办, return 退回, extend 延期 (approvers
-only), suspend/resume 中止/恢复 (time in between does not count), note 备注. They apply in any
-open state (``"*"``) and keep the state.
+only), suspend/resume 中止/恢复 (time in between does not count), note 备注; assign_handler
+指派经办人 (a person of the unit handles it), instruct 批示 (the leader's instruction),
+request_extend 申请延期 answered by an approver's extend 延期 or refuse_extend 不予批准延期.
+They apply in any open state (``"*"``) and keep the state.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from fazhi.procedures.declarations import (
 
 if TYPE_CHECKING:
     from fazhi.procedures.declarations import Procedure
-    from fazhi.procedures.rules import MatterSnapshot
+    from fazhi.procedures.rules import MatterSnapshot, StepRecord
 
 ANY_OPEN = frozenset({"*"})
 
@@ -181,6 +183,85 @@ GENERIC: dict[str, Action] = {
         generic=True,
     ),
 }
+
+
+LEADING_ROLES = frozenset({"admin", "law_office", "head", "leader"})
+
+
+def pending_extension(snap: MatterSnapshot) -> StepRecord | None:
+    """The extension request awaiting an approver's answer (``extend`` or ``refuse_extend``)."""
+    for step in reversed(snap.steps):
+        if step.action in ("extend", "refuse_extend"):
+            return None
+        if step.action == "request_extend":
+            return step
+    return None
+
+
+def _may_request_extension(
+    snap: MatterSnapshot, on: dt.date, data: Mapping[str, Any]
+) -> str | None:
+    if pending_extension(snap) is not None:
+        return "已有延期申请等待审批。"
+    return _extension_allowed(snap, on, data)
+
+
+def _extension_pending(snap: MatterSnapshot, on: dt.date, data: Mapping[str, Any]) -> str | None:
+    return None if pending_extension(snap) is not None else "没有等待审批的延期申请。"
+
+
+GENERIC.update(
+    {
+        # A person in the unit handles the matter (经办人); handing it on is the same step.
+        "assign_handler": Action(
+            "assign_handler",
+            "指派经办人",
+            ANY_OPEN,
+            fields=(Field("handler", "经办人", FieldType.PERSON),),
+            generic=True,
+        ),
+        # The leader's hand: an instruction (批示) on the matter, for the handler to follow.
+        "instruct": Action(
+            "instruct",
+            "批示",
+            ANY_OPEN,
+            fields=(Field("text", "批示内容", FieldType.TEXT, max_length=2000),),
+            roles=LEADING_ROLES,
+            generic=True,
+            needs_approval=True,
+        ),
+        # The handler asks for an extension; an approver grants it (``extend``) or refuses it.
+        "request_extend": Action(
+            "request_extend",
+            "申请延期",
+            ANY_OPEN,
+            fields=(
+                Field(
+                    "days",
+                    "申请延长",
+                    FieldType.INT,
+                    min_value=1,
+                    max_value=365,
+                    help="单位与原期限相同",
+                ),
+                _REASON,
+            ),
+            roles=STAFF_ROLES,
+            guard=_may_request_extension,
+            generic=True,
+        ),
+        "refuse_extend": Action(
+            "refuse_extend",
+            "不予批准延期",
+            ANY_OPEN,
+            fields=(Field("reason", "理由", FieldType.TEXT, required=False, max_length=2000),),
+            roles=APPROVER_ROLES,
+            guard=_extension_pending,
+            generic=True,
+            needs_approval=True,
+        ),
+    }
+)
 
 
 def generic_actions(procedure: Procedure) -> list[Action]:

@@ -422,3 +422,8 @@ def with_assistant(details: Mapping[str, Any], org_id: int) -> dict[str, Any]:
 def org_fields(action: Action) -> list[str]:
     """Names of the action's fields that name an org unit (resolved by the service layer)."""
     return [f.name for f in action.fields if f.type == FieldType.ORG]
+
+
+def person_fields(action: Action) -> list[str]:
+    """Names of the action's fields that name a staff member (resolved by the service layer)."""
+    return [f.name for f in action.fields if f.type == FieldType.PERSON]

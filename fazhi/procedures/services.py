@@ -81,6 +81,30 @@ def resolve_org(value: object, *, field: str = "org") -> OrgUnit:
     return unit
 
 
+def resolve_person(value: object, matter: Matter, *, field: str = "handler") -> Any:
+    """A staff member who may handle ``matter``: by user id or user name, active, with a role
+    that handles matters (经办人 or 负责人) in a unit whose scope covers the matter's unit."""
+    from django.contrib.auth import get_user_model
+
+    text = str(getattr(value, "pk", value) or "").strip()
+    if not text:
+        raise MissingData("请选择经办人。", field=field)
+    users = get_user_model().objects.filter(is_active=True).select_related("profile__org")
+    person = (users.filter(pk=int(text)) if text.isdigit() else users.none()).first()
+    person = person or users.filter(username=text).first()
+    profile = getattr(person, "profile", None) if person is not None else None
+    if person is None or profile is None:
+        raise InvalidData(f"找不到工作人员“{text}”。", field=field)
+    if profile.role not in (Role.STAFF, Role.HEAD) or not can_act_on(person, matter.org):
+        name = person.get_full_name() or person.get_username()
+        raise InvalidData(
+            f"{name}（{profile.org.label}）不能办理“{matter.org.label}”的事项，"
+            "请选择承办机构的经办人或负责人。",
+            field=field,
+        )
+    return person
+
+
 def intake_org(procedure: str) -> OrgUnit:
     """The unit that receives new public submissions of ``procedure`` (IntakeRoute, admin-edited).
 
@@ -381,10 +405,17 @@ def act(
                 raise NotAllowed(
                     f"您不能对“{locked.org.label}”的事项执行“{spec.label}”。", field="action"
                 )
+        people: dict[str, Any] = {}
+        for name in rules.person_fields(spec):
+            if data.get(name) not in (None, ""):
+                people[name] = resolve_person(data[name], locked, field=name)
+                data[name] = str(people[name].pk)
         steps = list(locked.steps.order_by("seq"))
         snap = snapshot_of(locked, steps)
         transition = rules.apply(snap, action, role=role, on=on, data=data, today=today, cal=cal)
         step_data = dict(transition.step.data)
+        for name, person in people.items():  # the name beside the id, as for org units
+            step_data[f"{name}_name"] = person.get_full_name() or person.get_username()
         known = {unit.pk: unit for unit in (locked.org, *resolved.values())}
 
         def unit(pk: int) -> OrgUnit:
@@ -420,12 +451,16 @@ def act(
         locked.satisfaction = new.satisfaction
         locked.closed_on = new.closed_on
         locked.details = dict(new.details)
+        if action == "assign_handler":
+            locked.handler = people["handler"]
         if action == "add_assistant":
             locked.details = rules.with_assistant(locked.details, resolved["org"].pk)
             MatterAssistant.objects.get_or_create(
                 matter=locked, org=resolved["org"], defaults={"added_on": on, "step": step}
             )
         org_changed = new_org.pk != locked.org_id
+        if org_changed:
+            locked.handler = None  # another unit: its own people take it on
         locked.org = new_org
         locked.updated_at = clock.now()
         _apply_due(locked, transition.due)
@@ -440,6 +475,11 @@ def act(
         links.link_from_step(locked, spec, step, by, today=today, cal=cal)
         if org_changed:
             _notify_unit(locked, NotificationKind.ASSIGNED, exclude=by)
+        if action == "assign_handler":
+            _notify(locked, [people["handler"].pk], NotificationKind.ASSIGNED, exclude=by)
+        elif action == "instruct":
+            handlers = [locked.handler_id] if locked.handler_id else None
+            _notify(locked, handlers, NotificationKind.INSTRUCTED, exclude=by)
         step_recorded.send(sender=locked.procedure, matter=locked, step=step)
     matter.refresh_from_db()
     return step
@@ -456,6 +496,24 @@ def _handlers(org_ids: Iterable[int]) -> dict[int, list[int]]:
     ).values_list("org_id", "user_id"):
         result.setdefault(org_id, []).append(user_id)
     return result
+
+
+def _notify(
+    matter: Matter, users: list[int] | None, kind: str, *, exclude: AnyUser | None = None
+) -> None:
+    """Notify ``users`` (None: the unit's handlers) of ``matter``."""
+    if users is None:
+        _notify_unit(matter, kind, exclude=exclude)
+        return
+    skip = exclude.pk if exclude is not None and exclude.is_authenticated else None
+    Notification.objects.bulk_create(
+        [
+            Notification(recipient_id=u, matter=matter, kind=kind, due_on=matter.due_on)
+            for u in users
+            if u != skip
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def _notify_unit(matter: Matter, kind: str, *, exclude: AnyUser | None = None) -> None:

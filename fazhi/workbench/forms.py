@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Replace
 
 from fazhi.core.models import OrgUnit
 from fazhi.procedures.declarations import all_procedures
@@ -17,6 +19,12 @@ STATUS_CHOICES = (
     ("open", "未办结"),
     ("closed", "已办结"),
     ("all", "全部"),
+)
+WHO_CHOICES = (
+    ("", "我的范围内全部"),
+    ("me", "指派给我的"),
+    ("unit", "本单位的"),
+    ("unassigned", "未指派经办人的"),
 )
 DUE_CHOICES = (
     ("", "全部"),
@@ -43,9 +51,10 @@ class QueueFilterForm(forms.Form):
         label="搜索",
         required=False,
         max_length=100,
-        help_text="编号、事由或当事人",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "编号、事由或当事人"}),
+        help_text="编号、事由、当事人或其电话",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "编号、事由、当事人或电话"}),
     )
+    who = forms.ChoiceField(label="经办", required=False, choices=WHO_CHOICES)
     procedure = forms.ChoiceField(label="程序", required=False)
     state = forms.ChoiceField(label="状态", required=False)
     org = forms.TypedChoiceField(label="机构", required=False, coerce=int, empty_value=None)
@@ -59,8 +68,17 @@ class QueueFilterForm(forms.Form):
         label="收到日期至", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, orgs: Iterable[OrgUnit] = (), **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        orgs: Iterable[OrgUnit] = (),
+        user: Any = None,
+        own_org: int | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
+        self.own_org = own_org
         procedure_field: Any = self.fields["procedure"]
         procedure_field.choices = [("", "全部"), *((p.code, p.label) for p in all_procedures())]
         state_field: Any = self.fields["state"]
@@ -106,14 +124,48 @@ class QueueFilterForm(forms.Form):
             qs = qs.filter(received_on__gte=self.value("received_from"))
         if self.value("received_to"):
             qs = qs.filter(received_on__lte=self.value("received_to"))
+        who = self.value("who")
+        if who == "me" and self.user is not None:
+            qs = qs.filter(handler=self.user)
+        elif who == "unit" and self.own_org is not None:
+            qs = qs.filter(org_id=self.own_org)
+        elif who == "unassigned":
+            qs = qs.filter(handler__isnull=True)
         text = (self.value("q") or "").strip()
         if text:
-            qs = qs.filter(
+            found = (
                 Q(reference__iexact=text)
                 | Q(subject__icontains=text)
                 | Q(party_name__icontains=text)
             )
+            digits = phone_digits(text)
+            if digits:
+                qs = qs.alias(phone_digits=digits_of("party_phone"))
+                found |= Q(phone_digits__contains=digits)
+            qs = qs.filter(found)
         return qs
+
+
+# What people type between a phone number's digits (and the country code before it).
+PHONE_SEPARATORS = (" ", "-", "(", ")", "（", "）", "+86", ".")
+
+
+def phone_digits(text: str) -> str:
+    """The digits of ``text`` if it reads as (part of) a phone number — at least 4 digits and
+    nothing but digits and separators, full-width digits included — else ''."""
+    normal = unicodedata.normalize("NFKC", text).strip()
+    rest = normal
+    for sep in PHONE_SEPARATORS:
+        rest = rest.replace(sep, "")
+    return rest if len(rest) >= 4 and rest.isdigit() and rest.isascii() else ""
+
+
+def digits_of(column: str) -> Any:
+    """The column with the separators of ``PHONE_SEPARATORS`` removed (in the database)."""
+    expression: Any = F(column)
+    for sep in PHONE_SEPARATORS:
+        expression = Replace(expression, Value(sep), Value(""))
+    return expression
 
 
 class AttachmentForm(forms.Form):

@@ -137,6 +137,15 @@ class Matter(models.Model):
         verbose_name=_("承办机构"),
         help_text=_("当前承办（主办）机构；决定谁能看到和办理。"),
     )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="handled_matters",
+        verbose_name=_("经办人"),
+        help_text=_("承办机构中办理该事项的工作人员（“指派经办人”步骤设定）；未指派为空。"),
+    )
     received_on = models.DateField(_("收到日期"), help_text=_("收到（登记）日期，即起算日。"))
     subject = models.CharField(_("事由"), max_length=300, help_text=_("事项的简要标题。"))
     channel = models.CharField(
@@ -254,6 +263,12 @@ class Matter(models.Model):
             # closed lists and date filters by received_on
             models.Index(fields=["received_on"], name="matter_received"),
             models.Index(fields=["reference"], name="matter_reference"),
+            # assigned to me: my open matters by due date
+            models.Index(
+                fields=["handler", "due_on"],
+                name="matter_open_handler_due",
+                condition=Q(closed_on__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -16,6 +16,7 @@ class NotificationKind(models.TextChoices):
     WARNING = "warning", _("临期")
     OVERDUE = "overdue", _("逾期")
     ASSIGNED = "assigned", _("交办")
+    INSTRUCTED = "instructed", _("批示")
 
 
 class Notification(models.Model):

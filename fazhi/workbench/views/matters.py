@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
 
-from fazhi.core.models import AuditEvent, OrgUnit
+from fazhi.core.models import AuditEvent, OrgUnit, Role, StaffProfile
 from fazhi.core.scope import can_act_on, role_of, scope_queryset
 from fazhi.core.views import StaffRequiredMixin
 from fazhi.procedures import rules
@@ -24,6 +24,7 @@ from fazhi.procedures.attachments import ALLOWED_EXTENSIONS, add_attachment, max
 from fazhi.procedures.declarations import Action, FieldType, Procedure, all_procedures
 from fazhi.procedures.errors import ProcedureError, UnknownAction, UnknownProcedure
 from fazhi.procedures.forms import ActionForm, MatterForm
+from fazhi.procedures.generic import pending_extension
 from fazhi.procedures.links import links_for
 from fazhi.procedures.models import Attachment, Matter, MatterAssistant, Step
 from fazhi.procedures.services import act, register_matter, snapshot_of
@@ -40,7 +41,7 @@ MATTER_BLOCKS.append("workbench/_matter_links.html")  # links and 会办 (links_
 
 # Step data keys the engine adds beside the declared fields (names shown instead of ids).
 EXTRA_LABELS = {"from_org": "原承办单位", "to_org": "承办单位", "org": "协办单位"}
-HIDDEN_KEYS = {"to_org_name", "org_name"}
+HIDDEN_KEYS = {"to_org_name", "org_name", "handler_name"}
 REGISTER_LABEL = "登记"
 
 
@@ -96,7 +97,9 @@ def timeline(matter: Matter, steps: list[Step]) -> list[TimelineEntry]:
                 except KeyError:
                     declared = None
             name = declared.label if declared else EXTRA_LABELS.get(key, key)
-            if key in org_keys and str(value).isdigit():
+            if declared is not None and declared.type == FieldType.PERSON:
+                text = str(s.data.get(f"{key}_name") or value)
+            elif key in org_keys and str(value).isdigit():
                 fallback = s.data.get(f"{key}_name") or s.data.get("to_org_name") or str(value)
                 text = names.get(int(value), str(fallback))
             elif declared is not None and declared.type == FieldType.CHOICE:
@@ -153,25 +156,57 @@ class _Orgs:
         return iter(self._units)
 
 
+class _People:
+    """The people who may handle the matter (经办人 and 负责人 of its unit and the units above
+    it), loaded only if a form needs them (指派经办人)."""
+
+    def __init__(self, matter: Matter) -> None:
+        self.matter = matter
+        self._rows: list[tuple[str, str]] | None = None
+
+    def __iter__(self) -> Any:
+        if self._rows is None:
+            org = self.matter.org
+            ids = [int(part) for part in org.path.split(".") if part]
+            profiles = (
+                StaffProfile.objects.filter(
+                    org_id__in=ids, role__in=[Role.STAFF, Role.HEAD], user__is_active=True
+                )
+                .select_related("user", "org")
+                .order_by("org__path", "role", "user__username")
+            )
+            self._rows = [
+                (
+                    str(p.user_id),
+                    f"{p.user.get_full_name() or p.user.get_username()}"
+                    f"（{p.org.name} · {p.get_role_display()}）",
+                )
+                for p in profiles
+            ]
+        return iter(self._rows)
+
+
 @dataclass(frozen=True)
 class ActionButton:
     """One action the user may take now; ``primary`` marks the usual next action."""
 
     action: Action
     primary: bool = False
+    label: str = ""
 
     @property
     def name(self) -> str:
         return self.action.name
 
-    @property
-    def label(self) -> str:
-        return self.action.label
+
+APPROVALS = ("extend", "refuse_extend")
 
 
-def _usual_order(action: Action, index: int) -> tuple[int, int]:
-    """Actions that move the matter on first (the procedure's own before the generic ones),
-    then those that keep its state, the remark last."""
+def _usual_order(action: Action, index: int, pending: bool) -> tuple[int, int]:
+    """An approval awaited first; then the actions that move the matter on (the procedure's
+    own before the generic ones), then those that keep its state, the remark last."""
+    if pending and action.name in APPROVALS:
+        return (-1, index)
     if action.name == "note":
         return (4, index)
     if action.generic:
@@ -188,16 +223,42 @@ def available_for(
         a for a in rules.available_actions(snap, role_of(user), today) if may_take(user, matter, a)
     ]
     order = {a.name: i for i, a in enumerate(found)}
-    return sorted(found, key=lambda a: _usual_order(a, order[a.name]))
+    pending = pending_extension(snap) is not None
+    return sorted(found, key=lambda a: _usual_order(a, order[a.name], pending))
 
 
-def action_buttons(actions: list[Action]) -> list[ActionButton]:
-    return [ActionButton(a, primary=i == 0) for i, a in enumerate(actions)]
+def action_buttons(actions: list[Action], snap: rules.MatterSnapshot) -> list[ActionButton]:
+    request = pending_extension(snap)
+    buttons = []
+    for i, a in enumerate(actions):
+        label = a.label
+        if a.name == "extend" and request is not None:
+            label = f"批准延期（申请{request.data.get('days')}）"
+        buttons.append(ActionButton(a, primary=i == 0, label=label))
+    return buttons
 
 
-def action_form(matter: Matter, action: Action, today: dt.date, data: Any = None) -> ActionForm:
-    """The form of one action (the date of effect defaults to today)."""
-    return ActionForm(action, data, orgs=_Orgs(), today=today)
+def action_form(
+    matter: Matter,
+    action: Action,
+    today: dt.date,
+    data: Any = None,
+    snap: rules.MatterSnapshot | None = None,
+) -> ActionForm:
+    """The form of one action (the date of effect defaults to today); approving an extension
+    starts from what was asked."""
+    initial: dict[str, Any] = {}
+    request = pending_extension(snap) if snap is not None else None
+    if action.name == "extend" and request is not None:
+        initial = {"days": request.data.get("days"), "reason": request.data.get("reason", "")}
+    return ActionForm(
+        action, data, orgs=_Orgs(), people=_People(matter), today=today, initial=initial
+    )
+
+
+def instructions(entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    """The leader's instructions (批示) on the matter, newest first."""
+    return [e for e in reversed(entries) if e.step.action == "instruct"]
 
 
 def matter_context(
@@ -211,11 +272,12 @@ def matter_context(
     snap = snapshot_of(matter, steps)
     status = horizon.status(matter)
     actions = available_for(request, matter, snap, horizon.today)
+    entries = timeline(matter, steps)
     open_form = failed
     if open_form is None and open_action:
         chosen = next((a for a in actions if a.name == open_action), None)
         if chosen is not None:
-            open_form = action_form(matter, chosen, horizon.today)
+            open_form = action_form(matter, chosen, horizon.today, snap=snap)
     return {
         "matter": matter,
         "declaration": matter.declaration,
@@ -223,8 +285,10 @@ def matter_context(
         "due_status": status,
         "due_status_label": STATUS_LABELS[status],
         "details_items": details_items(matter),
-        "timeline": timeline(matter, steps),
-        "actions": action_buttons(actions),
+        "timeline": entries,
+        "instructions": instructions(entries),
+        "extension_request": pending_extension(snap),
+        "actions": action_buttons(actions, snap),
         "open_form": open_form,
         "attachments": list(matter.attachments.order_by("uploaded_at", "pk")),
         "attachment_form": AttachmentForm(),
@@ -256,7 +320,7 @@ def links_context(request: HttpRequest, matter: Matter) -> dict[str, Any]:
 
 def get_matter(request: HttpRequest, pk: int) -> Matter:
     """The matter if the user may see it; 404 for missing and forbidden alike."""
-    return Matter.objects.select_related("org").get_for_user(request.user, pk)
+    return Matter.objects.select_related("org", "handler").get_for_user(request.user, pk)
 
 
 class MatterDetailView(StaffRequiredMixin, View):
@@ -291,7 +355,7 @@ class MatterActView(StaffRequiredMixin, View):
             )
         ctx = {
             "matter": matter,
-            "form": action_form(matter, spec, horizon.today),
+            "form": action_form(matter, spec, horizon.today, snap=snap),
             "panel_id": PANEL_ID,
         }
         return render(request, "workbench/_action_form.html", ctx)
@@ -302,7 +366,7 @@ class MatterActView(StaffRequiredMixin, View):
             spec = matter.declaration.action(action)
         except UnknownAction:
             raise Http404 from None
-        form = ActionForm(spec, request.POST, orgs=_Orgs())
+        form = ActionForm(spec, request.POST, orgs=_Orgs(), people=_People(matter))
         if form.is_valid():
             try:
                 act(matter, action, request.user, form.on, **form.action_data())

@@ -6,15 +6,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.views.generic import ListView
 
 from fazhi.core.models import OrgUnit
-from fazhi.core.scope import scope_of, scope_queryset
+from fazhi.core.scope import profile_of, scope_of, scope_queryset
 from fazhi.core.views import StaffRequiredMixin
 from fazhi.procedures.declarations import get_procedure
 from fazhi.procedures.errors import UnknownProcedure
-from fazhi.procedures.models import Matter, MatterQuerySet
+from fazhi.procedures.models import Matter, MatterQuerySet, Step
 from fazhi.reports.queue import report_tasks
 from fazhi.workbench.forms import QueueFilterForm
 from fazhi.workbench.views.common import STATUS_LABELS, Horizon
@@ -160,7 +161,13 @@ class HomeView(StaffRequiredMixin, ListView[Matter]):
             self.base = Matter.objects.for_user(user)
         else:  # the units are loaded already: no second query for their ids
             self.base = Matter.objects.in_units([u.pk for u in self.units])  # 主办 and 会办
-        self.filters = QueueFilterForm(self.request.GET, orgs=self.units)
+        profile = profile_of(user)
+        self.filters = QueueFilterForm(
+            self.request.GET,
+            orgs=self.units,
+            user=user,
+            own_org=profile.org_id if profile is not None else None,
+        )
         self.counts = None if self._fragment() else open_counts(self.base, self.horizon)
         qs = self.filters.filter(self.base, self.horizon.today, self.horizon.warn_until)
         orgs = {u.pk: u for u in self.units}
@@ -175,7 +182,7 @@ class HomeView(StaffRequiredMixin, ListView[Matter]):
         if self.counts is None or not self.filters.is_valid():
             return None
         active = {k for k, v in self.filters.cleaned_data.items() if v not in (None, "", False)}
-        if not active <= {"procedure", "state", "status"}:
+        if not active <= {"procedure", "state", "status"}:  # "who" and "q" need their COUNT
             return None
         if self.filters.cleaned_data.get("status") not in (None, "", "open"):
             return None
@@ -197,9 +204,26 @@ class HomeView(StaffRequiredMixin, ListView[Matter]):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         rows: Sequence[Matter] = ctx["object_list"]
+        ids = [m.pk for m in rows]
+        handler_ids = {m.handler_id for m in rows if m.handler_id}
+        people = {u.pk: u for u in get_user_model().objects.filter(pk__in=handler_ids)}
+        latest: dict[int, str] = {}
+        for matter_id, data in (
+            Step.objects.filter(matter_id__in=ids, action="instruct")
+            .order_by("matter_id", "seq")
+            .values_list("matter_id", "data")
+            if ids
+            else ()
+        ):
+            latest[matter_id] = str((data or {}).get("text", ""))  # the last one stays
         for m in rows:
             m.due_status = self.horizon.status(m)  # type: ignore[attr-defined]
             m.due_status_label = STATUS_LABELS[m.due_status]  # type: ignore[attr-defined]
+            handler = people.get(m.handler_id) if m.handler_id else None
+            m.handler_label = (  # type: ignore[attr-defined]
+                (handler.get_full_name() or handler.get_username()) if handler else ""
+            )
+            m.instruction = latest.get(m.pk, "")  # type: ignore[attr-defined]
         ctx["horizon"] = self.horizon
         ctx["filters"] = self.filters
         ctx["queue_target"] = QUEUE_TARGET
