@@ -84,3 +84,55 @@ def test_matter_page_fits_a_phone(live_server, district, users, monkeypatch):
         finally:
             browser.close()
             connections.close_all()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_leader_records_an_instruction_and_approves_an_extension(
+    live_server, district, users, monkeypatch
+):
+    require_browser()
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import expect, sync_playwright
+
+    from fazhi.procedures.services import act
+
+    staff, leader = users["staff_a"], users["leader"]
+    today = clock.today()
+    m = make_matter("reconsideration", district["a"], staff, today, subject="不服罚款决定")
+    act(m, "accept", staff, today)
+    act(m, "request_extend", staff, today, days=10, reason="案情复杂，需调取证据")
+    m.refresh_from_db()
+    due_before = m.due_on
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = log_in(browser, live_server, leader)
+            page.goto(f"{live_server.url}/workbench/matters/{m.pk}/")
+            expect(page.get_by_test_id("extension-request")).to_contain_text("申请延长 10")
+            # the instruction
+            page.get_by_test_id("action-instruct").click()
+            form = page.locator('form[data-action="instruct"]')
+            form.locator('[name="text"]').fill("依法从快审查，按时答复申请人。")
+            form.get_by_role("button", name="批示").click()
+            expect(page.get_by_test_id("instructions")).to_contain_text("依法从快审查")
+            # the approval: the first button, its form filled from the request
+            approve = page.get_by_test_id("action-extend")
+            expect(approve).to_have_text("批准延期（申请10）")
+            approve.click()
+            form = page.locator('form[data-action="extend"]')
+            expect(form.locator('[name="days"]')).to_have_value("10")
+            form.get_by_role("button", name="延期").click()
+            expect(page.get_by_test_id("extension-request")).to_have_count(0)
+            expect(page.get_by_test_id("timeline")).to_contain_text("延期")
+        finally:
+            browser.close()
+            connections.close_all()
+    m.refresh_from_db()
+    assert m.due_on >= due_before + dt.timedelta(
+        days=8
+    )  # 10 more days (a rest day may move either)
+    assert list(m.steps.values_list("action", flat=True).order_by("seq"))[-2:] == [
+        "instruct",
+        "extend",
+    ]
