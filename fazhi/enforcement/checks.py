@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from fazhi.enforcement.types import TWO_OFFICERS, action_type_label
@@ -80,4 +81,98 @@ def handlers_certified(
     return None
 
 
-CERTIFIED = RegisterCheck(load=load_certificates, check=handlers_certified)
+# --- 重大执法决定法制审核 ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MajorRule:
+    action_type: str
+    description: str
+    min_amount: Decimal | None
+    words: tuple[str, ...]
+    valid_from: dt.date
+    valid_to: dt.date | None
+
+    def matches(self, details: Mapping[str, Any], on: dt.date) -> bool:
+        if self.action_type != details.get("action_type"):
+            return False
+        if not (self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)):
+            return False
+        amount = details.get("amount")
+        if (
+            self.min_amount is not None
+            and amount is not None
+            and Decimal(str(amount)) >= self.min_amount
+        ):
+            return True
+        result = str(details.get("result") or "")
+        return any(w in result for w in self.words)
+
+
+@dataclass(frozen=True)
+class Review:
+    opinion: str
+    on: dt.date
+    org_id: int
+
+
+@dataclass(frozen=True)
+class Registers:
+    certificates: Mapping[str, Certificate]
+    majors: tuple[MajorRule, ...]
+    reviews: Mapping[str, Review]  # legal_review reference → its opinion
+
+
+def load_registers() -> Registers:
+    """What a decision is checked against: the certificates, the major-decision catalog and the
+    legal reviews with their opinions (read once per registration or import)."""
+    from fazhi.enforcement.models import MajorDecisionRule
+    from fazhi.procedures.models import Step
+
+    catalog: Any = MajorDecisionRule.objects  # typed by the base register's manager
+    majors = tuple(
+        MajorRule(kind, what, least, tuple(w for w in _SEPARATORS.split(words) if w), start, end)
+        for kind, what, least, words, start, end in catalog.order_by("pk").values_list(
+            "action_type", "description", "min_amount", "result_words", "valid_from", "valid_to"
+        )
+    )
+    reviews = {
+        ref: Review(str(data.get("opinion", "")), on, org_id)
+        for ref, data, on, org_id in Step.objects.filter(
+            matter__procedure="legal_review", action="opinion"
+        ).values_list("matter__reference", "data", "on", "matter__org_id")
+    }
+    return Registers(load_certificates(), majors, reviews)
+
+
+def reviewed_if_major(registers: Registers, details: Mapping[str, Any], on: dt.date) -> str | None:
+    """A major decision needs a legal review whose opinion came on or before its date and did
+    not refuse it (国办发〔2018〕118号: 未经法制审核或者审核未通过的，不得作出决定)."""
+    rule = next((r for r in registers.majors if r.matches(details, on)), None)
+    if rule is None:
+        return None
+    reference = str(details.get("legal_review") or "").strip()
+    if not reference:
+        return f"该决定属于重大执法决定（{rule.description}），须先经法制审核：请填写法制审核编号。"
+    review = registers.reviews.get(reference)
+    if review is None:
+        return f"法制审核“{reference}”尚未出具审核意见，不能作出该重大执法决定。"
+    if review.on > on:
+        return (
+            f"法制审核“{reference}”的审核意见于{review.on.isoformat()}出具，"
+            f"晚于决定日期{on.isoformat()}：重大执法决定应先审核后决定。"
+        )
+    if review.opinion == "reject":
+        return f"法制审核“{reference}”的意见为不同意，不能作出该决定。"
+    return None
+
+
+def check_decision(
+    registers: Registers, details: Mapping[str, Any], on: dt.date, org: int
+) -> str | None:
+    return handlers_certified(registers.certificates, details, on, org) or reviewed_if_major(
+        registers, details, on
+    )
+
+
+DECISION_CHECKS = RegisterCheck(load=load_registers, check=check_decision)

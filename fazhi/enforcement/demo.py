@@ -20,10 +20,18 @@ from fazhi.enforcement.models import (
     EnforcementPower,
     InspectionFiling,
     LeniencyItem,
+    MajorDecisionRule,
     ReviewItem,
 )
 from fazhi.enforcement.types import action_type_label
-from fazhi.procedures.demodata import DemoMatters, already_built, later, spread, unit
+from fazhi.procedures.demodata import (
+    DemoMatters,
+    already_built,
+    later,
+    spread,
+    unit,
+    working_day_on_or_after,
+)
 
 # organ → (decisions by type in a year), the district's enforcement organs
 ORGANS: dict[str, dict[str, int]] = {
@@ -123,9 +131,11 @@ def build(root: OrgUnit, year: int) -> str:
     organs = [unit(root, short) for short in ORGANS]
     numbers = _registers(organs, year, rng)
     _leniency(root, year)
+    _catalog(root, year)
     demo = DemoMatters()
     cutoff = dt.date(year, 12, 31)
     made = published = 0
+    reviews = DemoMatters()
     filings: list[tuple[OrgUnit, dict[str, str], dt.date, str]] = []
     for org, officers in zip(organs, numbers, strict=True):
         for kind, count in ORGANS[org.short_name].items():
@@ -157,7 +167,10 @@ def build(root: OrgUnit, year: int) -> str:
                         details["leniency"] = "first_violation"
                         details["result"] = "不予行政处罚，责令改正"
                     else:
-                        details["amount"] = str(rng.choice([500, 1000, 2000, 5000, 10000, 30000]))
+                        amount = rng.choice([500, 1000, 2000, 5000, 10000, 30000])
+                        details["amount"] = str(amount)
+                        if amount >= MAJOR_AMOUNT:  # a major decision: reviewed before it is made
+                            details["legal_review"] = _review(reviews, org, party, day, amount, rng)
                 if kind == "inspection" and rng.random() < 0.96:  # filed first, mostly
                     filings.append((org, party, day, str(details["handlers"])))
                 m = demo.add(
@@ -209,12 +222,64 @@ def build(root: OrgUnit, year: int) -> str:
             },
             by=None,
         )
+    reviews.save("重大执法决定法制审核")  # first: the decisions' check reads their opinions
     demo.save("行政执法")
     rounds = _reviews(unit(root, "区司法局"), year, rng)
     return (
         f"{year}年行政执法决定{made}件，公示{published}件；执法人员{sum(map(len, numbers))}名；"
         f"案卷评查{rounds}次"
     )
+
+
+MAJOR_AMOUNT = 30000
+
+
+def _review(
+    reviews: DemoMatters,
+    org: OrgUnit,
+    party: dict[str, str],
+    day: dt.date,
+    amount: int,
+    rng: random.Random,
+) -> str:
+    """The legal review of a major decision: submitted a week or two before, opinion after."""
+    submitted = working_day_on_or_after(day - dt.timedelta(days=rng.randint(8, 14)))
+    m = reviews.add(
+        "legal_review",
+        org=org,
+        received_on=submitted,
+        subject=f"{party['name'][:20]}拟作出较大数额罚款",
+        channel="other",
+        party=party,
+        details={"action_type": "penalty", "proposal": f"罚款{amount}元", "amount": str(amount)},
+    )
+    m.step(
+        "opinion",
+        later(submitted, rng, 1, 4, day - dt.timedelta(days=1)),
+        opinion="approve",
+        text="经审核，事实清楚，证据确凿，适用依据正确，程序合法，同意。",
+    )
+    return str(m.record["reference"])
+
+
+def _catalog(root: OrgUnit, year: int) -> None:
+    for kind, what, least, words in (
+        ("penalty", "较大数额罚款", MAJOR_AMOUNT, ""),
+        ("penalty", "吊销许可证件、责令停产停业", None, "吊销、责令停产停业"),
+        ("coercion", "划拨存款汇款、拍卖财物", None, "划拨、拍卖"),
+    ):
+        save_entry(
+            MajorDecisionRule,
+            {
+                "org": root,
+                "action_type": kind,
+                "description": what,
+                "min_amount": least,
+                "result_words": words,
+                "valid_from": dt.date(year - 1, 1, 1),
+            },
+            by=None,
+        )
 
 
 VIOLATIONS = [

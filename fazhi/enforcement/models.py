@@ -288,3 +288,47 @@ class StatisticsReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org}{self.year}年度行政执法统计年报"
+
+
+class MajorDecisionRule(RegisterEntry):
+    """The catalog of major enforcement decisions (重大执法决定目录): a decision of this kind, of
+    at least this amount or whose result names one of these words, needs the legal office's
+    review (法制审核) before it is made."""
+
+    action_type = models.CharField("执法类别", max_length=20, choices=ACTION_TYPES)
+    description = models.CharField("情形", max_length=300, help_text="如：较大数额罚款。")
+    min_amount = models.DecimalField(
+        "金额不低于（元）",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="罚没金额达到此数额的为重大执法决定；不按金额认定的留空。",
+    )
+    result_words = models.CharField(
+        "决定结果含有",
+        max_length=200,
+        blank=True,
+        help_text="决定结果中出现这些词语之一的为重大执法决定，以顿号分隔，如：吊销、责令停产停业。",
+    )
+
+    class Meta(RegisterEntry.Meta):
+        verbose_name = "重大执法决定情形"
+        verbose_name_plural = "重大执法决定目录"
+        ordering: ClassVar[list[str]] = ["action_type", "pk"]
+
+    def __str__(self) -> str:
+        return self.description
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.min_amount is None and not (self.result_words or "").strip():
+            raise ValidationError("请填写金额或决定结果的词语，以便认定重大执法决定。")
+
+
+register_register(
+    MajorDecisionRule,
+    fields=("action_type", "description", "min_amount", "result_words"),
+    nav="行政执法",
+)

@@ -15,7 +15,15 @@ from typing import Any
 
 from fazhi.enforcement import checks
 from fazhi.enforcement.types import ACTION_TYPES, FAST_PUBLICATION, LENIENCY_LISTS
-from fazhi.procedures.declarations import Action, Deadline, Field, FieldType, Procedure, register
+from fazhi.procedures.declarations import (
+    Action,
+    Deadline,
+    Field,
+    FieldType,
+    Link,
+    Procedure,
+    register,
+)
 from fazhi.procedures.models.matter import PartyKind
 from fazhi.procedures.rules import MatterSnapshot
 from fazhi.workdays import Unit, get_limit
@@ -169,6 +177,14 @@ ENFORCEMENT_DECISION = register(
                 help="依首违不罚或四张清单从宽处理的，选择所适用的清单。",
             ),
             Field(
+                "legal_review",
+                "法制审核编号",
+                FieldType.STR,
+                required=False,
+                max_length=64,
+                help="重大执法决定须先经法制审核：填写法制审核事项的编号。",
+            ),
+            Field(
                 "minor",
                 "当事人为未成年人",
                 FieldType.BOOL,
@@ -177,12 +193,70 @@ ENFORCEMENT_DECISION = register(
             ),
         ),
         generic_actions=frozenset({"transfer", "note"}),
+        links=(Link("reviewed_by", reference="legal_review", procedure="legal_review"),),
         party_required=True,
         reference_prefix="ZF",
-        register_check=checks.CERTIFIED,
+        register_check=checks.DECISION_CHECKS,
         description=(
             "行政执法机关作出的许可、处罚、强制等决定：许可和处罚决定7个工作日内公示，"
             "其他决定20个工作日内公示；决定被变更、撤销的3个工作日内撤回公示。"
+        ),
+    )
+)
+
+
+OPINIONS = (("approve", "同意"), ("modify", "建议修改后作出"), ("reject", "不同意"))
+
+# 重大执法决定法制审核: the organ submits the case before deciding; the legal office reviews it
+# within its limit and records its opinion, kept with the decision (link ``reviewed_by``).
+LEGAL_REVIEW = register(
+    Procedure(
+        code="legal_review",
+        label="重大执法决定法制审核",
+        states={"received": "审核中", "reviewed": "已出具审核意见", "withdrawn": "已撤回送审"},
+        closed_states=frozenset({"reviewed", "withdrawn"}),
+        actions=(
+            Action(
+                "opinion",
+                "出具审核意见",
+                frozenset({"received"}),
+                "reviewed",
+                fields=(
+                    Field("opinion", "审核意见", FieldType.CHOICE, choices=OPINIONS),
+                    Field("text", "审核意见书", FieldType.TEXT, max_length=5000),
+                ),
+                roles=frozenset({"admin", "law_office"}),
+                outcome="=opinion",
+            ),
+            Action(
+                "withdraw",
+                "撤回送审",
+                frozenset({"received"}),
+                "withdrawn",
+                fields=(Field("reason", "撤回原因", FieldType.TEXT, max_length=1000),),
+                outcome="withdrawn",
+            ),
+        ),
+        deadlines=(
+            Deadline("enforcement.legal_review", frozenset({"received"}), ("register",), "审核"),
+        ),
+        details=(
+            Field("action_type", "拟作出的执法类别", FieldType.CHOICE, choices=ACTION_TYPES),
+            Field("proposal", "拟作出的决定", FieldType.TEXT, max_length=2000),
+            Field(
+                "amount",
+                "拟罚没金额（元）",
+                FieldType.DECIMAL,
+                required=False,
+                min_value=0,
+                max_value=10**12,
+            ),
+        ),
+        generic_actions=frozenset({"transfer", "extend", "note"}),
+        reference_prefix="FS",
+        description=(
+            "执法机关作出重大执法决定前送本级法制审核机构审核；未经法制审核或者审核未通过的，"
+            "不得作出决定。"
         ),
     )
 )

@@ -25,6 +25,7 @@ class LinkKind(models.TextChoices):
     REPEAT_OF = "repeat_of", _("重复")
     GENERATED_FROM = "generated_from", _("由其发现")
     MERGED_INTO = "merged_into", _("并入")
+    REVIEWED_BY = "reviewed_by", _("经法制审核")
 
 
 # How each kind reads from either side: (on the source's page, on the target's page).
@@ -33,6 +34,7 @@ LINK_WORDING: dict[str, tuple[str, str]] = {
     LinkKind.REPEAT_OF: ("重复反映，原事项", "重复反映本事项"),
     LinkKind.GENERATED_FROM: ("发现于", "由本事项发现"),
     LinkKind.MERGED_INTO: ("并入", "并入本事项"),
+    LinkKind.REVIEWED_BY: ("法制审核", "审核的决定"),
 }
 
 
