@@ -190,7 +190,13 @@ _TYPE_NAMES = {
 
 Guard = Callable[["MatterSnapshot", dt.date, Mapping[str, Any]], str | None]
 
-LINK_KINDS = ("diverted_to", "repeat_of", "generated_from", "merged_into", "reviewed_by")  # models.LinkKind
+LINK_KINDS = (
+    "diverted_to",
+    "repeat_of",
+    "generated_from",
+    "merged_into",
+    "reviewed_by",
+)  # models.LinkKind
 
 
 @dataclass(frozen=True)
