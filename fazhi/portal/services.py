@@ -34,7 +34,9 @@ def submit_public(
             if files:
                 first = matter.steps.get(seq=1)
                 for name, content in files:
-                    stored.append(add_attachment(matter, name, content, step=first, public=False))
+                    stored.append(
+                        add_attachment(matter, name, content, by=None, step=first, submitter=True)
+                    )
     except Exception:
         # The rows are rolled back; the files already written to storage go too.
         for attachment in stored:

@@ -27,16 +27,16 @@ from django.shortcuts import redirect, render
 from django.views import View
 from django.views.decorators.http import require_POST
 
-from fazhi.core import clock, errorpages
+from fazhi.core import errorpages
 from fazhi.core.ratelimit import client_address, hit, rate_limited, seconds_to_next_window
 from fazhi.portal import public
 from fazhi.portal.forms import ActionForm, SubmissionForm, TrackForm, submission_form
 from fazhi.portal.services import submit_public
 from fazhi.procedures.attachments import max_attachment_bytes
-from fazhi.procedures.declarations import PUBLIC, Action, get_procedure
+from fazhi.procedures.declarations import Action, get_procedure
 from fazhi.procedures.errors import ProcedureError
 from fazhi.procedures.models import Matter
-from fazhi.procedures.rules import available_actions
+from fazhi.procedures.permissions import allowed_actions
 from fazhi.procedures.services import act, find_for_tracking, snapshot_of
 
 logger = logging.getLogger(__name__)
@@ -227,11 +227,7 @@ def _lookup(reference: str, code: str) -> Matter | None:
 
 
 def _public_actions(matter: Matter, snap: Any) -> list[Action]:
-    return [
-        a
-        for a in available_actions(snap, PUBLIC, clock.today())
-        if not a.generic and PUBLIC in a.roles
-    ]
+    return allowed_actions(None, matter, public=True, snap=snap)
 
 
 def _render_matter(

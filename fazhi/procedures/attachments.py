@@ -16,8 +16,9 @@ from django.db import transaction
 
 from fazhi.core import audit
 from fazhi.core.scope import AnyUser
-from fazhi.procedures.errors import InvalidData
+from fazhi.procedures.errors import InvalidData, NotAllowed
 from fazhi.procedures.models import Attachment, Matter, Step
+from fazhi.procedures.permissions import attachment_refusal
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -78,11 +79,24 @@ def add_attachment(
     name: str,
     stream: IO[bytes] | bytes,
     *,
-    by: AnyUser | None = None,
+    by: AnyUser | None,
     step: Step | None = None,
     public: bool = False,
+    submitter: bool = False,
 ) -> Attachment:
-    """Validate and store a file for ``matter``; audited. Callers check scope first."""
+    """Validate and store a file for ``matter``; audited.
+
+    ``by`` must be allowed to (``permissions.attachment_refusal``: the lead unit's staff),
+    else ``NotAllowed``. ``submitter=True`` (and ``by=None``): the public's files sent with
+    their submission (the portal), stored on its ``register`` step.
+    """
+    if submitter:
+        if by is not None or step is None or step.action != "register":
+            raise NotAllowed("提交人只能在提交时附上材料。", field="file")
+    else:
+        problem = attachment_refusal(by, matter)
+        if problem:
+            raise NotAllowed(problem, field="file")
     limit = max_attachment_bytes()
     content = stream if isinstance(stream, bytes) else stream.read(limit + 1)
     name = safe_name(name)

@@ -198,20 +198,6 @@ def is_allowed_from(action: Action, snap: MatterSnapshot) -> bool:
     return "**" in action.sources  # any state, closed included (notes)
 
 
-def available_actions(
-    snap: MatterSnapshot, role: str | None, on: dt.date | None = None
-) -> list[Action]:
-    """The actions ``role`` may take on ``on`` (default: the last step's date), in order."""
-    when = on or snap.last_on
-    return [
-        a
-        for a in snap.procedure.all_actions()
-        if is_allowed_from(a, snap)
-        and role in a.roles
-        and (a.guard is None or a.guard(snap, when, {}) is None)
-    ]
-
-
 def apply(
     snap: MatterSnapshot,
     action_name: str,
@@ -417,11 +403,6 @@ def with_assistant(details: Mapping[str, Any], org_id: int) -> dict[str, Any]:
         assistants.append(org_id)
     result["_assistants"] = assistants
     return result
-
-
-def org_fields(action: Action) -> list[str]:
-    """Names of the action's fields that name an org unit (resolved by the service layer)."""
-    return [f.name for f in action.fields if f.type == FieldType.ORG]
 
 
 def person_fields(action: Action) -> list[str]:

@@ -27,8 +27,8 @@ from fazhi.core.pii import (
     resident_id_error,
 )
 from fazhi.core.scope import AnyUser, can_act_on, role_of
-from fazhi.procedures import links, rules
-from fazhi.procedures.assisting import assisting_unit_for, may_act
+from fazhi.procedures import links, permissions, rules
+from fazhi.procedures.assisting import assisting_unit_for
 from fazhi.procedures.declarations import PUBLIC, Procedure, get_procedure
 from fazhi.procedures.errors import (
     DuplicateMatter,
@@ -48,6 +48,7 @@ from fazhi.procedures.models import (
     Step,
 )
 from fazhi.procedures.signals import step_recorded
+from fazhi.procedures.snapshots import snapshot_of
 from fazhi.workdays import Calendar, Due
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud over the phone
@@ -211,23 +212,7 @@ def find_for_tracking(reference: str, code: str) -> Matter | None:
     return None
 
 
-# --- snapshots ------------------------------------------------------------------------------
-
-
-def snapshot_of(matter: Matter, steps: Iterable[Step] | None = None) -> rules.MatterSnapshot:
-    """The rules' view of a matter, from its steps (one query unless ``steps`` is given)."""
-    rows = list(steps) if steps is not None else list(matter.steps.order_by("seq"))
-    return rules.MatterSnapshot(
-        procedure=matter.declaration,
-        state=matter.state,
-        received_on=matter.received_on,
-        details=dict(matter.details),
-        steps=tuple(rules.StepRecord(s.action, s.on, s.data) for s in rows),
-        outcome=matter.outcome,
-        satisfaction=matter.satisfaction,
-        closed_on=matter.closed_on,
-        party_kind=matter.party_kind,
-    )
+# --- due dates ----------------------------------------------------------------------------
 
 
 def _apply_due(matter: Matter, due: Due | None) -> None:
@@ -395,23 +380,28 @@ def act(
             mine = assisting_unit_for(by, locked)  # an opinion: the user's assisting unit
             if mine is not None:
                 data["org"] = mine
-        for name in rules.org_fields(spec):
+        for name in spec.org_field_names:
             if data.get(name) not in (None, ""):
                 resolved[name] = resolve_org(data[name], field=name)
                 data[name] = str(resolved[name].pk)
-        if not public:
-            named = resolved.get("org") if spec.assisting else None
-            if role is None or not may_act(by, locked, spec, named):
-                raise NotAllowed(
-                    f"您不能对“{locked.org.label}”的事项执行“{spec.label}”。", field="action"
-                )
+        steps = list(locked.steps.order_by("seq"))
+        snap = snapshot_of(locked, steps)
+        refused = permissions.refusal(
+            by,
+            locked,
+            spec,
+            public=public,
+            snap=snap,
+            org=resolved.get("org") if spec.assisting else None,
+            guard=False,  # rules.apply runs the guard with the action's data
+        )
+        if refused is not None:
+            raise refused.error()
         people: dict[str, Any] = {}
         for name in rules.person_fields(spec):
             if data.get(name) not in (None, ""):
                 people[name] = resolve_person(data[name], locked, field=name)
                 data[name] = str(people[name].pk)
-        steps = list(locked.steps.order_by("seq"))
-        snap = snapshot_of(locked, steps)
         transition = rules.apply(snap, action, role=role, on=on, data=data, today=today, cal=cal)
         step_data = dict(transition.step.data)
         for name, person in people.items():  # the name beside the id, as for org units

@@ -283,7 +283,7 @@ def test_leader_acting_is_403(client_for, users, matter_a):
         actions(matter_a), {"action": "accept"}, format="json"
     )
     assert response.status_code == 403
-    assert "不能对" in response.json()["detail"]
+    assert "您的角色（领导）不能执行“受理”" in response.json()["detail"]  # the role, not the unit
     assert Step.objects.filter(matter=matter_a).count() == 1
 
 

@@ -39,18 +39,16 @@ from fazhi.api.views.common import (
     validated,
 )
 from fazhi.core import audit
-from fazhi.core.scope import can_act_on, role_of
-from fazhi.procedures import rules
-from fazhi.procedures.assisting import may_act
 from fazhi.procedures.attachments import add_attachment, max_attachment_bytes
-from fazhi.procedures.errors import InvalidData, NotAllowed
+from fazhi.procedures.errors import InvalidData
 from fazhi.procedures.models import (
     Attachment,
     Matter,
     MatterQuerySet,
     Step,
 )
-from fazhi.procedures.services import act, register_matter, resolve_org, snapshot_of
+from fazhi.procedures.permissions import allowed_actions
+from fazhi.procedures.services import act, register_matter, resolve_org
 
 
 def _detail_queryset() -> QuerySet[Matter]:
@@ -188,14 +186,9 @@ class MatterViewSet(ApiMixin, viewsets.GenericViewSet[Matter]):
     def actions(self, request: Request, pk: str) -> Response:
         if request.method == "GET":
             matter = self.get_matter()
-            user = request.user
-            available = [
-                a
-                for a in rules.available_actions(
-                    snapshot_of(matter), role_of(user), max(self.today(), matter.received_on)
-                )
-                if may_act(user, matter, a)
-            ]
+            available = allowed_actions(
+                request.user, matter, on=max(self.today(), matter.received_on)
+            )
             return Response([action_json(a) for a in available])
 
         def handler() -> Response:
@@ -206,7 +199,7 @@ class MatterViewSet(ApiMixin, viewsets.GenericViewSet[Matter]):
             spec = matter.declaration.action(d["action"])
             declared = {f.name for f in spec.fields}
             unknown = sorted(set(data) - declared)
-            if unknown:  # never let a data key reach act()'s own keyword arguments
+            if unknown:  # named as the request names them (data.…); act() refuses them too
                 raise InvalidData(
                     f"操作“{spec.label}”不接受字段 {'、'.join(unknown)}。",
                     field=f"data.{unknown[0]}",
@@ -217,7 +210,7 @@ class MatterViewSet(ApiMixin, viewsets.GenericViewSet[Matter]):
                 request.user,
                 d.get("on") or self.today(),
                 mailed_on=d.get("mailed_on"),
-                **data,
+                data=data,  # untrusted: one mapping, never act()'s keyword arguments
             )
             return Response(
                 {
@@ -265,8 +258,6 @@ class MatterViewSet(ApiMixin, viewsets.GenericViewSet[Matter]):
 
         def handler() -> Response:
             matter = self.get_matter()
-            if not can_act_on(request.user, matter.org):
-                raise NotAllowed(f"您不能为“{matter.org.label}”的事项添加附件。", field="file")
             d = validated(AttachmentUploadSerializer, request.data)
             upload = d["file"]
             attachment = add_attachment(

@@ -355,7 +355,7 @@ def test_an_action_not_available_opens_no_form(client_for, district, users):
     m = complaint(district["a"], users["staff_a"])
     body = client_for(users["staff_a"]).get(act_url(m, "conclude"), **HTMX).content.decode()
     assert "<form" not in body
-    assert "现在不能执行" in body
+    assert "当前状态为" in body and "不能执行“办结”" in body  # the reason (permissions.py)
 
 
 def test_leader_reads_the_matter_and_may_only_instruct_or_approve(client_for, district, users):
@@ -366,7 +366,7 @@ def test_leader_reads_the_matter_and_may_only_instruct_or_approve(client_for, di
     assert [b.name for b in response.context["actions"]] == ["instruct"]
     response = c.post(act_url(m, "accept"), {"on": "2025-06-11"}, **HTMX)
     assert response.status_code == 422  # the engine refuses, the view only reports it
-    assert "不能对" in response.content.decode()
+    assert "您的角色（领导）不能执行" in response.content.decode()
     assert Matter.objects.get(pk=m.pk).state == "received"
 
 

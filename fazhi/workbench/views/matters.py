@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.views import View
 
 from fazhi.core.models import AuditEvent, OrgUnit, Role, StaffProfile
-from fazhi.core.scope import can_act_on, role_of, scope_queryset
+from fazhi.core.scope import can_act_on, scope_queryset
 from fazhi.core.views import StaffRequiredMixin
 from fazhi.procedures import rules
-from fazhi.procedures.assisting import assisting_unit_for, may_act
+from fazhi.procedures.assisting import assisting_unit_for
 from fazhi.procedures.attachments import ALLOWED_EXTENSIONS, add_attachment, max_attachment_bytes
 from fazhi.procedures.declarations import Action, FieldType, Procedure, all_procedures
 from fazhi.procedures.errors import ProcedureError, UnknownAction, UnknownProcedure
@@ -27,6 +27,12 @@ from fazhi.procedures.forms import ActionForm, MatterForm
 from fazhi.procedures.generic import pending_extension
 from fazhi.procedures.links import links_for
 from fazhi.procedures.models import Attachment, Matter, MatterAssistant, Step
+from fazhi.procedures.permissions import (
+    action_refusal,
+    allowed_actions,
+    attachment_refusal,
+    may_attach,
+)
 from fazhi.procedures.services import act, register_matter, snapshot_of
 from fazhi.workbench.forms import AttachmentForm
 from fazhi.workbench.views.common import STATUS_LABELS, Horizon
@@ -139,11 +145,6 @@ def details_items(matter: Matter) -> list[tuple[str, str]]:
     return items
 
 
-def may_take(user: Any, matter: Matter, action: Action) -> bool:
-    """Whether the user's units let them take ``action`` (the engine checks again)."""
-    return may_act(user, matter, action)
-
-
 class _Orgs:
     """All org units, loaded once and only if a form needs them (transfer to any unit)."""
 
@@ -218,10 +219,7 @@ def available_for(
     request: HttpRequest, matter: Matter, snap: rules.MatterSnapshot, today: dt.date
 ) -> list[Action]:
     """The actions the user may take on the matter now, the usual next action first."""
-    user = request.user
-    found = [
-        a for a in rules.available_actions(snap, role_of(user), today) if may_take(user, matter, a)
-    ]
+    found = allowed_actions(request.user, matter, snap=snap, on=today)
     order = {a.name: i for i, a in enumerate(found)}
     pending = pending_extension(snap) is not None
     return sorted(found, key=lambda a: _usual_order(a, order[a.name], pending))
@@ -294,7 +292,7 @@ def matter_context(
         "attachment_form": AttachmentForm(),
         "allowed_extensions": "、".join(ALLOWED_EXTENSIONS),
         "max_mb": max_attachment_bytes() // (1024 * 1024),
-        "may_attach": can_act_on(request.user, matter.org),
+        "may_attach": may_attach(request.user, matter),
         "audit_events": list(AuditEvent.objects.for_object(matter)[:100]),
         "panel_id": PANEL_ID,
         "panel_blocks": list(MATTER_BLOCKS),
@@ -351,7 +349,13 @@ class MatterActView(StaffRequiredMixin, View):
             return render(
                 request,
                 "workbench/_action_unavailable.html",
-                {"action": spec, "matter": matter},
+                {
+                    "action": spec,
+                    "matter": matter,
+                    "reason": action_refusal(
+                        request.user, matter, spec, snap=snap, on=horizon.today
+                    ),
+                },
             )
         ctx = {
             "matter": matter,
@@ -395,8 +399,9 @@ class AttachmentUploadView(StaffRequiredMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         matter = get_matter(request, pk)
-        if not can_act_on(request.user, matter.org):
-            raise PermissionDenied("您只能查看该事项，不能为其上传附件。")
+        refused = attachment_refusal(request.user, matter)
+        if refused:  # before reading the file (add_attachment asks the same function)
+            raise PermissionDenied(refused)
         upload = request.FILES.get("file")
         form = AttachmentForm(request.POST, request.FILES)
         if upload is None:
