@@ -97,7 +97,9 @@ def test_allowed_actions_per_user(matter, users):
     extend = matter.declaration.action("extend")
     assert refusal(users["head_a"], matter, extend).reason == GUARD
     assert allowed_actions(users["staff_b"], matter) == []
-    assert allowed_actions(users["leader"], matter) == []
+    # the leader reads; of the actions he may take, only those asking an approver (批示)
+    leader = allowed_actions(users["leader"], matter)
+    assert "accept" not in names(leader) and all(a.needs_approval for a in leader)
     assert "accept" in names(allowed_actions(users["office"], matter))
     # each allowed action has no refusal, each other one has one
     for action in matter.declaration.all_actions():
