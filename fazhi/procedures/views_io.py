@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
@@ -187,6 +188,8 @@ class ImportView(StaffRequiredMixin, View):
             "error": error,
             "recent": recent,
             "limit_mb": settings.FAZHI_MAX_IMPORT_BYTES // (1024 * 1024),
+            # SQLite has one writer: an import's transaction holds it until the import ends
+            "single_writer": connection.vendor == "sqlite",
         }
         return TemplateResponse(request, self.template_name, context, status=422 if error else 200)
 
