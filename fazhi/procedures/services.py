@@ -470,6 +470,10 @@ def act(
         elif action == "instruct":
             handlers = [locked.handler_id] if locked.handler_id else None
             _notify(locked, handlers, NotificationKind.INSTRUCTED, exclude=by)
+        elif action == "add_assistant":
+            _notify_unit(locked, NotificationKind.ASSISTING, exclude=by, org_id=resolved["org"].pk)
+        elif action == "opinion":
+            _notify_unit(locked, NotificationKind.OPINION, exclude=by)
         step_recorded.send(sender=locked.procedure, matter=locked, step=step)
     matter.refresh_from_db()
     return step
@@ -506,9 +510,13 @@ def _notify(
     )
 
 
-def _notify_unit(matter: Matter, kind: str, *, exclude: AnyUser | None = None) -> None:
+def _notify_unit(
+    matter: Matter, kind: str, *, exclude: AnyUser | None = None, org_id: int | None = None
+) -> None:
+    """Notify the staff and heads of the matter's unit (or of ``org_id``, an assisting unit)."""
     skip = exclude.pk if exclude is not None and exclude.is_authenticated else None
-    users = [u for u in _handlers([matter.org_id]).get(matter.org_id, []) if u != skip]
+    unit = org_id if org_id is not None else matter.org_id
+    users = [u for u in _handlers([unit]).get(unit, []) if u != skip]
     Notification.objects.bulk_create(
         [
             Notification(recipient_id=u, matter=matter, kind=kind, due_on=matter.due_on)

@@ -17,6 +17,8 @@ class NotificationKind(models.TextChoices):
     OVERDUE = "overdue", _("逾期")
     ASSIGNED = "assigned", _("交办")
     INSTRUCTED = "instructed", _("批示")
+    ASSISTING = "assisting", _("会办")  # the unit was added as an assisting unit
+    OPINION = "opinion", _("会办意见")  # an assisting unit gave its opinion (to the lead)
 
 
 class Notification(models.Model):

@@ -149,3 +149,15 @@ def test_the_migration_rebuilds_assistants_from_the_steps(district, shared):
     migration.forwards(apps, None)
     row = MatterAssistant.objects.get()
     assert (row.matter_id, row.org_id, row.added_on) == (shared.pk, district["b"].pk, D(2025, 3, 4))
+
+
+def test_the_assisting_unit_and_then_the_lead_are_notified(district, users, shared):
+    from fazhi.procedures.models import Notification
+
+    assert list(
+        Notification.objects.filter(kind="assisting").values_list("recipient", flat=True)
+    ) == [users["staff_b"].pk]
+    with clock.frozen(TODAY):
+        act(shared, "opinion", users["staff_b"], D(2025, 3, 5), today=TODAY, text="意见")
+    lead = set(Notification.objects.filter(kind="opinion").values_list("recipient", flat=True))
+    assert lead == {users["staff_a"].pk, users["head_a"].pk}
