@@ -8,7 +8,7 @@ A refusal names the reason that stops the user, in this order:
 
 1. the role (``Action.roles``): "您的角色（经办人）不能执行“延期”，须由部门负责人……执行。"
    — a 科员 told that his unit is wrong when it is his role would look for the wrong fix;
-2. the unit (``assisting.may_act``): the matter is outside the user's units (the lead unit,
+2. the unit (``unit_allows``): the matter is outside the user's units (the lead unit,
    the approving unit, or an assisting unit where the action allows them);
 3. the state (``Action.sources``): the matter's state does not allow the action;
 4. the guard (``Action.guard``), when listing: e.g. "该事项未中止，无需恢复。" (``act()``
@@ -28,12 +28,12 @@ from typing import Any
 
 from fazhi.core import clock
 from fazhi.core.models import OrgUnit, Role
-from fazhi.core.scope import AnyUser, can_act_on, role_of
+from fazhi.core.scope import ALL_ACTING, AnyUser, can_act_on, can_approve, role_of, scope_of
 from fazhi.procedures import rules
-from fazhi.procedures.assisting import assisting_unit_for, may_act
+from fazhi.procedures.assisting import assisting_unit_for
 from fazhi.procedures.declarations import PUBLIC, Action
 from fazhi.procedures.errors import InvalidTransition, NotAllowed, ProcedureError
-from fazhi.procedures.models import Matter
+from fazhi.procedures.models import Matter, MatterAssistant
 from fazhi.procedures.snapshots import snapshot_of
 
 ROLE = "role"
@@ -88,10 +88,37 @@ def _role_refusal(role: str | None, action: Action, matter: Matter, public: bool
     return None
 
 
+def unit_allows(
+    user: AnyUser | None, matter: Matter, action: Action, org: OrgUnit | None = None
+) -> bool:
+    """May ``user`` take ``action`` on ``matter`` as far as units go (roles and states are the
+    rules'): the lead unit's staff (approvers for an action needing approval), an assisting
+    unit's staff where the action allows them (``assisting``), and the rule-of-law office and
+    administrators for everything. ``org``: the assisting unit the action names (an opinion's
+    ``org``), which the user must act for.
+    """
+    if scope_of(user).role in ALL_ACTING:
+        return True
+    if action.assisting == "only":
+        lead = False
+    elif action.needs_approval:
+        lead = can_approve(user, matter.org)
+    else:
+        lead = can_act_on(user, matter.org)
+    if lead or not action.assisting:
+        return lead
+    if org is not None:
+        return (
+            can_act_on(user, org)
+            and MatterAssistant.objects.filter(matter=matter, org=org).exists()
+        )
+    return assisting_unit_for(user, matter) is not None
+
+
 def _unit_refusal(
     user: AnyUser | None, matter: Matter, action: Action, org: OrgUnit | None
 ) -> str | None:
-    if may_act(user, matter, action, org):
+    if unit_allows(user, matter, action, org):
         return None
     if action.assisting == "only":
         if org is not None:
