@@ -6,8 +6,8 @@
 - A *service request* is a matter of such a procedure, shown as the public may see it: no
   names, phones, e-mails, IDs or coordinates; description and notes masked
   (``fazhi.procedures.publicity.mask_for_public``), address kept to the district; never a confidential
-  procedure; a procedure that asks for consent to publish (``consent_publish``) shows only
-  consenting matters.
+  procedure; only matters whose submitter agreed to publication (``consent_publish``) and
+  staff released (``procedures.publicity``): any other answers 404 or is absent from lists.
 - ``submit`` validates the spec's form parameters and registers the matter through the
   engine (``register_matter(..., public=True, channel="api")``).
 
@@ -25,7 +25,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
 
 from fazhi.api.models import ApiClient, ServiceRequest
@@ -35,12 +35,11 @@ from fazhi.procedures.declarations import Field, FieldType, Procedure, all_proce
 from fazhi.procedures.errors import ProcedureError
 from fazhi.procedures.intake import get_intake
 from fazhi.procedures.models import Channel, Matter, PartyKind, Step
-from fazhi.procedures.publicity import mask_for_public
+from fazhi.procedures.publicity import REPLY_TEXT, PublicView, public_view, released
 from fazhi.procedures.rules import check_day
 from fazhi.procedures.services import intake_org, register_matter
 
 DESCRIPTION_FIELD = "content"  # the details field that holds the request's own text
-CONSENT_FIELD = "consent_publish"  # a procedure with this field publishes only with consent
 MAX_RESULTS = 1000
 DEFAULT_WINDOW = dt.timedelta(days=90)
 MAX_IDS = 100
@@ -162,37 +161,18 @@ def definition_json(procedure: Procedure) -> dict[str, Any]:
 # --- service requests (public view) -------------------------------------------------------
 
 
-def _closing_notes(procedure: Procedure) -> dict[str, str]:
-    """Action → the text field published as its ``status_notes`` (closing actions only)."""
-    notes: dict[str, str] = {}
-    for action in procedure.all_actions():
-        if action.target is None or not procedure.is_closed(action.target):
-            continue
-        text = next((f.name for f in action.fields if f.type == FieldType.TEXT), None)
-        if text is not None:
-            notes[action.name] = text
-    return notes
-
-
 def public_requests() -> QuerySet[Matter]:
-    """Matters the public may see as service requests, with what rendering them needs."""
-    shown = Q(pk__in=[])
-    note_actions: set[str] = set()
-    for procedure in services():
-        part = Q(procedure=procedure.code)
-        if procedure.detail_field(CONSENT_FIELD) is not None:
-            part &= Q(**{f"details__{CONSENT_FIELD}": True})
-        shown |= part
-        note_actions.update(_closing_notes(procedure))
+    """Matters the public may see as service requests: consented and released by staff
+    (``procedures.publicity.released``), with what rendering them needs."""
     return (
-        Matter.objects.public()
-        .filter(shown)
-        .select_related("org")
+        released()
+        .filter(procedure__in=[p.code for p in services()])
+        .select_related("org", "public_release")
         .prefetch_related(
             Prefetch(
                 "steps",
-                queryset=Step.objects.filter(action__in=sorted(note_actions)).order_by("seq"),
-                to_attr="closing_steps",
+                queryset=Step.objects.filter(action__in=sorted(REPLY_TEXT)).order_by("seq"),
+                to_attr="reply_steps",
             )
         )
     )
@@ -210,21 +190,23 @@ def requested_at(matter: Matter) -> dt.datetime:
     return dt.datetime.combine(matter.received_on, dt.time.min, clock.SHANGHAI)
 
 
-def status_notes(matter: Matter) -> str:
-    """The published text of the step that closed the matter, masked; else the state."""
-    procedure = matter.declaration
-    if matter.is_closed:
-        notes = _closing_notes(procedure)
-        for step in reversed(getattr(matter, "closing_steps", [])):
-            name = notes.get(step.action)
-            if name and step.data.get(name):
-                return mask_for_public(matter, step.data[name])
-    return procedure.state_label(matter.state)
+def _view(matter: Matter) -> PublicView:
+    return public_view(
+        matter, steps=getattr(matter, "reply_steps", None), release=matter.public_release
+    )
+
+
+def status_notes(matter: Matter, view: PublicView | None = None) -> str:
+    """The published reply covered by the release (masked); else the state."""
+    view = view or _view(matter)
+    if matter.is_closed and view.reply:
+        return view.reply
+    return matter.declaration.state_label(matter.state)
 
 
 def request_json(matter: Matter) -> dict[str, Any]:
     procedure = matter.declaration
-    description = str(matter.details.get(DESCRIPTION_FIELD) or matter.subject)
+    view = _view(matter)
     expected = None
     notice = ""
     if matter.due_on is not None and not matter.is_closed:
@@ -234,10 +216,10 @@ def request_json(matter: Matter) -> dict[str, Any]:
     return {
         "service_request_id": matter.reference,
         "status": "closed" if matter.is_closed else "open",
-        "status_notes": status_notes(matter),
+        "status_notes": status_notes(matter, view),
         "service_name": procedure.label,
         "service_code": procedure.code,
-        "description": mask_for_public(matter, description),
+        "description": view.content or view.subject,
         "agency_responsible": matter.org.name,
         "service_notice": notice,
         "requested_datetime": _w3c(requested_at(matter)),
@@ -326,7 +308,9 @@ def resolve_token(token: str) -> Matter | None:
     row = ServiceRequest.objects.filter(token=token).only("matter_id").first()
     if row is None:
         return None
-    return public_requests().filter(pk=row.matter_id).first()
+    # The token answers only the reference (GeoReport v2), released or not: the client that
+    # holds it submitted the request; the request itself stays 404 until released.
+    return Matter.objects.public().filter(pk=row.matter_id).first()
 
 
 # --- submission ---------------------------------------------------------------------------

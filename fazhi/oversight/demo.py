@@ -48,6 +48,22 @@ def _field_supervision(office: OrgUnit, year: int, rng: random.Random) -> int:
     return len(record_activities(inspections, by=demo_user("admin")))
 
 
+def _release_consenting(year: int) -> None:
+    """Staff release the consenting letters of the year (the portal's 信件公开 has some)."""
+    from fazhi.procedures.models import Matter
+    from fazhi.procedures.publicity import release_matter
+
+    admin = demo_user("admin")
+    letters = Matter.objects.filter(
+        procedure="mailbox_letter",
+        received_on__year=year,
+        details__consent_publish=True,
+        state="replied",
+    ).select_related("org")
+    for matter in letters:
+        release_matter(matter, admin, reason="演示数据：审核公开")
+
+
 def build(root: OrgUnit, year: int) -> str:
     office = unit(root, "区政府办")
     route("mailbox_letter", office)
@@ -77,4 +93,5 @@ def build(root: OrgUnit, year: int) -> str:
         )
         m.step("reply", later(received, rng, 3, 12, cutoff), reply=reply)
     demo.save("制约监督")
+    _release_consenting(year)
     return f"{year}年区长信箱来信{len(days)}件、实地督查{inspections}次"

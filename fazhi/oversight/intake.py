@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from fazhi.procedures.intake import Intake, Publication, PublicField, register_intake
+from fazhi.procedures.publicity import WHAT_IS_PUBLISHED
 
 register_intake(
     Intake(
         "mailbox_letter",
         slug="mailbox",
-        summary="向区长写信，提出意见建议或反映问题。来信人同意的，答复脱敏后公开。",
+        summary="向区长写信，提出意见建议或反映问题。来信人同意并经审核的，来信和答复脱敏后公开。",
         group="区长信箱",
         order=30,
         fields=(
@@ -16,11 +17,7 @@ register_intake(
             PublicField("phone"),
             PublicField("subject", "来信标题"),
             PublicField("content", "来信内容", "请写明您的意见建议或反映的问题。", required=True),
-            PublicField(
-                "consent_publish",
-                "同意将来信和答复脱敏后在本站公开",
-                "公开时隐去您的姓名（只保留姓氏）、电话和证件号码。",
-            ),
+            PublicField("consent_publish", "同意审核后隐去个人信息公开", WHAT_IS_PUBLISHED),
             PublicField("attachments"),
         ),
         publication=Publication(

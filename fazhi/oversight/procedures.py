@@ -34,7 +34,13 @@ MAILBOX_LETTER = register(
         ),
         details=(
             Field("content", "来信内容", FieldType.TEXT, required=False, max_length=10000),
-            Field("consent_publish", "同意公开", FieldType.BOOL, required=False),
+            Field(
+                "consent_publish",
+                "同意公开",
+                FieldType.BOOL,
+                required=False,
+                help="来信人同意经审核、脱敏后公开来信和答复。",
+            ),
         ),
         public_trackable=True,
         public_submission=True,

@@ -15,17 +15,16 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from fazhi.core.pii import mask_name
 from fazhi.procedures.declarations import Procedure, get_procedure
 from fazhi.procedures.intake import Intake, Publication, all_intakes, get_intake
 from fazhi.procedures.models import Matter, Step
-from fazhi.procedures.publicity import mask_for_public
+from fazhi.procedures.publicity import REPLY_TEXT, public_view, released
 from fazhi.workdays import get_limit
 
 # Actions whose data field is written for the submitter and shown on the tracking page.
-PUBLISHED_TEXT = {"reply": "reply", "conclude": "result", "refuse": "reason"}
+PUBLISHED_TEXT = REPLY_TEXT
 # Actions never shown to the public.
 HIDDEN_ACTIONS = frozenset({"note"})
 
@@ -148,17 +147,23 @@ def publications() -> list[tuple[str, Publication]]:
 
 
 def published_letters() -> QuerySet[Matter]:
-    """Answered matters whose sender consented to publication (each procedure's ``Publication``:
-    state, consent field, reply action), newest reply first."""
+    """Answered matters the public may read: each procedure's ``Publication`` (state, reply
+    action), consented and released by staff with the reply covered by the release
+    (``procedures.publicity.released``), newest reply first."""
     wanted = Q(pk__in=[])
     actions = set()
     for code, pub in publications():
-        wanted |= Q(procedure=code, state=pub.state, **{f"details__{pub.consent}": True})
+        covered = Step.objects.filter(
+            matter=OuterRef("pk"),
+            action=pub.action,
+            seq__lte=OuterRef("public_release__through_seq"),
+        )
+        wanted |= Q(procedure=code, state=pub.state) & Q(Exists(covered))
         actions.add(pub.action)
     return (
-        Matter.objects.public()
+        released()
         .filter(wanted)
-        .select_related("org")
+        .select_related("org", "public_release")
         .prefetch_related(
             Prefetch(
                 "steps",
@@ -170,13 +175,8 @@ def published_letters() -> QuerySet[Matter]:
     )
 
 
-def _mask(text: str, matter: Matter) -> str:
-    """The one public masking (``procedures.publicity.mask_for_public``)."""
-    return mask_for_public(matter, text)
-
-
 def published_reply(matter: Matter) -> PublishedReply:
-    """One letter and its reply, masked for the public (sender's name, IDs and phones in text)."""
+    """One letter and its reply as released, through the one public masking."""
     intake = get_intake(matter.procedure)
     pub = intake.publication if intake is not None else None
     if pub is None:
@@ -184,15 +184,18 @@ def published_reply(matter: Matter) -> PublishedReply:
     steps = getattr(matter, "reply_steps", None)
     if steps is None:
         steps = list(matter.steps.filter(action=pub.action).order_by("seq"))
-    steps = [s for s in steps if s.action == pub.action]
-    last = steps[-1] if steps else None
+    view = public_view(
+        matter,
+        steps=[s for s in steps if s.action == pub.action],
+        release=matter.public_release,
+    )
     return PublishedReply(
         reference=matter.reference,
-        subject=_mask(matter.subject, matter),
-        sender=mask_name(matter.party_name) or "匿名",
+        subject=view.subject,
+        sender=view.sender,
         received_on=matter.received_on,
-        letter=_mask(str(matter.details.get("content", "")), matter),
-        replied_on=last.on if last else matter.closed_on,
-        reply=_mask(str(last.data.get(pub.text, "")), matter) if last else "",
+        letter=view.content,
+        replied_on=view.replied_on or matter.closed_on,
+        reply=view.reply,
         unit=matter.org.name,
     )

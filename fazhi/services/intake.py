@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from fazhi.procedures.intake import Intake, PublicField, register_intake
+from fazhi.procedures.publicity import WHAT_IS_PUBLISHED
 
 _NAME = PublicField("name", "姓名或单位名称")
+_CONSENT = PublicField("consent_publish", "同意审核后隐去个人信息公开", WHAT_IS_PUBLISHED)
 
 register_intake(
     Intake(
@@ -26,6 +28,7 @@ register_intake(
                 "请写明在哪里办什么事、遇到了什么问题、希望得到什么帮助。",
                 required=True,
             ),
+            _CONSENT,
             PublicField("attachments"),
         ),
     ),
@@ -49,6 +52,7 @@ register_intake(
                 "请写明时间、地点、经过和您的诉求；如有证据材料可作为附件上传。",
                 required=True,
             ),
+            _CONSENT,
             PublicField("attachments"),
         ),
     ),

@@ -24,6 +24,16 @@ from fazhi.procedures.declarations import (
 )
 from fazhi.procedures.rules import MatterSnapshot
 
+# The submitter's consent to publication, asked on the public form (procedures.publicity):
+# nothing is public without it and without staff's release.
+CONSENT = Field(
+    "consent_publish",
+    "同意公开",
+    FieldType.BOOL,
+    required=False,
+    help="提交人同意经审核、脱敏后公开标题、内容和答复。",
+)
+
 STATES = {
     "received": "待受理",
     "in_scope": "办理中",
@@ -106,6 +116,7 @@ BUSINESS_COMPLAINT = register(
             Field("enterprise", "涉及企业", FieldType.STR, required=False, max_length=200),
             Field("respondent", "被投诉单位", FieldType.STR, required=False, max_length=200),
             Field("content", "投诉举报内容", FieldType.TEXT, required=False, max_length=10000),
+            CONSENT,
         ),
         public_trackable=True,
         public_submission=True,
@@ -132,6 +143,7 @@ HELP_REQUEST = register(
         details=(
             Field("kind", "诉求类别", FieldType.CHOICE, choices=HELP_KINDS),
             Field("content", "诉求内容", FieldType.TEXT, required=False, max_length=10000),
+            CONSENT,
         ),
         public_trackable=True,
         public_submission=True,

@@ -2,6 +2,7 @@ from django.urls import path
 
 from fazhi.workbench import views
 from fazhi.workbench.views import registers
+from fazhi.workbench.views.release import MatterReleaseView
 
 # one URL set for every register: <app label>/<model name> (fazhi.core.registers)
 REGISTER = "registers/<slug:app>/<slug:model>/"
@@ -13,6 +14,7 @@ urlpatterns = [
     path("matters/new/", views.MatterCreateView.as_view(), name="matter-create"),
     path("matters/<int:pk>/", views.MatterDetailView.as_view(), name="matter-detail"),
     path("matters/<int:pk>/act/<slug:action>/", views.MatterActView.as_view(), name="matter-act"),
+    path("matters/<int:pk>/release/", MatterReleaseView.as_view(), name="matter-release"),
     path(
         "matters/<int:pk>/attachments/",
         views.AttachmentUploadView.as_view(),

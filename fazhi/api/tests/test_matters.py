@@ -171,7 +171,7 @@ def test_create_returns_reference_and_code(client_for, users, district, today):
     assert data["org"] == district["a"].pk  # the user's own unit by default
     assert data["channel"] == "api"
     matter = Matter.objects.get(pk=data["id"])
-    assert matter.details == {"kind": "consultation"}
+    assert matter.details == {"kind": "consultation", "consent_publish": False}
     assert matter.steps.count() == 1
 
 

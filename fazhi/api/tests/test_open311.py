@@ -11,7 +11,9 @@ from django.test import Client
 
 from fazhi.api.models import ApiClient, ServiceRequest
 from fazhi.procedures.declarations import all_procedures
+from fazhi.procedures.errors import ProcedureError
 from fazhi.procedures.models import Channel, IntakeRoute, Matter
+from fazhi.procedures.publicity import release_matter, withhold_matter
 from fazhi.procedures.services import act
 from fazhi.procedures.tests.factories import make_matter
 
@@ -50,8 +52,23 @@ def submission(api_key, **extra):
         "last_name": "王",
         "phone": "13912345678",
         "media_url": "https://example.com/lamp.jpg",
+        "attribute[consent_publish]": "true",
         **extra,
     }
+
+
+def consenting(procedure, **details):
+    """The details of a matter whose submitter agreed to publication."""
+    base = {"kind": "help"} if procedure == "help_request" else {}
+    return {**base, "consent_publish": True, **details}
+
+
+def published(procedure, org, by, on, **kwargs):
+    """A consenting matter, released by staff (``by``) after whatever ``steps`` it takes."""
+    kwargs.setdefault("details", consenting(procedure))
+    matter = make_matter(procedure, org, by, on, **kwargs)
+    release_matter(matter, by)
+    return matter
 
 
 def xml_root(content: bytes) -> ET.Element:
@@ -92,8 +109,9 @@ def test_services_xml(web):
 def test_service_definition(web):
     definition = web.get(f"{BASE}/services/help_request.json").json()
     assert definition["service_code"] == "help_request"
-    (kind,) = definition["attributes"]
+    kind, consent = definition["attributes"]
     assert kind["code"] == "kind"
+    assert consent["code"] == "consent_publish" and "审核" in consent["description"]
     assert kind["datatype"] == "singlevaluelist"
     assert kind["variable"] is True
     assert {"key": "consultation", "name": "咨询"} in kind["values"]
@@ -101,7 +119,7 @@ def test_service_definition(web):
     consent = next(a for a in mailbox["attributes"] if a["code"] == "consent_publish")
     assert [v["key"] for v in consent["values"]] == ["true", "false"]
     complaint = web.get(f"{BASE}/services/business_complaint.json").json()
-    assert {a["datatype"] for a in complaint["attributes"]} == {"string"}
+    assert {a["datatype"] for a in complaint["attributes"]} == {"string", "singlevaluelist"}
     root = xml_root(web.get(f"{BASE}/services/help_request.xml").content)
     assert root.tag == "service_definition"
     assert root.find("attributes/attribute/values/value/key") is not None
@@ -253,6 +271,7 @@ def test_public_requests_hide_personal_data(web, api_key, users):
     matter = Matter.objects.get(reference=created["service_request_id"])
     act(matter, "accept", users["admin"])
     act(matter, "conclude", users["admin"], result="已修复，回访电话13912345678")
+    release_matter(matter, users["admin"])
     response = web.get(f"{BASE}/requests.json")
     text = response.content.decode()
     for secret in ("王小明", "13912345678", "resident@example.com", "英雄大街", "lamp.jpg"):
@@ -276,6 +295,7 @@ def test_status_notes_mask_the_partys_name_as_the_portal_does(web, api_key, user
     matter = Matter.objects.get(reference=created["service_request_id"])
     act(matter, "accept", users["admin"])
     act(matter, "conclude", users["admin"], result="欧阳娜娜您好：张建国同志已修复。娜娜请放心。")
+    release_matter(matter, users["admin"])
     text = web.get(f"{BASE}/requests.json").content.decode()
     text += web.get(f"{BASE}/requests.xml").content.decode()
     for secret in ("欧阳娜娜", "娜娜", "张建国", "7777"):
@@ -283,27 +303,39 @@ def test_status_notes_mask_the_partys_name_as_the_portal_does(web, api_key, user
     assert "欧***您好" in text
 
 
-def test_confidential_and_unconsented_never_listed(web, district, users, yesterday, monkeypatch):
+def test_only_consented_and_released_requests_are_public(
+    web, district, users, yesterday, monkeypatch
+):
+    """#19 defect 1: every request was public the moment it was submitted."""
     from fazhi.procedures import declarations
 
-    public = make_matter("help_request", district["a"], users["staff_a"], yesterday)
+    staff = users["staff_a"]
+    unconsented = make_matter("help_request", district["a"], staff, yesterday)
+    with pytest.raises(ProcedureError, match="未同意公开"):
+        release_matter(unconsented, staff)
     make_matter(
         "mailbox_letter",
         district["a"],
-        users["staff_a"],
+        staff,
         yesterday,
         details={"content": "不同意公开的来信", "consent_publish": False},
     )
-    consented = make_matter(
-        "mailbox_letter",
-        district["a"],
-        users["staff_a"],
-        yesterday,
-        details={"content": "同意公开的来信", "consent_publish": True},
+    waiting = make_matter(
+        "mailbox_letter", district["a"], staff, yesterday, details=consenting("mailbox_letter")
     )
-    make_matter("reconsideration", district["a"], users["staff_a"], yesterday)
+    public = published("help_request", district["a"], staff, yesterday)
+    consented = published(
+        "mailbox_letter", district["a"], staff, yesterday, details=consenting("mailbox_letter")
+    )
+    make_matter("reconsideration", district["a"], staff, yesterday)
     refs = {r["service_request_id"] for r in web.get(f"{BASE}/requests.json").json()}
     assert refs == {public.reference, consented.reference}
+    for hidden in (unconsented, waiting):
+        assert web.get(f"{BASE}/requests/{hidden.reference}.json").status_code == 404
+        assert web.get(f"{BASE}/requests/{hidden.reference}.xml").status_code == 404
+    withhold_matter(consented, staff, reason="涉及个人隐私")
+    refs = {r["service_request_id"] for r in web.get(f"{BASE}/requests.json").json()}
+    assert refs == {public.reference}
     # a procedure declared confidential disappears from services and requests alike
     original = declarations.get_procedure("help_request")
     import dataclasses
@@ -311,19 +343,43 @@ def test_confidential_and_unconsented_never_listed(web, district, users, yesterd
     monkeypatch.setitem(
         declarations._REGISTRY, "help_request", dataclasses.replace(original, confidential=True)
     )
-    refs = {r["service_request_id"] for r in web.get(f"{BASE}/requests.json").json()}
-    assert refs == {consented.reference}
+    assert web.get(f"{BASE}/requests.json").json() == []
     assert web.get(f"{BASE}/requests/{public.reference}.json").status_code == 404
     codes = {s["service_code"] for s in web.get(f"{BASE}/services.json").json()}
     assert "help_request" not in codes
 
 
+def test_a_submission_is_not_public_until_released(web, api_key, users):
+    (created,) = post(web, submission(api_key)).json()
+    reference = created["service_request_id"]
+    assert web.get(f"{BASE}/requests.json").json() == []
+    assert web.get(f"{BASE}/requests/{reference}.json").status_code == 404
+    release_matter(Matter.objects.get(reference=reference), users["admin"])
+    assert [r["service_request_id"] for r in web.get(f"{BASE}/requests.json").json()] == [reference]
+
+
+def test_a_submission_without_consent_is_never_public(web, api_key, users):
+    params = submission(api_key)
+    del params["attribute[consent_publish]"]
+    (created,) = post(web, params).json()
+    matter = Matter.objects.get(reference=created["service_request_id"])
+    assert matter.details["consent_publish"] is False
+    with pytest.raises(ProcedureError):
+        release_matter(matter, users["admin"])
+
+
 def test_request_filters(web, district, users, yesterday, today):
-    a = make_matter("help_request", district["a"], users["staff_a"], yesterday)
+    a = published("help_request", district["a"], users["staff_a"], yesterday)
     b = make_matter(
-        "business_complaint", district["a"], users["staff_a"], yesterday, subject="乱收费"
+        "business_complaint",
+        district["a"],
+        users["staff_a"],
+        yesterday,
+        subject="乱收费",
+        details=consenting("business_complaint"),
     )
     act(b, "refuse", users["staff_a"], reason="不属于受理范围")
+    release_matter(b, users["staff_a"])
 
     def refs(**params):
         response = web.get(f"{BASE}/requests.json", params)
@@ -360,7 +416,7 @@ def test_bad_request_filters_are_400(web, params, message):
 
 
 def test_back_entered_request_dates_from_its_day_received(web, district, users, today):
-    old = make_matter(
+    old = published(
         "help_request",
         district["a"],
         users["staff_a"],
@@ -378,17 +434,25 @@ def test_request_list_queries_are_bounded(
     web, district, users, yesterday, django_assert_max_num_queries
 ):
     for i in range(12):
-        m = make_matter("help_request", district["a"], users["staff_a"], yesterday)
+        m = make_matter(
+            "help_request",
+            district["a"],
+            users["staff_a"],
+            yesterday,
+            details=consenting("help_request"),
+        )
         if i % 2:
             act(m, "refuse", users["staff_a"], reason=f"理由{i}")
+        release_matter(m, users["staff_a"])
     with django_assert_max_num_queries(3):
         response = web.get(f"{BASE}/requests.json")
     assert len(response.json()) == 12
 
 
-def test_single_request_and_token(web, api_key):
+def test_single_request_and_token(web, api_key, users):
     (created,) = post(web, submission(api_key)).json()
     reference, token = created["service_request_id"], created["token"]
+    release_matter(Matter.objects.get(reference=reference), users["admin"])
     (item,) = web.get(f"{BASE}/requests/{reference}.json").json()
     assert item["service_request_id"] == reference
     # the deadline in words: the rule's name and its basis, no file path, no rule code

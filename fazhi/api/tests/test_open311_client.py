@@ -7,6 +7,8 @@ import requests
 from georeport import GeoReport
 
 from fazhi.api.models import ApiClient
+from fazhi.procedures.models import Matter
+from fazhi.procedures.publicity import release_matter
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,7 +22,7 @@ def api_key(district):
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
-def test_georeport_client_lists_services_and_reads_back_requests(live_server, api_key, fmt):
+def test_georeport_client_lists_services_and_reads_back_requests(live_server, api_key, users, fmt):
     root = live_server.url + "/open311/v2/"
     client = GeoReport(root, api_key=api_key, output_format=fmt)
 
@@ -29,7 +31,7 @@ def test_georeport_client_lists_services_and_reads_back_requests(live_server, ap
     assert {"help_request", "business_complaint", "mailbox_letter"} <= codes
     definition = client.get_service_definition("help_request")
     attributes = definition["attributes"]
-    attribute = attributes[0] if fmt == "json" else attributes["attribute"]
+    attribute = attributes[0] if fmt == "json" else attributes["attribute"][0]
     assert attribute["code"] == "kind"
 
     # The client reads only; submitting uses the spec's form-encoded POST.
@@ -40,6 +42,7 @@ def test_georeport_client_lists_services_and_reads_back_requests(live_server, ap
             "service_code": "help_request",
             "description": "不动产登记窗口材料要求不一致，请协调",
             "attribute[kind]": "complaint",
+            "attribute[consent_publish]": "true",
             "address_string": "吉林省四平市铁西区北沟街道",
             "first_name": "芳",
             "last_name": "李",
@@ -57,6 +60,12 @@ def test_georeport_client_lists_services_and_reads_back_requests(live_server, ap
             "service_request_id"
         ]
 
+    # public only once staff released it (#19 defect 1)
+    assert (
+        requests.get(f"{client.root_address}/requests/{reference}.{fmt}", timeout=10).status_code
+        == 404
+    )
+    release_matter(Matter.objects.get(reference=reference), users["admin"])
     listed = client.get_service_requests(service_code="help_request", status="open")
     items = listed if isinstance(listed, list) else [listed]
     assert reference in {r["service_request_id"] for r in items}

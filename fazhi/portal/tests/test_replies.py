@@ -1,4 +1,4 @@
-"""Published mailbox replies: only with consent, masked, paginated."""
+"""Published mailbox replies: only with consent and staff's release, masked, paginated."""
 
 from __future__ import annotations
 
@@ -8,12 +8,22 @@ import pytest
 from django.urls import reverse
 
 from fazhi.core import clock
+from fazhi.procedures.publicity import release_matter, withhold_matter
 from fazhi.procedures.services import act, register_matter
 
 pytestmark = pytest.mark.django_db
 
 
-def letter(intake, users, *, consent, reply=True, name="欧阳建国", subject="建议增设公交站点"):
+def letter(
+    intake,
+    users,
+    *,
+    consent,
+    reply=True,
+    name="欧阳建国",
+    subject="建议增设公交站点",
+    release=True,
+):
     with clock.frozen(dt.date(2024, 6, 3)):
         matter = register_matter(
             "mailbox_letter",
@@ -36,6 +46,8 @@ def letter(intake, users, *, consent, reply=True, name="欧阳建国", subject="
                 users["staff_a"],
                 reply=f"{name}您好：已安排增设站点，如有疑问请拨打13812345678。",
             )
+    if release and consent:
+        release_matter(matter, users["staff_a"])
     return matter
 
 
@@ -79,3 +91,32 @@ def test_replies_are_paginated_without_extra_queries_per_letter(
     assert "第 1 / 2 页" in first.content.decode()
     second = client.get(reverse("portal:replies"), {"page": 2})
     assert len(second.context["replies"]) == 2
+
+
+def test_a_reply_is_not_public_the_moment_it_is_written(client, intake, users):
+    """#19 defect 1: mailbox replies went public as soon as they were written."""
+    matter = letter(intake, users, consent=True, release=False, subject="等待审核的来信")
+    page = client.get(reverse("portal:replies")).content.decode()
+    assert "等待审核的来信" not in page
+    release_matter(matter, users["staff_a"])
+    assert "等待审核的来信" in client.get(reverse("portal:replies")).content.decode()
+    withhold_matter(matter, users["staff_a"], reason="涉及第三人隐私")  # "do not publish"
+    assert "等待审核的来信" not in client.get(reverse("portal:replies")).content.decode()
+
+
+def test_a_release_before_the_reply_does_not_publish_the_reply(client, intake, users):
+    matter = letter(intake, users, consent=True, reply=False, release=False, subject="先审后答")
+    release_matter(matter, users["staff_a"])
+    with clock.frozen(dt.date(2024, 6, 10)):
+        act(matter, "reply", users["staff_a"], reply="答复内容尚未审核")
+    page = client.get(reverse("portal:replies")).content.decode()
+    assert "先审后答" not in page and "答复内容尚未审核" not in page
+    release_matter(matter, users["staff_a"])
+    assert "答复内容尚未审核" in client.get(reverse("portal:replies")).content.decode()
+
+
+def test_words_staff_hide_are_hidden(client, intake, users):
+    matter = letter(intake, users, consent=True, release=False)
+    release_matter(matter, users["staff_a"], hidden_words="北山\n增设站点")
+    page = client.get(reverse("portal:replies")).content.decode()
+    assert "北山" not in page and "增设站点" not in page

@@ -91,6 +91,7 @@ def test_help_request_is_registered_in_the_intake_unit(client, intake, today):
     assert matter.details == {
         "kind": "help",
         "content": "在政务大厅办理营业执照变更，材料齐全却被要求反复补充。",
+        "consent_publish": False,  # the unticked box: recorded as no
     }
     assert matter.subject == "办理营业执照变更跑了三次"
     step = Step.objects.get(matter=matter)
@@ -110,6 +111,7 @@ def test_business_complaint_with_credit_code(client, intake, today):
         "enterprise": "四平市某某商贸有限公司",
         "respondent": "某街道办事处",
         "content": "申请已提交40天，无任何答复。",
+        "consent_publish": False,
     }
     assert reference.startswith("YS-2024-") and matter.verification_code == code
 
@@ -279,3 +281,12 @@ def test_messages_stay_chinese_whatever_the_browser_asks(client, intake, today):
 def test_receipt_page_without_a_submission_goes_home(client, db):
     response = client.get(reverse("portal:submitted"))
     assert response.status_code == 302 and response["Location"] == reverse("portal:home")
+
+
+@pytest.mark.parametrize("slug", ["help", "complaint", "mailbox"])
+def test_every_public_form_says_what_becomes_public(client, intake, slug):
+    """#19 defect 1: each form says plainly what will become public, and asks for consent."""
+    page = client.get(f"/{slug}/").content.decode()
+    assert 'name="consent_publish"' in page
+    assert "经工作人员审核" in page and "不勾选的，任何内容都不会公开" in page
+    assert "姓名只保留姓氏" in page

@@ -3,7 +3,7 @@
 matter: Matter (one case of one procedure, one table for every procedure), its Step history,
 attachments and reference counters; reminders: Notification; activity: Activity (counted
 events that are not cases); intake: IntakeRoute; imports: ImportRun; links: MatterLink (links between matters) and
-MatterAssistant (assisting units, 会办).
+MatterAssistant (assisting units, 会办); release: PublicRelease (staff's decision to publish).
 """
 
 from fazhi.procedures.models.activity import Activity, ActivityQuerySet
@@ -22,6 +22,7 @@ from fazhi.procedures.models.matter import (
     StepHistoryError,
     attachment_path,
 )
+from fazhi.procedures.models.release import PublicRelease, ReleaseDecision
 from fazhi.procedures.models.reminders import Notification, NotificationKind
 
 __all__ = [
@@ -40,7 +41,9 @@ __all__ = [
     "Notification",
     "NotificationKind",
     "PartyKind",
+    "PublicRelease",
     "ReferenceCounter",
+    "ReleaseDecision",
     "Satisfaction",
     "Step",
     "StepHistoryError",

@@ -109,7 +109,7 @@ def test_matter_form_collects_party_and_details(district):
             "phone": "13800138000",
             "address": "",
         },
-        "details": {"kind": "help"},
+        "details": {"kind": "help", "consent_publish": False},
     }
     assert [f.name for f in form.detail_fields] == ["details.kind", "details.content"]
     form.add_procedure_error(InvalidData("证件号码错误。", field="party.id_number"))

@@ -70,7 +70,11 @@ def test_register_sets_the_triage_deadline(matter):
     assert matter.due_on == D(2025, 9, 30)  # Sun 09-28 (make-up day), Mon 09-29, Tue 09-30
     assert matter.due_rule == "business_complaint.triage"
     assert "3个工作日" in matter.due_basis or "3" in matter.due_basis
-    assert matter.details == {"respondent": "某审批窗口", "content": "营业执照变更超期未办"}
+    assert matter.details == {
+        "respondent": "某审批窗口",
+        "content": "营业执照变更超期未办",
+        "consent_publish": False,
+    }
 
 
 def test_triage_from_a_rest_day(june):

@@ -431,7 +431,7 @@ def test_register_a_matter(client_for, district, users):
         "phone",
         "organisation",
     )
-    assert m.details == {"respondent": "某窗口"}
+    assert m.details == {"respondent": "某窗口", "consent_publish": False}
     assert m.due_on == D(2025, 6, 17)
 
 

@@ -18,7 +18,7 @@ from django.views import View
 from fazhi.core.models import AuditEvent, OrgUnit, Role, StaffProfile
 from fazhi.core.scope import can_act_on, scope_queryset
 from fazhi.core.views import StaffRequiredMixin
-from fazhi.procedures import rules
+from fazhi.procedures import publicity, rules
 from fazhi.procedures.assisting import assisting_unit_for
 from fazhi.procedures.attachments import ALLOWED_EXTENSIONS, add_attachment, max_attachment_bytes
 from fazhi.procedures.declarations import Action, FieldType, Procedure, all_procedures
@@ -44,6 +44,7 @@ SLOT_ID = "action-slot"
 #: with the page's context; an app adds its block with ``MATTER_BLOCKS.append(name)``.
 MATTER_BLOCKS: list[str] = []
 MATTER_BLOCKS.append("workbench/_matter_links.html")  # links and 会办 (links_context)
+MATTER_BLOCKS.append("workbench/_matter_release.html")  # 公开审核 (views.release)
 
 # Step data keys the engine adds beside the declared fields (names shown instead of ids).
 EXTRA_LABELS = {"from_org": "原承办单位", "to_org": "承办单位", "org": "协办单位"}
@@ -295,6 +296,7 @@ def matter_context(
         "may_attach": may_attach(request.user, matter),
         "audit_events": list(AuditEvent.objects.for_object(matter)[:100]),
         "panel_id": PANEL_ID,
+        "release_status": _release_status(matter),
         "panel_blocks": list(MATTER_BLOCKS),
         **links_context(request, matter),
     }
@@ -314,6 +316,13 @@ def links_context(request: HttpRequest, matter: Matter) -> dict[str, Any]:
         "assistants": assistants,
         "assisting_unit": assisting,
     }
+
+
+def _release_status(matter: Matter) -> str:
+    """Publication in words, for procedures the public may read once released (else "")."""
+    if matter.declaration.detail_field(publicity.CONSENT_FIELD) is None:
+        return ""
+    return publicity.release_status(matter)
 
 
 def get_matter(request: HttpRequest, pk: int) -> Matter:
