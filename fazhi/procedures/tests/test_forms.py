@@ -111,6 +111,10 @@ def test_matter_form_collects_party_and_details(district):
         },
         "details": {"kind": "help", "consent_publish": False},
     }
-    assert [f.name for f in form.detail_fields] == ["details.kind", "details.content"]
+    assert [f.name for f in form.detail_fields] == [
+        "details.kind",
+        "details.content",
+        "details.consent_publish",
+    ]
     form.add_procedure_error(InvalidData("证件号码错误。", field="party.id_number"))
     assert form.errors["party.id_number"] == ["证件号码错误。"]

@@ -165,7 +165,10 @@ def test_jsonl_line_is_replayed_through_the_rules(district, tmp_path, recorder):
     assert (m.state, m.outcome, m.satisfaction) == ("concluded", "concluded", "satisfied")
     assert m.closed_on == D(2025, 3, 20)
     assert m.due_on is None and m.org == district["root"]
-    assert m.party_kind == "person" and m.details == {"enterprise": "某建筑公司", "consent_publish": False}
+    assert m.party_kind == "person" and m.details == {
+        "enterprise": "某建筑公司",
+        "consent_publish": False,
+    }
     assert len(m.verification_code) == 6
     steps = list(m.steps.order_by("seq"))
     assert [(s.seq, s.action, s.state_before, s.state_after) for s in steps] == [
