@@ -216,11 +216,12 @@ def _decide(
 
 
 def release_status(matter: Matter) -> str:
-    """The publication status in words, for staff (the matter page)."""
+    """The publication status in words, for staff (the matter page): no query unless the
+    submitter consented."""
     problem = why_not_publishable(matter)
-    row = getattr(matter, "public_release", None) if _has_release(matter) else None
-    if problem and row is None:
+    if problem:
         return problem
+    row = PublicRelease.objects.filter(matter=matter).first()
     if row is None:
         return "当事人同意公开，尚未审核：公众看不到。"
     if not row.is_released:
@@ -229,11 +230,3 @@ def release_status(matter: Matter) -> str:
     if newer:
         return "已公开；此后的答复尚未审核，公众看不到。"
     return "已审核公开（脱敏）。"
-
-
-def _has_release(matter: Matter) -> bool:
-    try:
-        matter.public_release  # noqa: B018 the reverse one-to-one raises when there is none
-    except PublicRelease.DoesNotExist:
-        return False
-    return True
