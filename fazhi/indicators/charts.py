@@ -53,6 +53,63 @@ def month_bars(
     return mark_safe("".join(parts))  # noqa: S308  every interpolated text is escaped above
 
 
+PALETTE = ("#1f5fa8", "#d08a1e", "#2e8b57", "#8e44ad", "#b3261e", "#16a2b8", "#7f8c8d", "#c0392b")
+
+
+def stacked_month_bars(
+    title: str, series: dict[str, Sequence[int]], *, width: int = 360, height: int = 150
+) -> SafeString:
+    """Twelve stacked bars (one colour per series, e.g. per channel) with a legend below."""
+    top, bottom, left = 16, 18, 4
+    legend_rows = (len(series) + 2) // 3
+    total_h = height + legend_rows * 16
+    plot_h = height - top - bottom
+    step = (width - left * 2) / 12
+    totals = [sum(values[i] for values in series.values()) for i in range(12)]
+    peak = max(totals) if totals and max(totals) > 0 else 1
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {total_h}" '
+        f'width="{width}" height="{total_h}" role="img" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - left}" y2="{top + plot_h}" stroke="#c8d0da"/>',
+    ]
+    for i in range(12):
+        x = round(left + i * step + step * 0.15, 1)
+        w = round(step * 0.7, 1)
+        base = top + plot_h
+        for k, (label, values) in enumerate(series.items()):
+            v = values[i]
+            if not v:
+                continue
+            h = round(plot_h * v / peak, 1)
+            base = round(base - h, 1)
+            parts.append(
+                f'<rect x="{x}" y="{base}" width="{w}" height="{h}" '
+                f'fill="{PALETTE[k % len(PALETTE)]}"><title>{MONTHS[i]} {escape(label)}：{v}'
+                "</title></rect>"
+            )
+        if totals[i]:
+            parts.append(
+                f'<text x="{round(x + w / 2, 1)}" y="{round(base - 3, 1)}" font-size="10" '
+                f'text-anchor="middle" fill="#333">{totals[i]}</text>'
+            )
+        parts.append(
+            f'<text x="{round(x + w / 2, 1)}" y="{height - 4}" font-size="9" '
+            f'text-anchor="middle" fill="#666">{i + 1}</text>'
+        )
+    for k, label in enumerate(series):
+        lx = left + (k % 3) * (width / 3)
+        ly = height + (k // 3) * 16 + 10
+        parts.append(
+            f'<rect x="{round(lx, 1)}" y="{ly - 8}" width="10" height="10" '
+            f'fill="{PALETTE[k % len(PALETTE)]}"/>'
+            f'<text x="{round(lx + 14, 1)}" y="{ly + 1}" font-size="10" fill="#333">'
+            f"{escape(label[:10])}</text>"
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308  every interpolated text is escaped above
+
+
 def unit_bars(
     title: str,
     rows: Sequence[tuple[str, int | Decimal | None]],

@@ -17,7 +17,8 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
+from django.db.models.functions import ExtractMonth
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -50,7 +51,7 @@ from fazhi.indicators.registry import (
 from fazhi.procedures.activities import all_kinds, get_kind, record_activity
 from fazhi.procedures.declarations import FieldType, get_procedure
 from fazhi.procedures.errors import ProcedureError
-from fazhi.procedures.models import Activity, Matter
+from fazhi.procedures.models import Activity, Channel, Matter
 
 COMPARE_CODES = (
     "business_complaint.received",
@@ -64,6 +65,15 @@ COMPARE_CODES = (
     "supervision.field_inspections",
 )
 PAGE_SIZE = 50
+# The timely rates drawn per unit (the first of them the year has figures for).
+TIMELY_CODES = (
+    "mailbox_letter.reply_rate",
+    "enforcement.publicity_timely_rate",
+    "petition.handler_timely_rate",
+    "petition.office_timely_rate",
+    "npc_suggestion.reply_rate",
+    "cppcc_proposal.reply_rate",
+)
 
 
 # --- the scope, year and cut-off of a request ----------------------------------------------
@@ -91,6 +101,8 @@ class Selection:
     org: OrgUnit
     period: Period
     errors: list[str]
+    #: the year was not asked for: the latest year with records of the scope was chosen
+    defaulted: bool = False
 
     @property
     def year(self) -> int:
@@ -121,8 +133,9 @@ def select(request: HttpRequest) -> Selection:
         else default_org(request)
     )
     today = clock.today()
-    year = today.year
     raw_year = request.GET.get("year", "").strip()
+    year = today.year if raw_year else latest_year_with_records(org, today)
+    defaulted = not raw_year
     if raw_year:
         try:
             year = int(raw_year)
@@ -132,6 +145,9 @@ def select(request: HttpRequest) -> Selection:
             year = today.year
     as_of: dt.date | None = None
     raw_as_of = request.GET.get("as_of", "").strip()
+    chosen_for = request.GET.get("as_of_year", "").strip()
+    if chosen_for and chosen_for != str(year):
+        raw_as_of = ""  # the cut-off was that of another year: it follows the year chosen now
     if raw_as_of:
         try:
             as_of = dt.date.fromisoformat(raw_as_of)
@@ -142,7 +158,40 @@ def select(request: HttpRequest) -> Selection:
         except IndicatorError as exc:
             errors.append(f"{exc}已改为年末。")
             as_of = None
-    return Selection(org, period_of(year, as_of), errors)
+    return Selection(org, period_of(year, as_of), errors, defaulted=defaulted)
+
+
+def latest_year_with_records(org: OrgUnit, today: dt.date) -> int:
+    """The latest year (not after this one) in which the unit's subtree received a matter or
+    held an activity; this year when there are none. Two indexed MAX queries."""
+    ids = org.subtree_ids()
+    latest = [
+        Matter.objects.filter(org_id__in=ids, received_on__lte=today).aggregate(
+            last=Max("received_on")
+        )["last"],
+        Activity.objects.filter(org_id__in=ids, on__lte=today).aggregate(last=Max("on"))["last"],
+    ]
+    days = [d for d in latest if d is not None]
+    return max(days).year if days else today.year
+
+
+def intake_by_channel(org: OrgUnit, year: int) -> dict[str, list[int]]:
+    """Matters received in ``year`` by the unit's subtree, per channel label and month: one
+    grouped query."""
+    labels = dict(Channel.choices)
+    series: dict[str, list[int]] = {}
+    rows = (
+        Matter.objects.filter(org__path__startswith=org.path)
+        .received_in(year)
+        .order_by()
+        .annotate(month=ExtractMonth("received_on"))
+        .values("channel", "month")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        label = str(labels.get(row["channel"], row["channel"]))
+        series.setdefault(label, [0] * 12)[row["month"] - 1] += row["n"]
+    return dict(sorted(series.items(), key=lambda kv: -sum(kv[1])))
 
 
 # --- dashboard ------------------------------------------------------------------------------
@@ -235,7 +284,32 @@ class DashboardView(StaffRequiredMixin, TemplateView):
                 target_min=chosen.target_min,
             )
         trend = figures.trend
+        timely_charts = []
+        for code in TIMELY_CODES:
+            try:
+                ind = get_indicator(code)
+            except KeyError:
+                continue
+            rows_of = [
+                (("本级" if u.own else u.unit.label), u.values.get(code))
+                for u in units
+                if u.values.get(code) is not None
+            ]
+            if ind.is_pending or not rows_of:
+                continue
+            timely_charts.append(
+                charts.unit_bars(
+                    f"{ind.label}：各单位", rows_of, percent=True, target_min=ind.target_min
+                )
+            )
+        channels = intake_by_channel(sel.org, sel.year)
         ctx.update(
+            show_codes=self.request.GET.get("codes") == "1",
+            channel_chart=charts.stacked_month_bars(f"{sel.year}年各渠道每月收到事项", channels)
+            if channels
+            else None,
+            channel_totals=[(label, sum(values)) for label, values in channels.items()],
+            timely_charts=timely_charts,
             computed_at=figures.computed_at,
             sel=sel,
             orgs=scope_orgs(self.request),

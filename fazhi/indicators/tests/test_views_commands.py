@@ -38,7 +38,8 @@ def get(client, user, url, **params):
 
 def test_dashboard_smoke(client, users, district, data, django_assert_max_num_queries):
     client.force_login(users["office"])
-    with clock.frozen(TODAY), django_assert_max_num_queries(20):
+    # 20 before, and one grouped query for the intake-by-channel chart
+    with clock.frozen(TODAY), django_assert_max_num_queries(21):
         r = client.get(reverse("indicators:dashboard"), {"org": district["root"].pk, "year": 2024})
     html = r.content.decode()
     assert r.status_code == 200
@@ -46,6 +47,33 @@ def test_dashboard_smoke(client, users, district, data, django_assert_max_num_qu
     assert "—（尚未建立该程序）" in html
     assert "<svg" in html and "各单位比较" in html
     assert 'data-code="business_complaint.received"' in html
+    assert "每月收到事项（按渠道）" in html
+    assert '<div class="code">' not in html  # indicator codes only on request
+    assert "<details" in html  # sections folded
+
+
+def test_dashboard_opens_on_the_latest_year_with_records_and_the_cut_off_follows_the_year(
+    client, users, district, data
+):
+    client.force_login(users["office"])
+    url = reverse("indicators:dashboard")
+    with clock.frozen(TODAY):
+        html = client.get(url, {"org": district["root"].pk}).content.decode()
+        assert "显示有记录的最近年度：2024年" in html
+        assert '<span data-testid="as-of">2024-12-31</span>' in html
+        # the form kept 2026's cut-off while the year changed to 2024: it follows the year
+        html = client.get(
+            url,
+            {"org": district["root"].pk, "year": 2024, "as_of": "2026-12-31", "as_of_year": 2026},
+        ).content.decode()
+        assert '<span data-testid="as-of">2024-12-31</span>' in html
+        html = client.get(
+            url,
+            {"org": district["root"].pk, "year": 2024, "as_of": "2024-06-30", "as_of_year": 2024},
+        ).content.decode()
+        assert '<span data-testid="as-of">2024-06-30</span>' in html
+        html = client.get(url, {"year": 2024, "codes": 1}).content.decode()
+        assert '<div class="code">business_complaint.received</div>' in html
 
 
 def test_dashboard_bad_year_and_date_are_explained(client, users, district):
