@@ -6,7 +6,7 @@ and each chart is paired in the template with the table of the same numbers.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from django.utils.html import escape
@@ -57,7 +57,7 @@ PALETTE = ("#1f5fa8", "#d08a1e", "#2e8b57", "#8e44ad", "#b3261e", "#16a2b8", "#7
 
 
 def stacked_month_bars(
-    title: str, series: dict[str, Sequence[int]], *, width: int = 360, height: int = 150
+    title: str, series: Mapping[str, Sequence[int]], *, width: int = 360, height: int = 150
 ) -> SafeString:
     """Twelve stacked bars (one colour per series, e.g. per channel) with a legend below."""
     top, bottom, left = 16, 18, 4
@@ -76,7 +76,7 @@ def stacked_month_bars(
     for i in range(12):
         x = round(left + i * step + step * 0.15, 1)
         w = round(step * 0.7, 1)
-        base = top + plot_h
+        base: float = top + plot_h
         for k, (label, values) in enumerate(series.items()):
             v = values[i]
             if not v:
