@@ -364,6 +364,8 @@ FAZHI_DASHBOARD_CACHE_SECONDS = env.int("FAZHI_DASHBOARD_CACHE_SECONDS", default
 # Public POSTs allowed per client address per minute (portal forms, Open311, public API).
 FAZHI_PUBLIC_RATE_PER_MINUTE = env.int("FAZHI_PUBLIC_RATE_PER_MINUTE", default=30)
 FAZHI_SITE_NAME = env.str("FAZHI_SITE_NAME", default="法治政府建设工作平台")
+# The district the public site speaks for (its header and footer); default the root unit's name.
+FAZHI_DISTRICT_NAME = env.str("FAZHI_DISTRICT_NAME", default="")
 FAZHI_ROOT_DIVISION_CODE = env.str("FAZHI_ROOT_DIVISION_CODE", default="220302")
 
 LOGGING = {

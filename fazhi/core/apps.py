@@ -20,3 +20,7 @@ class CoreConfig(AppConfig):
         )
         register_adapters()
         post_migrate.connect(signals.create_cache_table, sender=self)
+        # after auth's create_permissions (connected when django.contrib.auth got ready)
+        post_migrate.connect(
+            signals.name_permissions_in_chinese, dispatch_uid="fazhi.core.permission_names"
+        )

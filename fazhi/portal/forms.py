@@ -30,9 +30,10 @@ HONEYPOT = "website"
 PARTY_KINDS = (("person", "个人"), ("organisation", "企业或其他组织"))
 
 
-def _messages(label: str) -> dict[str, str]:
+def _messages(label: str, *, choose: bool = False) -> dict[str, str]:
+    """Chinese error messages; a choice left empty asks to choose (请选择), not to fill in."""
     return {
-        "required": f"请填写“{label}”。",
+        "required": f"请选择“{label}”。" if choose else f"请填写“{label}”。",
         "max_length": f"“{label}”最多 %(limit_value)d 字，现在是 %(show_value)d 字。",
         "invalid_choice": f"“{label}”的选项无效，请重新选择。",
         "invalid": f"“{label}”格式不正确。",
@@ -234,7 +235,7 @@ def _common_field(spec: PublicField) -> Any:
             choices=PARTY_KINDS,
             initial="person",
             widget=forms.RadioSelect,
-            error_messages=_messages(label),
+            error_messages=_messages(label, choose=True),
         )
     if name == "id_number":
         return text_field(
@@ -260,6 +261,7 @@ def _detail_field(spec: PublicField, declared: DeclaredField) -> Any:
     kind = declared.type
     if kind == FieldType.CHOICE:
         kwargs.setdefault("widget", forms.RadioSelect)
+        messages = _messages(label, choose=True)
         return forms.ChoiceField(choices=declared.choices, error_messages=messages, **kwargs)
     if kind == FieldType.BOOL:
         return forms.BooleanField(error_messages=messages, **kwargs)
@@ -339,7 +341,7 @@ class ActionForm(PublicForm):
                     choices=spec.choices,
                     required=spec.required,
                     widget=forms.RadioSelect,
-                    error_messages=_messages(spec.label),
+                    error_messages=_messages(spec.label, choose=True),
                 )
             else:
                 self.fields[spec.name] = text_field(

@@ -19,7 +19,17 @@ def test_home_lists_the_three_channels_with_their_time_limits(client):
     assert page.count("3个工作日内受理审查，受理后15个工作日内办结") == 2
     assert "15个工作日内回复" in page
     assert 'action="/track/"' in page
-    assert "执法公示" in page and "征求意见" in page and "建设中" in page
+    assert "执法公示" in page and 'href="/zhifa/gongshi/"' in page
+    assert "建设中" not in page  # no unfinished sections in the nav or on the page
+    assert "外部资源" not in page  # the footer speaks to citizens, not of the build
+
+
+def test_the_public_header_names_the_district(client, district):
+    with override_settings(FAZHI_ROOT_DIVISION_CODE=district["root"].division_code):
+        page = client.get(reverse("portal:home")).content.decode()
+    header = page.split("</header>")[0]
+    assert f'<span class="district" data-testid="district">{district["root"].name}</span>' in header
+    assert f"主办：{district['root'].name}" in page
 
 
 def test_time_limits_come_from_the_configured_limits():

@@ -84,7 +84,7 @@ def test_index_and_list_with_the_as_of_filter(district, users, as_user):
     assert "在用事项" in page
     assert "已到期事项" not in page and "明日施行事项" not in page
     assert "他局事项" not in page  # another department's entries are not listed
-    assert "2025年6月16日有效的记录" in page
+    assert "2025-06-16 有效的记录" in page  # staff pages: dates as YYYY-MM-DD
 
     page = c.get(url("list"), {"on": "2025-06-15"}).content.decode()
     assert "已到期事项" in page and "明日施行事项" not in page
