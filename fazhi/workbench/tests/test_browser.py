@@ -136,3 +136,78 @@ def test_leader_records_an_instruction_and_approves_an_extension(
         "instruct",
         "extend",
     ]
+
+
+SKIP_IN_CRAWL = ("export", "download", ".csv", ".xlsx", ".docx", ".pdf", "format=", "/output")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_every_staff_page_fits_a_phone(live_server, district, users, monkeypatch, settings):
+    """From the queue, every staff page the office reaches through links (two clicks deep,
+    downloads aside) is at most 390 px wide on a 390 px phone."""
+    require_browser()
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    settings.FAZHI_DASHBOARD_CACHE_SECONDS = 0
+    from playwright.sync_api import sync_playwright
+
+    from fazhi.procedures.activities import record_activity
+    from fazhi.procedures.services import act
+
+    staff, office = users["staff_a"], users["office"]
+    today = clock.today()
+    m = make_matter(
+        "help_request",
+        district["a"],
+        staff,
+        today,
+        subject="窗口反映不动产登记材料多次补正，要求一次告知全部材料",
+        party={"name": "某某科技有限公司", "phone": "13912345678", "address": "测试区某路1号"},
+    )
+    act(m, "assign_handler", users["head_a"], today, handler=staff.pk)
+    act(m, "instruct", users["leader"], today, text="请尽快办理并回复当事人。")
+    make_matter("reconsideration", district["a"], staff, today)
+    record_activity(
+        "dispute_screening",
+        org=district["a"],
+        on=today,
+        title="排查",
+        figures={"found": 3, "resolved": 2},
+        by=staff,
+    )
+    seen: dict[str, bool] = {}
+    wide: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = log_in(browser, live_server, office, viewport=PHONE)
+            frontier = [
+                f"/workbench/matters/{m.pk}/",
+                f"/workbench/matters/{m.pk}/?action=assign_handler",
+                "/workbench/",
+                "/workbench/indicators/",
+            ]
+            for depth in range(3):
+                found: list[str] = []
+                for path in frontier:
+                    if path in seen or len(seen) >= 80:
+                        continue
+                    response = page.goto(live_server.url + path)
+                    seen[path] = bool(response and response.ok)
+                    if not fits_the_screen(page):
+                        wide.append(f"{path}: {too_wide(page)}")
+                    if depth == 2:
+                        continue
+                    for href in page.eval_on_selector_all(
+                        "a[href^='/workbench/']", "els => els.map(e => e.getAttribute('href'))"
+                    ):
+                        href = href.split("#")[0]
+                        if href and not any(s in href for s in SKIP_IN_CRAWL):
+                            found.append(href)
+                frontier = list(dict.fromkeys(found))
+        finally:
+            browser.close()
+            connections.close_all()
+    assert len(seen) >= 20, sorted(seen)  # the crawl reached the staff site, not one page
+    assert all(seen.values()), [p for p, ok in seen.items() if not ok]
+    assert not wide, wide
