@@ -89,3 +89,42 @@ def nav_links(area: str, current_path: str = "", user: Any = None) -> list[NavLi
                 continue
         links.append(NavLink(entry.label, url, bool(url) and url == current_path, entry.soon))
     return links
+
+
+# --- a matter's own pages ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatterTool:
+    """A page of a domain about one matter (its case file, a check, its documents), linked from
+    the matter's page: ``url_name`` takes the matter's pk; ``when`` (optional) says whether the
+    link applies to this matter."""
+
+    label: str
+    url_name: str
+    when: Any = None  # Callable[[Matter], bool] | None (core names no procedures model)
+
+
+_TOOLS: dict[str, list[MatterTool]] = {}
+
+
+def register_matter_tools(procedure: str, *tools: MatterTool) -> None:
+    """Declare links from the pages of ``procedure``'s matters (from a domain's ``nav.py``)."""
+    known = _TOOLS.setdefault(procedure, [])
+    for tool in tools:
+        if tool not in known:
+            known.append(tool)
+
+
+def matter_tools(matter: Any) -> list[NavLink]:
+    """The links of ``matter``'s page to its domain's own pages."""
+    links = []
+    for tool in _TOOLS.get(matter.procedure, []):
+        if tool.when is not None and not tool.when(matter):
+            continue
+        try:
+            url = reverse(tool.url_name, args=[matter.pk])
+        except NoReverseMatch:
+            continue
+        links.append(NavLink(tool.label, url, False, False))
+    return links

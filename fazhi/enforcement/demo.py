@@ -21,6 +21,7 @@ from fazhi.enforcement.models import (
     InspectionFiling,
     LeniencyItem,
     MajorDecisionRule,
+    RequiredRecord,
     ReviewItem,
 )
 from fazhi.enforcement.types import action_type_label
@@ -224,6 +225,7 @@ def build(root: OrgUnit, year: int) -> str:
         )
     reviews.save("重大执法决定法制审核")  # first: the decisions' check reads their opinions
     demo.save("行政执法")
+    _case_records(root, year, rng)
     rounds = _reviews(unit(root, "区司法局"), year, rng)
     return (
         f"{year}年行政执法决定{made}件，公示{published}件；执法人员{sum(map(len, numbers))}名；"
@@ -307,6 +309,69 @@ def _leniency(root: OrgUnit, year: int) -> None:
             },
             by=None,
         )
+
+
+REQUIRED = {
+    "penalty": [
+        ("立案审批表", "written"),
+        ("现场检查笔录", "written"),
+        ("执法记录仪录像", "video"),
+        ("行政处罚决定书", "written"),
+        ("送达回证", "written"),
+    ],
+    "license": [("申请材料", "written"), ("准予行政许可决定书", "written")],
+}
+DEMO_PDF = b"%PDF-1.4\n% demo record\n"
+
+
+def _case_records(root: OrgUnit, year: int, rng: random.Random) -> None:
+    """The record lists for penalties and licences, and the records of some decisions: most
+    complete, a few lacking their service receipt."""
+    from fazhi.enforcement.records import add_record
+    from fazhi.procedures.models import Matter
+
+    for kind, documents in REQUIRED.items():
+        for document, form in documents:
+            save_entry(
+                RequiredRecord,
+                {
+                    "org": root,
+                    "action_type": kind,
+                    "document": document,
+                    "kind": form,
+                    "valid_from": dt.date(year - 1, 1, 1),
+                },
+                by=None,
+            )
+    decisions = list(
+        Matter.objects.of("enforcement_decision")
+        .received_in(year)
+        .filter(details__action_type__in=list(REQUIRED))
+        .order_by("pk")
+    )
+    for matter in rng.sample(decisions, 40):
+        for document, form in REQUIRED[matter.details["action_type"]]:
+            if document == "送达回证" and rng.random() < 0.2:
+                continue
+            if form == "video":
+                add_record(
+                    matter,
+                    document=document,
+                    kind=form,
+                    recorded_on=matter.received_on,
+                    by=None,
+                    storage_ref=f"DV-{matter.pk:06d}-01",
+                    duration_seconds=rng.randint(120, 1800),
+                )
+            else:
+                add_record(
+                    matter,
+                    document=document,
+                    kind=form,
+                    recorded_on=matter.received_on,
+                    by=None,
+                    file=(f"{document}.pdf", DEMO_PDF),
+                )
 
 
 SHEET = [

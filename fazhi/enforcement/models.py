@@ -332,3 +332,71 @@ register_register(
     fields=("action_type", "description", "min_amount", "result_words"),
     nav="行政执法",
 )
+
+
+RECORD_KINDS: tuple[tuple[str, str], ...] = (
+    ("written", "文字记录"),
+    ("photo", "照片"),
+    ("audio", "录音"),
+    ("video", "录像"),
+)
+# months a record is kept unless the case file keeps it longer (a local rule, configurable by
+# FAZHI_ENFORCEMENT_RETENTION_MONTHS): the case file's papers long, recordings half a year
+DEFAULT_RETENTION_MONTHS = {"written": 360, "photo": 360, "audio": 6, "video": 6}
+
+
+class RequiredRecord(RegisterEntry):
+    """What the case file of a kind of decision must hold (执法全过程记录): a document and the
+    form it is recorded in, e.g. a penalty needs 现场检查笔录 (written) and 执法记录仪录像 (video)."""
+
+    action_type = models.CharField("执法类别", max_length=20, choices=ACTION_TYPES)
+    document = models.CharField("记录名称", max_length=100, help_text="如：现场检查笔录。")
+    kind = models.CharField("记录形式", max_length=10, choices=RECORD_KINDS)
+
+    class Meta(RegisterEntry.Meta):
+        verbose_name = "应有的执法记录"
+        verbose_name_plural = "执法全过程记录清单"
+        ordering: ClassVar[list[str]] = ["action_type", "pk"]
+
+    def __str__(self) -> str:
+        return self.document
+
+
+register_register(RequiredRecord, fields=("action_type", "document", "kind"), nav="行政执法")
+
+
+class CaseRecord(models.Model):
+    """One record of a case's whole process: a written record or photo (an attachment), or an
+    audio or video recording (an attachment, or a reference to the recorder's storage, with its
+    length), with the period it is kept."""
+
+    matter = models.ForeignKey(
+        "procedures.Matter",
+        on_delete=models.CASCADE,
+        related_name="case_records",
+        verbose_name="执法决定",
+    )
+    document = models.CharField("记录名称", max_length=100)
+    kind = models.CharField("记录形式", max_length=10, choices=RECORD_KINDS)
+    attachment = models.OneToOneField(
+        "procedures.Attachment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="case_record",
+        verbose_name="附件",
+    )
+    storage_ref = models.CharField(
+        "存储编号", max_length=100, blank=True, help_text="执法记录仪或音视频存储系统中的编号。"
+    )
+    duration_seconds = models.PositiveIntegerField("时长（秒）", null=True, blank=True)
+    recorded_on = models.DateField("记录日期")
+    retention_months = models.PositiveIntegerField("保存期限（月）")
+    created_at = models.DateTimeField("登记时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "执法全过程记录"
+        ordering: ClassVar[list[str]] = ["recorded_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.document

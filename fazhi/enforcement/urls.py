@@ -12,6 +12,11 @@ urlpatterns = [
     path("workbench/enforcement/", views.HomeView.as_view(), name="home"),
     path("workbench/enforcement/leniency/", views.LeniencyView.as_view(), name="leniency"),
     path(
+        "workbench/enforcement/decisions/<int:matter>/leniency/",
+        views.LeniencyView.as_view(),
+        name="leniency-matter",
+    ),
+    path(
         "workbench/enforcement/decisions/<int:pk>/three-documents.docx",
         views.ThreeDocumentsView.as_view(),
         name="three-documents",
@@ -19,6 +24,11 @@ urlpatterns = [
     path("zhifa/nianbao/", views.published_statistics, name="statistics-public"),
     path("zhifa/nianbao/<int:pk>/", views.published_statistics, name="statistics-report"),
     path("workbench/enforcement/statistics/", views.StatisticsView.as_view(), name="statistics"),
+    path(
+        "workbench/enforcement/decisions/<int:pk>/case-file/",
+        views.CaseFileView.as_view(),
+        name="case-file",
+    ),
     path("workbench/enforcement/unfiled/", views.UnfiledView.as_view(), name="unfiled"),
     path("workbench/enforcement/expiring/", views.ExpiringView.as_view(), name="expiring"),
     path("workbench/enforcement/reviews/", views.ReviewListView.as_view(), name="reviews"),

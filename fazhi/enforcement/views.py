@@ -20,9 +20,18 @@ from fazhi.core.pii import mask_name
 from fazhi.core.registers import all_registers
 from fazhi.core.scope import AnyUser, can_act_on, profile_of
 from fazhi.core.views import StaffRequiredMixin
-from fazhi.enforcement import documents, inspections, leniency, public, reviews, statistics
+from fazhi.enforcement import (
+    documents,
+    inspections,
+    leniency,
+    public,
+    records,
+    reviews,
+    statistics,
+)
 from fazhi.enforcement.checks import handler_numbers
 from fazhi.enforcement.models import (
+    RECORD_KINDS,
     CaseFileScore,
     EnforcementOfficer,
     OfficerQuerySet,
@@ -274,10 +283,12 @@ class LeniencyView(StaffRequiredMixin, View):
     """包容审慎监管核查: for a party and a violation, which leniency items may apply and why —
     asked before a penalty case is decided, or shown for a recorded decision (``?matter=``)."""
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: HttpRequest, matter: int | None = None) -> HttpResponse:
+        return self._answer(request, str(matter) if matter else request.GET.get("matter", ""))
+
+    def _answer(self, request: HttpRequest, raw_matter: str) -> HttpResponse:
         errors: list[str] = []
         matter = None
-        raw_matter = request.GET.get("matter", "")
         if raw_matter:
             matter = (
                 Matter.objects.for_user(request.user)
@@ -416,3 +427,69 @@ def published_statistics(request: HttpRequest, pk: int | None = None) -> HttpRes
         "enforcement/statistics_public.html",
         {"report": report, "stats": stats, "totals": stats.totals, "columns": statistics.COLUMNS},
     )
+
+
+class CaseFileView(StaffRequiredMixin, View):
+    """执法全过程记录 of one decision: its records, what its kind requires and what is missing,
+    and the form to add a record (a file, or a recorder's storage reference with its length)."""
+
+    def _matter(self, request: HttpRequest, pk: int) -> Matter:
+        matter = (
+            Matter.objects.for_user(request.user)
+            .of("enforcement_decision")
+            .filter(pk=pk)
+            .select_related("org")
+            .first()
+        )
+        if matter is None:
+            raise Http404("没有这一执法决定，或不在您的查看范围内。")
+        return matter
+
+    def _page(
+        self, request: HttpRequest, matter: Matter, errors: list[str], status: int = 200
+    ) -> HttpResponse:
+        return render(
+            request,
+            "enforcement/case_file.html",
+            {
+                "matter": matter,
+                "file": records.case_file(matter),
+                "kinds": RECORD_KINDS,
+                "errors": errors,
+                "may_add": can_act_on(request.user, matter.org),
+                "form": request.POST if request.method == "POST" else {},
+            },
+            status=status,
+        )
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._page(request, self._matter(request, pk), [])
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        matter = self._matter(request, pk)
+        upload = request.FILES.get("file")
+        raw_seconds = request.POST.get("duration_seconds", "").strip()
+        errors: list[str] = []
+        if raw_seconds and not raw_seconds.isdigit():
+            errors.append("时长应为整数秒。")
+        day = _date(request.POST.get("recorded_on"), "记录日期", errors)
+        if day is None and not errors:
+            errors.append("请填写记录日期。")
+        if not errors:
+            try:
+                records.add_record(
+                    matter,
+                    document=request.POST.get("document", ""),
+                    kind=request.POST.get("kind", ""),
+                    recorded_on=day,  # type: ignore[arg-type]
+                    by=request.user,
+                    file=(upload.name or "", upload.read()) if upload is not None else None,
+                    storage_ref=request.POST.get("storage_ref", ""),
+                    duration_seconds=int(raw_seconds) if raw_seconds else None,
+                )
+            except ProcedureError as exc:
+                errors.append(exc.message)
+        if errors:
+            return self._page(request, matter, errors, status=400)
+        messages.success(request, "已登记执法记录。")
+        return redirect("enforcement:case-file", pk=matter.pk)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views import View
 
 from fazhi.core.models import AuditEvent, OrgUnit, Role, StaffProfile
+from fazhi.core.nav import matter_tools
 from fazhi.core.scope import can_act_on, scope_queryset
 from fazhi.core.views import StaffRequiredMixin
 from fazhi.procedures import publicity, rules
@@ -45,6 +46,7 @@ SLOT_ID = "action-slot"
 MATTER_BLOCKS: list[str] = []
 MATTER_BLOCKS.append("workbench/_matter_links.html")  # links and 会办 (links_context)
 MATTER_BLOCKS.append("workbench/_matter_release.html")  # 公开审核 (views.release)
+MATTER_BLOCKS.append("workbench/_matter_tools.html")  # the domain's pages (core.nav.matter_tools)
 
 # Step data keys the engine adds beside the declared fields (names shown instead of ids).
 EXTRA_LABELS = {"from_org": "原承办单位", "to_org": "承办单位", "org": "协办单位"}
@@ -298,6 +300,7 @@ def matter_context(
         "panel_id": PANEL_ID,
         "release_status": _release_status(matter),
         "panel_blocks": list(MATTER_BLOCKS),
+        "matter_tools": matter_tools(matter),
         **links_context(request, matter),
     }
 
