@@ -356,10 +356,14 @@ FAZHI_MAX_IMPORT_BYTES = env.int("FAZHI_MAX_IMPORT_BYTES", default=256 * 1024 * 
 FAZHI_TIME_LIMIT_OVERRIDES: dict[str, dict[str, object]] = env.json(
     "FAZHI_TIME_LIMIT_OVERRIDES", default={}
 )
-# How long the dashboard keeps a scope's figures (seconds; 0 = always compute).
+# months each form of enforcement record is kept, e.g. {"video": 12} (docs/enforcement.md)
+FAZHI_ENFORCEMENT_RETENTION_MONTHS: dict[str, int] = env.json(
+    "FAZHI_ENFORCEMENT_RETENTION_MONTHS", default={}
+)
 # The name of the local rules behind configurable limits (hotline tiers, the help window), shown
 # beside their deadlines, e.g. "《铁西区“办不成事”反映窗口工作制度》"; default 本地规定.
 FAZHI_LOCAL_RULE_NAME = env.str("FAZHI_LOCAL_RULE_NAME", default="")
+# How long the dashboard keeps a scope's figures (seconds; 0 = always compute).
 FAZHI_DASHBOARD_CACHE_SECONDS = env.int("FAZHI_DASHBOARD_CACHE_SECONDS", default=60)
 # Public POSTs allowed per client address per minute (portal forms, Open311, public API).
 FAZHI_PUBLIC_RATE_PER_MINUTE = env.int("FAZHI_PUBLIC_RATE_PER_MINUTE", default=30)
