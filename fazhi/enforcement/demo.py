@@ -328,7 +328,10 @@ def _case_records(root: OrgUnit, year: int, rng: random.Random) -> None:
     """The record lists for penalties and licences, and the records of some decisions: most
     complete, a few lacking their service receipt."""
     from fazhi.enforcement.records import add_record
+    from fazhi.procedures.demodata import demo_user
     from fazhi.procedures.models import Matter
+
+    clerk = demo_user("admin")  # attachments are added by a person (procedures.attachments)
 
     for kind, documents in REQUIRED.items():
         for document, form in documents:
@@ -359,7 +362,7 @@ def _case_records(root: OrgUnit, year: int, rng: random.Random) -> None:
                     document=document,
                     kind=form,
                     recorded_on=matter.received_on,
-                    by=None,
+                    by=clerk,
                     storage_ref=f"DV-{matter.pk:06d}-01",
                     duration_seconds=rng.randint(120, 1800),
                 )
@@ -369,7 +372,7 @@ def _case_records(root: OrgUnit, year: int, rng: random.Random) -> None:
                     document=document,
                     kind=form,
                     recorded_on=matter.received_on,
-                    by=None,
+                    by=clerk,
                     file=(f"{document}.pdf", DEMO_PDF),
                 )
 
