@@ -17,10 +17,11 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from fazhi.core.pii import mask_text
 from fazhi.procedures.declarations import Procedure, get_procedure
 from fazhi.procedures.intake import Intake, Publication, all_intakes, get_intake
 from fazhi.procedures.models import Matter, Step
-from fazhi.procedures.publicity import REPLY_TEXT, public_view, released
+from fazhi.procedures.publicity import REPLY_TEXT, mask_for_public, public_view, released
 from fazhi.workdays import get_limit
 
 # Actions whose data field is written for the submitter and shown on the tracking page.
@@ -107,7 +108,7 @@ def public_timeline(matter: Matter, steps: Iterable[Step]) -> list[TimelineEntry
         text, text_label = "", ""
         field_name = PUBLISHED_TEXT.get(step.action)
         if field_name and not action.generic and step.data.get(field_name):
-            text = str(step.data[field_name])
+            text = mask_for_public(matter, step.data[field_name])
             text_label = action.field(field_name).label
         elif action.satisfaction and step.data.get(action.satisfaction):
             # The submitter's own rating, shown back to them.
@@ -115,6 +116,12 @@ def public_timeline(matter: Matter, steps: Iterable[Step]) -> list[TimelineEntry
             text_label = action.field(action.satisfaction).label
         entries.append(TimelineEntry(step.on, action.label, text, text_label))
     return entries
+
+
+def tracked_subject(matter: Matter) -> str:
+    """The submitter's own subject on the tracking page: anyone with the number and code
+    sees the page, so numbers (IDs, cards, mobiles) are masked; the words are theirs."""
+    return mask_text(matter.subject)
 
 
 def trackable(queryset: QuerySet[Matter] | None = None) -> QuerySet[Matter]:

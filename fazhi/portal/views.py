@@ -22,13 +22,15 @@ from django.core.exceptions import (
     TooManyFilesSent,
 )
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views import View
 from django.views.decorators.http import require_POST
 
 from fazhi.core import errorpages
-from fazhi.core.ratelimit import client_address, hit, rate_limited, seconds_to_next_window
+from fazhi.core.ratelimit import client_address, rate_limited, seconds_to_next_window
 from fazhi.portal import public
 from fazhi.portal.forms import ActionForm, SubmissionForm, TrackForm, submission_form
 from fazhi.portal.services import submit_public
@@ -247,6 +249,7 @@ def _render_matter(
         "portal/track.html",
         {
             "matter": matter,
+            "subject": public.tracked_subject(matter),
             "timeline": public.public_timeline(matter, steps),
             "action_forms": forms,
         },
@@ -260,7 +263,7 @@ def _render_track_form(request: HttpRequest, form: TrackForm, status: int = 200)
 
 @public_view
 def track(request: HttpRequest) -> HttpResponse:
-    """Find a matter by reference and verification code (POST, or GET with both)."""
+    """Find a matter by reference and verification code: by POST only, never in a URL."""
     if request.method == "POST":
         form = TrackForm(request.POST)
         if not form.is_valid():
@@ -271,18 +274,20 @@ def track(request: HttpRequest) -> HttpResponse:
             return _render_track_form(request, form)
         _remember(request, matter)
         return redirect("portal:track")
-    if "reference" in request.GET or "code" in request.GET:
-        if not hit(RATE_SCOPE, client_address(request)):  # lookups by link count too
-            return too_many_requests(request)
-        form = TrackForm(request.GET)
-        if not form.is_valid():
-            return _render_track_form(request, form)
-        matter = _lookup(form.cleaned_data["reference"], form.cleaned_data["code"])
-        if matter is None:
-            form.add_error(None, NOT_FOUND)
-            return _render_track_form(request, form)
-        _remember(request, matter)
-        return _render_matter(request, matter)
+    if "code" in request.GET:
+        # An old link with the code in its query (#19 defect 8): the code would sit in access
+        # logs and browser history. Nothing is looked up; the link goes to the form, with the
+        # reference kept (harmless alone) and the code dropped.
+        reference = str(request.GET.get("reference", ""))[:64]
+        target = reverse("portal:track")
+        if reference:
+            target += "?" + urlencode({"reference": reference})
+        response = HttpResponseRedirect(target)
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+    if "reference" in request.GET:  # a prefilled form; the code is asked by POST
+        initial = {"reference": str(request.GET["reference"])[:64]}
+        return _render_track_form(request, TrackForm(initial=initial))
     matter = _remembered(request)
     if matter is None:
         return _render_track_form(request, TrackForm())
