@@ -187,7 +187,8 @@ class SubmitView(View):
             "reference": matter.reference,
             "code": matter.verification_code,
             "procedure": matter.procedure_label,
-            "received_on": matter.received_on.isoformat(),
+            "received_on": f"{matter.received_on.year}年{matter.received_on.month}月"
+            f"{matter.received_on.day}日",  # public pages: dates as 2026年12月3日
             "unit": matter.org.name,
             "time_limits": public.time_limit_text(matter.declaration),
         }

@@ -82,6 +82,8 @@ def test_help_request_is_registered_in_the_intake_unit(client, intake, today):
     assert matter.channel == "web"
     assert matter.reference == reference and reference.startswith("BC-2024-")
     assert matter.verification_code == code
+    day = f"{today.year}年{today.month}月{today.day}日"
+    assert f"您通过“办不成事请找我”提交的事项已于{day}登记" in page
     assert (matter.party_name, matter.party_phone, matter.party_kind) == (
         "张三",
         "13800138000",
