@@ -340,6 +340,8 @@ class Procedure:
             "instruct",
             "request_extend",
             "refuse_extend",
+            "request_return",
+            "refuse_return",
         }
     )
     initial_state: str = "received"

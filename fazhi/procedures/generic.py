@@ -4,7 +4,8 @@ assign 主办, add_assistant 协办 (会办), opinion 会办意见 (by an assist
 opinion_reply 答复会办意见 (the lead unit), transfer 转办, return 退回, extend 延期 (approvers
 only), suspend/resume 中止/恢复 (time in between does not count), note 备注; assign_handler
 指派经办人 (a person of the unit handles it), instruct 批示 (the leader's instruction),
-request_extend 申请延期 answered by an approver's extend 延期 or refuse_extend 不予批准延期.
+request_extend 申请延期 answered by an approver's extend 延期 or refuse_extend 不予批准延期,
+request_return 申请退回 answered by return 退回 or refuse_return 不予批准退回.
 They apply in any open state (``"*"``) and keep the state.
 """
 
@@ -198,6 +199,26 @@ def pending_extension(snap: MatterSnapshot) -> StepRecord | None:
     return None
 
 
+def pending_return(snap: MatterSnapshot) -> StepRecord | None:
+    """The return request awaiting an approver's answer (``return`` or ``refuse_return``)."""
+    for step in reversed(snap.steps):
+        if step.action in ("return", "refuse_return", "transfer", "assign"):
+            return None
+        if step.action == "request_return":
+            return step
+    return None
+
+
+def _may_request_return(snap: MatterSnapshot, on: dt.date, data: Mapping[str, Any]) -> str | None:
+    if pending_return(snap) is not None:
+        return "已有退回申请等待审批。"
+    return _has_transfer(snap, on, data)
+
+
+def _return_pending(snap: MatterSnapshot, on: dt.date, data: Mapping[str, Any]) -> str | None:
+    return None if pending_return(snap) is not None else "没有等待审批的退回申请。"
+
+
 def _may_request_extension(
     snap: MatterSnapshot, on: dt.date, data: Mapping[str, Any]
 ) -> str | None:
@@ -249,6 +270,26 @@ GENERIC.update(
             roles=STAFF_ROLES,
             guard=_may_request_extension,
             generic=True,
+        ),
+        # The unit asks to send the matter back; an approver returns it or refuses.
+        "request_return": Action(
+            "request_return",
+            "申请退回",
+            ANY_OPEN,
+            fields=(_REASON,),
+            roles=STAFF_ROLES,
+            guard=_may_request_return,
+            generic=True,
+        ),
+        "refuse_return": Action(
+            "refuse_return",
+            "不予批准退回",
+            ANY_OPEN,
+            fields=(Field("reason", "理由", FieldType.TEXT, required=False, max_length=2000),),
+            roles=APPROVER_ROLES,
+            guard=_return_pending,
+            generic=True,
+            needs_approval=True,
         ),
         "refuse_extend": Action(
             "refuse_extend",

@@ -213,3 +213,24 @@ def test_an_extension_request_may_be_refused(district, users):
     assert m.due_on == D(2025, 8, 4)
     with pytest.raises(InvalidTransition, match="没有等待审批的延期申请"):
         act(m, "refuse_extend", users["head_a"], TODAY, today=TODAY)
+
+
+def test_a_return_is_asked_for_and_approved_or_refused(client, district, users):
+    m = complaint(district["b"], users["staff_b"])
+    act(m, "transfer", users["staff_b"], TODAY, today=TODAY, to_org=district["a"].pk, reason="职责")
+    act(m, "request_return", users["staff_a"], TODAY, today=TODAY, reason="不属本局职责")
+    with pytest.raises(InvalidTransition, match="已有退回申请"):
+        act(m, "request_return", users["staff_a"], TODAY, today=TODAY, reason="再申请")
+    page = detail(client, users["head_a"], m)
+    buttons = page.context["actions"]
+    assert buttons[0].name == "return" and buttons[0].label == "批准退回"
+    assert "退回申请待审批" in page.content.decode()
+    act(m, "refuse_return", users["head_a"], TODAY, today=TODAY, reason="请先办理")
+    assert Matter.objects.get(pk=m.pk).org == district["a"]
+    act(m, "request_return", users["staff_a"], TODAY, today=TODAY, reason="确不属本局职责")
+    client.force_login(users["head_a"])
+    form = client.get(act_url(m, "return"), **HTMX).content.decode()
+    assert "确不属本局职责" in form  # the approval starts from the request's reason
+    response = client.post(act_url(m, "return"), {"reason": "确不属本局职责"}, **HTMX)
+    assert response.status_code == 200
+    assert Matter.objects.get(pk=m.pk).org == district["b"]

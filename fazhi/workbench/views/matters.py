@@ -25,7 +25,7 @@ from fazhi.procedures.attachments import ALLOWED_EXTENSIONS, add_attachment, max
 from fazhi.procedures.declarations import Action, FieldType, Procedure, all_procedures
 from fazhi.procedures.errors import ProcedureError, UnknownAction, UnknownProcedure
 from fazhi.procedures.forms import ActionForm, MatterForm
-from fazhi.procedures.generic import pending_extension
+from fazhi.procedures.generic import pending_extension, pending_return
 from fazhi.procedures.links import links_for
 from fazhi.procedures.models import Attachment, Matter, MatterAssistant, Step
 from fazhi.procedures.permissions import (
@@ -203,14 +203,15 @@ class ActionButton:
         return self.action.name
 
 
-APPROVALS = ("extend", "refuse_extend")
+EXTENSION_ANSWERS = ("extend", "refuse_extend")
+RETURN_ANSWERS = ("return", "refuse_return")
 
 
-def _usual_order(action: Action, index: int, pending: bool) -> tuple[int, int]:
+def _usual_order(action: Action, index: int, awaited: tuple[str, ...]) -> tuple[int, int]:
     """An approval awaited first; then the actions that move the matter on (the procedure's
     own before the generic ones), then those that keep its state, the remark last."""
-    if pending and action.name in APPROVALS:
-        return (-1, index)
+    if action.name in awaited:  # the approval before the refusal
+        return (-1, awaited.index(action.name))
     if action.name == "note":
         return (4, index)
     if action.generic:
@@ -224,8 +225,10 @@ def available_for(
     """The actions the user may take on the matter now, the usual next action first."""
     found = allowed_actions(request.user, matter, snap=snap, on=today)
     order = {a.name: i for i, a in enumerate(found)}
-    pending = pending_extension(snap) is not None
-    return sorted(found, key=lambda a: _usual_order(a, order[a.name], pending))
+    awaited = (EXTENSION_ANSWERS if pending_extension(snap) is not None else ()) + (
+        RETURN_ANSWERS if pending_return(snap) is not None else ()
+    )
+    return sorted(found, key=lambda a: _usual_order(a, order[a.name], awaited))
 
 
 def action_buttons(actions: list[Action], snap: rules.MatterSnapshot) -> list[ActionButton]:
@@ -235,6 +238,8 @@ def action_buttons(actions: list[Action], snap: rules.MatterSnapshot) -> list[Ac
         label = a.label
         if a.name == "extend" and request is not None:
             label = f"批准延期（申请{request.data.get('days')}）"
+        elif a.name == "return" and pending_return(snap) is not None:
+            label = "批准退回"
         buttons.append(ActionButton(a, primary=i == 0, label=label))
     return buttons
 
@@ -252,6 +257,9 @@ def action_form(
     request = pending_extension(snap) if snap is not None else None
     if action.name == "extend" and request is not None:
         initial = {"days": request.data.get("days"), "reason": request.data.get("reason", "")}
+    returning = pending_return(snap) if snap is not None else None
+    if action.name == "return" and returning is not None:
+        initial = {"reason": returning.data.get("reason", "")}
     return ActionForm(
         action, data, orgs=_Orgs(), people=_People(matter), today=today, initial=initial
     )
@@ -289,6 +297,7 @@ def matter_context(
         "timeline": entries,
         "instructions": instructions(entries),
         "extension_request": pending_extension(snap),
+        "return_request": pending_return(snap),
         "actions": action_buttons(actions, snap),
         "open_form": open_form,
         "attachments": list(matter.attachments.order_by("uploaded_at", "pk")),
