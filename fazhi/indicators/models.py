@@ -29,15 +29,15 @@ class StateTally(models.Model):
     """Net change of the number of a cohort's matters in a state, on a day or in a month."""
 
     class Grain(models.TextChoices):
-        DAY = "d", _("状态（日）")
-        MONTH = "m", _("状态（月）")
-        RECEIVED_DAY = "rd", _("收到（日）")
-        RECEIVED_MONTH = "rm", _("收到（月）")
+        DAY = "day", _("状态（日）")
+        MONTH = "month", _("状态（月）")
+        RECEIVED_DAY = "received_day", _("收到（日）")
+        RECEIVED_MONTH = "received_month", _("收到（月）")
 
     year = models.PositiveSmallIntegerField(_("年度"), help_text=_("事项收到的年度（统计口径）。"))
     grain = models.CharField(
         _("粒度"),
-        max_length=2,
+        max_length=16,
         choices=Grain.choices,
         help_text=_("状态：当日或当月（日期为月初）的净变化；收到：当日或当月收到的件数。"),
     )

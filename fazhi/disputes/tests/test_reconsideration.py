@@ -29,7 +29,7 @@ def test_register_sets_review_deadline(matter):
     assert matter.state == "received"
     assert matter.due_on == D(2025, 3, 14)
     assert matter.due_rule == "reconsideration.review"
-    assert "第三十条" in matter.due_basis or "§30" in matter.due_basis or "30" in matter.due_basis
+    assert "行政复议法 第三十条" in matter.due_basis  # the limit's legal basis, as declared
     assert matter.reference.startswith("FY-2025-")
     assert len(matter.verification_code) == 6
 

@@ -401,7 +401,7 @@ def test_query_count_is_bounded(district, users):
 def test_tally_matches_base_and_rebuilds(district, complaints):
     compared, bad = tally_differences()
     assert compared == StateTally.objects.exclude(n=0).count() > 0 and bad == []
-    row = StateTally.objects.filter(org=district["a"], grain="m").exclude(n=0).first()
+    row = StateTally.objects.filter(org=district["a"], grain="month").exclude(n=0).first()
     StateTally.objects.filter(pk=row.pk).update(n=row.n + 2)
     assert tally_differences()[1] == [
         (row.grain, row.year, row.procedure, row.on, row.org_id, row.state, row.satisfaction)
