@@ -25,6 +25,7 @@ from fazhi.procedures.models import (
     Satisfaction,
     Step,
 )
+from fazhi.workdays import TimeLimit, UnknownLimitError, get_limit
 
 # --- declarations -------------------------------------------------------------------------
 
@@ -118,11 +119,12 @@ def action_json(a: Action) -> dict[str, Any]:
 
 
 def procedure_json(p: Procedure) -> dict[str, Any]:
-    from fazhi.workdays import LIMITS
-
     deadlines = []
     for d in p.deadlines:
-        limit = LIMITS.get(d.limit)
+        try:
+            limit: TimeLimit | None = get_limit(d.limit)  # the configured limit, not the default
+        except UnknownLimitError:
+            limit = None
         deadlines.append(
             {
                 "limit": d.limit,

@@ -110,3 +110,20 @@ def test_indicators_in_scope(client_for, users, district, matter_a):
     other = c.get("/api/v1/indicators/", {"org": district["b"].pk, "year": year})
     assert other.status_code == 404
     assert c.get("/api/v1/indicators/", {"org": district["a"].pk}).json()["field"] == "year"
+
+
+def test_deadline_descriptions_read_the_configured_limits(client_for, users, settings):
+    """A deployment's configured length (FAZHI_TIME_LIMIT_OVERRIDES), not the default."""
+    c = client_for(users["staff_a"])
+
+    def described() -> str:
+        sample = c.get("/api/v1/procedures/sample_case/").json()
+        return next(d for d in sample["deadlines"] if d["limit"] == "sample_case.conclude")[
+            "description"
+        ]
+
+    default = described()
+    settings.FAZHI_TIME_LIMIT_OVERRIDES = {"sample_case.conclude": {"length": 7}}
+    configured = described()
+    assert configured != default
+    assert configured.startswith("7")
