@@ -1,11 +1,14 @@
-"""Every API error as ``{"detail": "<Chinese message>", "field": "<input name>" | null}``.
+"""Every API error as ``{"detail": "<Chinese message>", "field": "<input name>" | null,
+"code": "<ErrorCode>"}``.
 
-Engine errors (``ProcedureError``) keep their message and field: ``NotAllowed`` is 403, the
+``code`` is stable (``ErrorCode``, after Saleor's error-code enums): a client branches on it,
+never on the Chinese text, which may be reworded. Engine errors (``ProcedureError``) keep their message and field: ``NotAllowed`` is 403, the
 rest 400. Serializer errors name their first field and keep the full list under ``errors``.
 """
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
@@ -15,7 +18,102 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from fazhi.core import errorpages
-from fazhi.procedures.errors import NotAllowed, ProcedureError
+from fazhi.procedures.errors import (
+    DuplicateMatter,
+    InvalidData,
+    InvalidDate,
+    InvalidTransition,
+    MissingData,
+    NotAllowed,
+    ProcedureError,
+    UnknownAction,
+    UnknownProcedure,
+)
+
+
+class ErrorCode(StrEnum):
+    """The stable code of every API error (the body's ``code``). Add members; never rename."""
+
+    INVALID = "INVALID"  # a value is wrong (the field says which)
+    REQUIRED = "REQUIRED"  # a required value is missing
+    INVALID_DATE = "INVALID_DATE"  # a date is malformed, out of range or out of order
+    INVALID_TRANSITION = "INVALID_TRANSITION"  # the matter's state (or the action's guard)
+    NOT_ALLOWED = "NOT_ALLOWED"  # the engine refuses this user (role or unit)
+    DUPLICATE = "DUPLICATE"  # the reference exists already
+    UNKNOWN_PROCEDURE = "UNKNOWN_PROCEDURE"
+    UNKNOWN_ACTION = "UNKNOWN_ACTION"
+    PARSE_ERROR = "PARSE_ERROR"  # the body is not what its content type says
+    BAD_REQUEST = "BAD_REQUEST"
+    NOT_AUTHENTICATED = "NOT_AUTHENTICATED"
+    FORBIDDEN = "FORBIDDEN"
+    NOT_FOUND = "NOT_FOUND"  # missing, or outside the user's scope (the same answer)
+    METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
+    NOT_ACCEPTABLE = "NOT_ACCEPTABLE"
+    UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
+    PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+    THROTTLED = "THROTTLED"
+    IDEMPOTENCY_KEY = "IDEMPOTENCY_KEY"  # a malformed, reused or still-running Idempotency-Key
+    SERVER_ERROR = "SERVER_ERROR"
+    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+
+
+# the engine's errors, most specific class first
+_PROCEDURE_CODES: tuple[tuple[type[ProcedureError], ErrorCode], ...] = (
+    (NotAllowed, ErrorCode.NOT_ALLOWED),
+    (InvalidTransition, ErrorCode.INVALID_TRANSITION),
+    (InvalidDate, ErrorCode.INVALID_DATE),
+    (MissingData, ErrorCode.REQUIRED),
+    (DuplicateMatter, ErrorCode.DUPLICATE),
+    (UnknownProcedure, ErrorCode.UNKNOWN_PROCEDURE),
+    (UnknownAction, ErrorCode.UNKNOWN_ACTION),
+    (InvalidData, ErrorCode.INVALID),
+)
+
+# DRF's exceptions by class; others by status (errorpages.MESSAGES' codes are members too)
+_DRF_CODES: tuple[tuple[type[exceptions.APIException], ErrorCode], ...] = (
+    (exceptions.NotAuthenticated, ErrorCode.NOT_AUTHENTICATED),
+    (exceptions.AuthenticationFailed, ErrorCode.NOT_AUTHENTICATED),
+    (exceptions.PermissionDenied, ErrorCode.FORBIDDEN),
+    (exceptions.NotFound, ErrorCode.NOT_FOUND),
+    (exceptions.MethodNotAllowed, ErrorCode.METHOD_NOT_ALLOWED),
+    (exceptions.NotAcceptable, ErrorCode.NOT_ACCEPTABLE),
+    (exceptions.UnsupportedMediaType, ErrorCode.UNSUPPORTED_MEDIA_TYPE),
+    (exceptions.Throttled, ErrorCode.THROTTLED),
+    (exceptions.ParseError, ErrorCode.PARSE_ERROR),
+)
+_REQUIRED_CODES = frozenset({"required", "null", "blank"})  # DRF's codes for a missing value
+
+
+def procedure_error_code(exc: ProcedureError) -> ErrorCode:
+    for kind, code in _PROCEDURE_CODES:
+        if isinstance(exc, kind):
+            return code
+    return ErrorCode.INVALID
+
+
+def _first_code(detail: Any) -> str | None:
+    """DRF's code of the first message of a nested serializer error."""
+    if isinstance(detail, dict):
+        for value in detail.values():
+            return _first_code(value)
+    if isinstance(detail, list):
+        for value in detail:
+            if value:
+                return _first_code(value)
+    return getattr(detail, "code", None)
+
+
+def api_exception_code(exc: exceptions.APIException) -> ErrorCode:
+    if isinstance(exc, PayloadTooLarge):
+        return ErrorCode.PAYLOAD_TOO_LARGE
+    if isinstance(exc, exceptions.ValidationError):
+        required = _first_code(exc.detail) in _REQUIRED_CODES
+        return ErrorCode.REQUIRED if required else ErrorCode.INVALID
+    for kind, code in _DRF_CODES:
+        if isinstance(exc, kind):
+            return code
+    known = errorpages.MESSAGES.get(exc.status_code)
+    return ErrorCode(known[2]) if known is not None else ErrorCode.BAD_REQUEST
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -38,12 +136,17 @@ def procedure_error_status(exc: ProcedureError) -> int:
     return status.HTTP_403_FORBIDDEN if isinstance(exc, NotAllowed) else status.HTTP_400_BAD_REQUEST
 
 
-def error_body(detail: str, field: str | None = None, **extra: Any) -> dict[str, Any]:
-    return {"detail": detail, "field": field, **extra}
+def error_body(
+    detail: str, field: str | None = None, code: str = ErrorCode.INVALID, **extra: Any
+) -> dict[str, Any]:
+    return {"detail": detail, "field": field, "code": str(code), **extra}
 
 
 def procedure_error_response(exc: ProcedureError) -> Response:
-    return Response(error_body(exc.message, exc.field), status=procedure_error_status(exc))
+    return Response(
+        error_body(exc.message, exc.field, procedure_error_code(exc)),
+        status=procedure_error_status(exc),
+    )
 
 
 def _first(detail: Any, path: str = "") -> tuple[str, str | None]:
@@ -97,15 +200,19 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if response is None:
         return None
     data = _chinese(response.data)
+    if isinstance(exc, exceptions.APIException):
+        code: str = api_exception_code(exc)
+    else:
+        code = errorpages.MESSAGES.get(response.status_code, ("", "", "BAD_REQUEST"))[2]
     if isinstance(exc, exceptions.ValidationError):
         message, field = _first(data)
         label = f"“{field}”：" if field else ""
-        response.data = error_body(f"{label}{message}", field, errors=data)
+        response.data = error_body(f"{label}{message}", field, code, errors=data)
     elif isinstance(data, dict) and "detail" in data:
-        response.data = error_body(str(data["detail"]), None)
+        response.data = error_body(str(data["detail"]), None, code)
     else:
         message, field = _first(data)
-        response.data = error_body(message, field)
+        response.data = error_body(message, field, code)
     return response
 
 

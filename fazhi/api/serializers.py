@@ -11,6 +11,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from fazhi.api.errors import ErrorCode
 from fazhi.core.models import OrgUnit, Role
 from fazhi.procedures.declarations import Action, Field, Procedure
 from fazhi.procedures.links import links_for
@@ -500,7 +501,11 @@ class ErrorSerializer(serializers.Serializer[Any]):
     field = serializers.CharField(
         allow_null=True, help_text="出错的输入项（如 received_on、party.id_number）；无则为 null。"
     )
-    code = serializers.CharField(required=False, help_text="稳定的错误代码，供程序判断。")
+    code = serializers.ChoiceField(
+        choices=[c.value for c in ErrorCode],
+        help_text="稳定的错误代码（fazhi/api/errors.py 的 ErrorCode），供程序判断；"
+        "detail 的中文可能调整，code 不变。",
+    )
     errors = serializers.DictField(  # type: ignore[assignment]  # the body's "errors" key
         required=False, help_text="校验错误的完整列表（按输入项）。"
     )

@@ -18,6 +18,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from fazhi.core.errorpages import MESSAGES
+
 SLACK = 1024 * 1024
 IMPORT_PATHS = ("/workbench/io/import/",)
 
@@ -33,7 +35,12 @@ def limit_for(path: str) -> int:
 
 def _refuse(request: HttpRequest, status: int, message: str) -> HttpResponse:
     if request.path.startswith("/api/") or request.path.startswith("/open311/"):
-        return JsonResponse({"detail": message}, status=status)
+        code = MESSAGES.get(status, ("", "", "BAD_REQUEST"))[2]  # the API's ErrorCode values
+        return JsonResponse(
+            {"detail": message, "field": None, "code": code},
+            status=status,
+            json_dumps_params={"ensure_ascii": False},
+        )
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
 

@@ -261,6 +261,7 @@ def test_invalid_transition_is_400_with_message(client_for, users, matter_a):
     assert response.json() == {
         "detail": "办不成事请找我当前状态为“待受理”，不能执行“办结”。",
         "field": "action",
+        "code": "INVALID_TRANSITION",
     }
 
 

@@ -72,7 +72,7 @@ def _schema(client):
 def test_every_operation_documents_its_refusals_with_the_error_body(client):
     """Issue 19, defect 15: 401 and 404 were undocumented, and errors had no body schema."""
     schema = _schema(client)
-    assert set(schema["components"]["schemas"]["Error"]["required"]) == {"detail", "field"}
+    assert set(schema["components"]["schemas"]["Error"]["required"]) == {"detail", "field", "code"}
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             responses = operation["responses"]

@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fazhi.api.errors import error_body
+from fazhi.api.errors import ErrorCode, error_body
 from fazhi.api.serializers import (
     IndicatorQuerySerializer,
     IndicatorResultSerializer,
@@ -73,7 +73,10 @@ class IndicatorView(ApiMixin, APIView):
         try:
             result = compute_indicators(org, q["year"], as_of=q.get("as_of"))
         except IndicatorError as exc:  # a year or cut-off the engine cannot answer
-            return Response(error_body(str(exc), "as_of" if q.get("as_of") else "year"), status=400)
+            return Response(
+                error_body(str(exc), "as_of" if q.get("as_of") else "year", ErrorCode.INVALID),
+                status=400,
+            )
         return Response(result.as_json())
 
 

@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
 from fazhi.api import idempotency
-from fazhi.api.errors import api_exception_handler, error_body, too_large
+from fazhi.api.errors import ErrorCode, api_exception_handler, error_body, too_large
 from fazhi.api.permissions import IsStaffMember
 from fazhi.api.serializers import ErrorSerializer
 from fazhi.core import clock
@@ -175,7 +175,10 @@ def idempotent(request: Request, handler: Callable[[], Response]) -> Response:
             replay=_replay,
         )
     except idempotency.IdempotencyProblem as problem:
-        return Response(error_body(problem.message, "Idempotency-Key"), status=problem.status)
+        return Response(
+            error_body(problem.message, "Idempotency-Key", ErrorCode.IDEMPOTENCY_KEY),
+            status=problem.status,
+        )
 
 
 def org_of(value: str | None, user: Any, field: str = "org") -> OrgUnit:
