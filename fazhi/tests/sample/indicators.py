@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fazhi.indicators.registry import Indicator, MatterSet, register
+from fazhi.indicators.registry import Balance, Indicator, MatterSet, register, register_check
 
 CODE = "sample_case"
 
@@ -24,5 +24,16 @@ register(
         numerator=MatterSet(CODE, frozenset({"concluded"})),
         addition=True,
         order=902,
+    ),
+)
+
+register_check(
+    Balance(
+        f"{CODE}.balance",
+        "示例事项：收到 ≥ 已办结",
+        f"{CODE}.received",
+        (f"{CODE}.concluded",),
+        names=("收到", "已办结"),
+        note="（差额 {gap} 件截止日尚未办结）",
     ),
 )

@@ -112,6 +112,9 @@ def test_submitted_handled_and_counted(client, district, users):
     assert values["sample_case.received"] == 1
     assert values["sample_case.concluded"] == 1
     assert "示例事项已办结" in response.content.decode()
+    # its consistency check (indicators.py's register_check) is computed with the figures
+    check = next(c for c in response.context["result"].checks if c.rule == "sample_case.balance")
+    assert check.ok and check.detail == "收到 1，已办结 1"
 
 
 def test_offered_as_an_open311_service_in_its_group(client, district):
