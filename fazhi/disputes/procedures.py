@@ -117,6 +117,22 @@ RECONSIDERATION = register(
                 outcome="terminated",
             ),
             Action("settle", "调解/和解", frozenset({"accepted"}), "settled", outcome="settled"),
+            Action("send_copy", "发送申请书副本", frozenset({"accepted"}), None),
+            Action(
+                "receive_reply",
+                "收到被申请人答复",
+                frozenset({"accepted"}),
+                None,
+                fields=(
+                    Field(
+                        "evidence",
+                        "提交的证据和依据",
+                        FieldType.TEXT,
+                        required=False,
+                        max_length=5000,
+                    ),
+                ),
+            ),
             Action(
                 "issue_opinion",
                 "制发意见书/建议书",
@@ -146,6 +162,23 @@ RECONSIDERATION = register(
                 ("request_correction",),
                 "申请人补正",
             ),
+            # 行政复议法 §48: the copy to the respondent within 7 working days of acceptance,
+            # its reply within 10 of receiving the copy (counted from the day the copy is
+            # sent: the receipt is not recorded), both while the 60 days of §62 run
+            Deadline(
+                "reconsideration.copy_to_respondent",
+                frozenset({"accepted"}),
+                ("accept",),
+                "发送申请书副本",
+                answered_by=("send_copy",),
+            ),
+            Deadline(
+                "reconsideration.respondent_reply",
+                frozenset({"accepted"}),
+                ("send_copy",),
+                "被申请人答复",
+                answered_by=("receive_reply",),
+            ),
             Deadline(
                 "reconsideration.decide_simplified",
                 frozenset({"accepted"}),
@@ -163,6 +196,9 @@ RECONSIDERATION = register(
         ),
         party_required=True,
         reference_prefix="FY",
-        description="行政复议申请的审查、补正、受理和决定（行政复议法第三十条、第三十一条、第六十二条）。",
+        description=(
+            "行政复议申请的审查、补正、受理、答复和决定"
+            "（行政复议法第三十条、第三十一条、第四十八条、第六十二条）。"
+        ),
     )
 )

@@ -36,7 +36,7 @@ class FieldType(StrEnum):
 
 # Keyword names of ``services.act``: a declared field may not take one of them.
 RESERVED_FIELD_NAMES = frozenset(
-    {"matter", "action", "by", "on", "public", "mailed_on", "cal", "today", "data"}
+    {"matter", "action", "by", "on", "at", "public", "mailed_on", "cal", "today", "data"}
 )
 
 STAFF_ROLES = frozenset({"admin", "law_office", "staff", "head"})
@@ -301,11 +301,23 @@ class Action:
 
 @dataclass(frozen=True)
 class Deadline:
-    """A time limit that runs while the matter is in ``states``.
+    """A time limit on the matter: each run of it is a clock (DESIGN.md, "Clocks").
 
-    It runs from the latest step of any action in ``runs_from`` (``register`` = received_on).
-    ``when`` picks this deadline over the next one for the same states (e.g. the simplified
-    procedure's 30 days). ``limit`` is a code of ``fazhi.workdays.LIMITS``.
+    A clock starts at a step of any action in ``runs_from`` (``register`` = received_on) that
+    leaves the matter in one of ``states``, and runs until the step that answers it: one of
+    ``answered_by``, or (when ``answered_by`` is empty) the first step that takes the matter
+    out of ``states``; closing the matter ends every clock. A later step of ``runs_from``
+    while the clock runs restarts it. Several deadlines run at once when their states overlap
+    (a reconsideration's copy to the respondent, the reply and the decision).
+
+    ``when`` picks this deadline over the next ones with the same ``states`` and ``runs_from``
+    (e.g. the simplified procedure's 30 days). ``limit`` is a code of
+    ``fazhi.workdays.LIMITS``; a limit of kind ``minimum`` (a consultation's 30 days) is a
+    guard: its answering action is refused before it ends. ``length_from`` names a ``details``
+    key whose whole number, when present, is the length (in the limit's unit) instead of the
+    limit's own (a judicial suggestion's own limit). ``paused_by`` / ``resumed_by`` are domain
+    actions that stop and restart the count (a correction period, 补正), beside the generic
+    ``suspend``/``resume``; a pausing step that leaves ``states`` does not end the clock.
     """
 
     limit: str
@@ -313,6 +325,10 @@ class Deadline:
     runs_from: tuple[str, ...] = ("register",)
     label: str = ""
     when: Callable[[MatterSnapshot], bool] | None = None
+    answered_by: tuple[str, ...] = ()
+    paused_by: tuple[str, ...] = ()
+    resumed_by: tuple[str, ...] = ()
+    length_from: str = ""
 
 
 @dataclass(frozen=True)
@@ -388,6 +404,26 @@ class Procedure:
         for link in self.links:
             if link.opens or link.reference not in self.detail_names:
                 raise ValueError(f"{self.code}: a registration link needs a details key")
+        for deadline in self.deadlines:
+            for name in (
+                *deadline.runs_from,
+                *deadline.answered_by,
+                *deadline.paused_by,
+                *deadline.resumed_by,
+            ):
+                if name != "register" and name not in table:
+                    raise ValueError(
+                        f"{self.code}: deadline {deadline.limit}: unknown action {name}"
+                    )
+            unknown_states = deadline.states - set(self.states)
+            if unknown_states:
+                raise ValueError(
+                    f"{self.code}: deadline {deadline.limit}: unknown states {sorted(unknown_states)}"
+                )
+            if deadline.length_from and deadline.length_from not in {f.name for f in self.details}:
+                raise ValueError(
+                    f"{self.code}: deadline {deadline.limit}: no details field {deadline.length_from}"
+                )
 
     def action(self, name: str) -> Action:
         try:
@@ -415,6 +451,44 @@ class Procedure:
                     if f.name == action.outcome[1:] and outcome in dict(f.choices):
                         return f.choice_label(outcome)
         return self.states.get(outcome, outcome)
+
+    @cached_property
+    def clock_groups(self) -> tuple[tuple[Deadline, ...], ...]:
+        """The deadlines in groups of alternatives, in declaration order: a deadline with
+        ``when`` and the ones after it with the same states, starting and answering actions
+        (the first whose ``when`` holds runs); every other deadline is a group of its own."""
+        groups: list[list[Deadline]] = []
+        for deadline in self.deadlines:
+            if groups:
+                last = groups[-1][-1]
+                if last.when is not None and (
+                    last.states,
+                    last.runs_from,
+                    last.answered_by,
+                ) == (deadline.states, deadline.runs_from, deadline.answered_by):
+                    groups[-1].append(deadline)
+                    continue
+            groups.append([deadline])
+        return tuple(tuple(g) for g in groups)
+
+    @cached_property
+    def minimum_answers(self) -> frozenset[str]:
+        """The actions that may end a minimum period (refused before it ends: rules.apply)."""
+        from fazhi.workdays import LimitKind, get_limit
+
+        names: set[str] = set()
+        for d in self.deadlines:
+            if get_limit(d.limit).kind != LimitKind.MINIMUM:
+                continue
+            if d.answered_by:
+                names.update(d.answered_by)
+            else:
+                names.update(
+                    a.name
+                    for a in self._actions.values()
+                    if a.target is not None and a.target not in d.states
+                )
+        return frozenset(names)
 
     @cached_property
     def detail_names(self) -> frozenset[str]:

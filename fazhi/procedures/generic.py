@@ -48,22 +48,30 @@ def _has_transfer(snap: MatterSnapshot, on: dt.date, data: Mapping[str, Any]) ->
 
 
 def _extension_allowed(snap: MatterSnapshot, on: dt.date, data: Mapping[str, Any]) -> str | None:
-    from fazhi.procedures.rules import current_deadline, extension_used  # imported here: a cycle
+    """An extension applies to every running clock whose limit may be extended."""
+    from fazhi.procedures.clocks import limit_of
+    from fazhi.procedures.rules import open_clocks  # imported here: a cycle
+    from fazhi.workdays import get_limit
 
-    found = current_deadline(snap)
-    if found is None:
+    running = [c for c in open_clocks(snap) if not c.minimum]
+    if not running:
         return "该事项当前没有可延长的期限。"
-    deadline, limit = found
-    if limit.extension_max is None:
-        return f"“{limit.label}”的期限依法不能延长。"
-    used = extension_used(snap, deadline)
+    extendable = [c for c in running if get_limit(c.limit).extension_max is not None]
+    if not extendable:
+        names = "、".join(get_limit(c.limit).label for c in running)
+        return f"“{names}”的期限依法不能延长。"
     days = int(data.get("days") or 0)
-    if used + days > limit.extension_max:
-        left = limit.extension_max - used
-        return (
-            f"延长后超过法定上限：最多可延长{limit.unit.describe(limit.extension_max)}，"
-            f"已延长{used}，还可延长{left}。"
-        )
+    for clock in extendable:
+        deadline = next(d for d in snap.procedure.deadlines if d.limit == clock.limit)
+        limit = limit_of(deadline, snap.details)
+        used = clock.due.extension if clock.due is not None else 0
+        assert limit.extension_max is not None  # noqa: S101 filtered above
+        if used + days > limit.extension_max:
+            left = limit.extension_max - used
+            return (
+                f"延长后超过法定上限：{limit.label}最多可延长"
+                f"{limit.unit.describe(limit.extension_max)}，已延长{used}，还可延长{left}。"
+            )
     return None
 
 

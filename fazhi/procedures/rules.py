@@ -14,15 +14,23 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from fazhi.procedures.clocks import ClockState, clocks_of, matter_due
 from fazhi.procedures.declarations import (
     PUBLIC,
     Action,
-    Deadline,
     FieldType,
     Procedure,
 )
 from fazhi.procedures.errors import InvalidData, InvalidDate, InvalidTransition, NotAllowed
-from fazhi.workdays import Calendar, Due, InvalidDateError, TimeLimit, check_date, get_limit
+from fazhi.workdays import (
+    SHANGHAI,
+    Calendar,
+    Due,
+    InvalidDateError,
+    TimeLimit,
+    check_date,
+    get_limit,
+)
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,7 @@ class StepRecord:
     action: str
     on: dt.date
     data: Mapping[str, Any] = field(default_factory=dict)
+    at: dt.datetime | None = None  # the moment of effect, when known (clocks in hours)
 
 
 @dataclass(frozen=True)
@@ -82,6 +91,7 @@ class Transition:
     action: Action
     due: Due | None
     state_before: str
+    clocks: tuple[ClockState, ...] = ()
 
 
 def new_snapshot(
@@ -89,10 +99,11 @@ def new_snapshot(
     received_on: dt.date,
     details: Mapping[str, Any] | None = None,
     party_kind: str = "",
+    received_at: dt.datetime | None = None,
 ) -> MatterSnapshot:
     """The snapshot of a matter just registered (its first step is ``register``)."""
     register = object.__new__(StepRecord)  # filled without __init__: see _SET_ONCE
-    register.__dict__.update(action="register", on=received_on, data={})
+    register.__dict__.update(action="register", on=received_on, data={}, at=received_at)
     snap = object.__new__(MatterSnapshot)
     snap.__dict__.update(
         procedure=procedure,
@@ -208,10 +219,13 @@ def apply(
     today: dt.date,
     cal: Calendar | None = None,
     with_due: bool = True,
+    at: dt.datetime | None = None,
 ) -> Transition:
     """Check and apply one action; raise a ``ProcedureError`` with a Chinese message if refused.
 
-    ``with_due=False`` skips the due date (a replay computes it after its last step only).
+    ``at``: the moment of effect, when known (an aware datetime on the date ``on``).
+    ``with_due=False`` skips the clocks and the due date (a replay computes them after its
+    last step only).
     """
     procedure = snap.procedure
     action = procedure.action(action_name)
@@ -237,14 +251,20 @@ def apply(
             f"{last_on.isoformat()}：步骤须按时间顺序登记。",
             field="on",
         )
+    if at is not None:
+        at = check_moment(at, on, action.label)
     cleaned = clean_data(action, data or {})
     if action.guard is not None:
         problem = action.guard(snap, on, cleaned)
         if problem:
             raise InvalidTransition(f"不能执行“{action.label}”：{problem}", field="action")
+    if action.name in procedure.minimum_answers:
+        problem = minimum_not_reached(snap, action, on, cal)
+        if problem:
+            raise InvalidTransition(f"不能执行“{action.label}”：{problem}", field="on")
 
     step = object.__new__(StepRecord)  # three objects a replayed step: see _SET_ONCE
-    step.__dict__.update(action=action.name, on=on, data=cleaned)
+    step.__dict__.update(action=action.name, on=on, data=cleaned, at=at)
     state = action.target or snap.state
     details = dict(snap.details)
     for name in action.sets_details:
@@ -281,15 +301,54 @@ def apply(
         closed_on=closed_on,
         party_kind=snap.party_kind,
     )
+    clocks = clocks_of(new, cal) if with_due else ()
     transition = object.__new__(Transition)
     transition.__dict__.update(
         snapshot=new,
         step=step,
         action=action,
-        due=compute_due(new, cal) if with_due else None,
+        due=matter_due(clocks) if with_due else None,
         state_before=snap.state,
+        clocks=clocks,
     )
     return transition
+
+
+def check_moment(at: object, on: dt.date, what: str) -> dt.datetime:
+    """``at`` if it is an aware datetime whose Asia/Shanghai date is ``on``."""
+    if not isinstance(at, dt.datetime) or at.tzinfo is None:
+        raise InvalidDate(f"“{what}”的时刻格式错误：{at!r}，应为带时区的时刻。", field="at")
+    if at.astimezone(SHANGHAI).date() != on:
+        raise InvalidDate(
+            f"“{what}”的时刻 {at.astimezone(SHANGHAI):%Y-%m-%d %H:%M} 与日期 {on.isoformat()} "
+            "不一致（按北京时间）。",
+            field="at",
+        )
+    return at
+
+
+def minimum_not_reached(
+    snap: MatterSnapshot, action: Action, on: dt.date, cal: Calendar | None = None
+) -> str | None:
+    """Why ``action`` on ``on`` comes too early for a minimum period it would end, if it does.
+
+    A minimum period (a limit of kind ``minimum``: a consultation open at least 30 days) is
+    answered by the same actions as a deadline; answering it before its end is refused.
+    """
+    for clock in clocks_of(snap, cal):
+        if not clock.minimum or not clock.is_open or clock.due_on is None:
+            continue
+        deadline = next(d for d in snap.procedure.deadlines if d.limit == clock.limit)
+        ends = action.name in deadline.answered_by or (
+            not deadline.answered_by
+            and (action.target is not None and action.target not in deadline.states)
+        )
+        if ends and on < clock.due_on:
+            return (
+                f"{clock.label}自 {clock.started_on.isoformat()} 起不少于"
+                f"{clock.basis}，{clock.due_on.isoformat()} 前不能结束。"
+            )
+    return None
 
 
 # _SET_ONCE: ``new_snapshot`` and ``apply`` fill the frozen dataclasses above without their
@@ -301,63 +360,19 @@ def apply(
 # --- deadlines --------------------------------------------------------------------------
 
 
-def current_deadline(snap: MatterSnapshot) -> tuple[Deadline, TimeLimit] | None:
-    """The deadline that runs in the matter's state, with its (configured) limit."""
-    if snap.is_closed:
-        return None
-    for deadline in snap.procedure.deadlines:
-        if snap.state in deadline.states and (deadline.when is None or deadline.when(snap)):
-            return deadline, get_limit(deadline.limit)
-    return None
-
-
-def _start_index(snap: MatterSnapshot, deadline: Deadline) -> int:
-    for i in range(len(snap.steps) - 1, -1, -1):
-        if snap.steps[i].action in deadline.runs_from:
-            return i
-    return 0
-
-
-def extension_used(snap: MatterSnapshot, deadline: Deadline) -> int:
-    """Days (in the limit's unit) of approved extensions since the deadline started."""
-    start = _start_index(snap, deadline)
-    return sum(int(s.data.get("days", 0)) for s in snap.steps[start + 1 :] if s.action == "extend")
-
-
-def pauses(snap: MatterSnapshot, deadline: Deadline) -> list[tuple[dt.date, dt.date | None]]:
-    """Suspensions since the deadline started, as (suspended on, resumed on or None)."""
-    start = _start_index(snap, deadline)
-    result: list[tuple[dt.date, dt.date | None]] = []
-    opened: dt.date | None = None
-    for step in snap.steps[start + 1 :]:
-        if step.action == "suspend" and opened is None:
-            opened = step.on
-        elif step.action == "resume" and opened is not None:
-            result.append((opened, step.on))
-            opened = None
-    if opened is not None:
-        result.append((opened, None))
-    return result
-
-
 def compute_due(snap: MatterSnapshot, cal: Calendar | None = None) -> Due | None:
-    """The matter's current due date (None when closed or when no limit runs in its state).
+    """The matter's current due date: the earliest of its open clocks (``clocks.matter_due``);
+    None when closed or when no limit runs.
 
     Always computed with ``provisional=True``: a period reaching a year whose holiday notice
     is not loaded is marked 暂估 and recomputed when the notice arrives, never refused.
     """
-    found = current_deadline(snap)
-    if found is None:
-        return None
-    deadline, limit = found
-    start = snap.steps[_start_index(snap, deadline)].on
-    return limit.due(
-        start,
-        cal,
-        paused=pauses(snap, deadline),
-        extension=extension_used(snap, deadline),
-        provisional=True,
-    )
+    return matter_due(clocks_of(snap, cal))
+
+
+def open_clocks(snap: MatterSnapshot, cal: Calendar | None = None) -> list[ClockState]:
+    """The clocks running on the matter (paused ones included)."""
+    return [c for c in clocks_of(snap, cal) if c.is_open]
 
 
 # Generic actions whose data names an assisting unit (``org``): its name is recorded beside it.

@@ -29,6 +29,7 @@ from fazhi.core.pii import (
 from fazhi.core.scope import AnyUser, can_act_on, role_of
 from fazhi.procedures import links, permissions, rules
 from fazhi.procedures.assisting import assisting_unit_for
+from fazhi.procedures.clocks import ClockState
 from fazhi.procedures.declarations import PUBLIC, Procedure, get_procedure
 from fazhi.procedures.errors import (
     DuplicateMatter,
@@ -38,6 +39,7 @@ from fazhi.procedures.errors import (
 )
 from fazhi.procedures.models import (
     Channel,
+    Clock,
     IntakeRoute,
     Matter,
     MatterAssistant,
@@ -230,6 +232,47 @@ def _apply_due(matter: Matter, due: Due | None) -> None:
         matter.warned_on = matter.overdue_on = None
 
 
+def clock_row(matter_id: int, c: ClockState) -> Clock:
+    """The ``Clock`` row of a computed clock (act(), recomputation, the backfill)."""
+    due = c.due
+    return Clock(
+        matter_id=matter_id,
+        seq=c.seq,
+        limit=c.limit,
+        label=c.label[:100],
+        minimum=c.minimum,
+        started_on=c.started_on,
+        started_at=c.started_at,
+        due_on=None if due is None else due.on,
+        due_at=None if due is None else due.at,
+        basis=c.basis,
+        provisional=c.provisional,
+        paused=c.paused,
+        answered_on=c.answered_on,
+        answered_at=c.answered_at,
+        answered_action=c.answered_action,
+        in_time=c.in_time,
+    )
+
+
+def store_clocks(matter_id: int, clocks: Iterable[ClockState], *, replace: bool = True) -> None:
+    """The matter's clocks as rows: the stored ones replaced by ``clocks``."""
+    if replace:
+        Clock.objects.filter(matter_id=matter_id).delete()
+    rows = [clock_row(matter_id, c) for c in clocks]
+    if rows:
+        Clock.objects.bulk_create(rows)
+
+
+def _moment(at: dt.datetime | None, on: dt.date, what: str) -> dt.datetime | None:
+    """The step's moment of effect: ``at`` if given (checked), else now when it is dated
+    today (it is being recorded as it happens), else unknown."""
+    if at is not None:
+        return rules.check_moment(at, on, what)
+    now = clock.now()
+    return now if clock.local_date(now) == on else None
+
+
 def _role_for(by: AnyUser | None, *, public: bool) -> str | None:
     if public:
         return PUBLIC
@@ -252,11 +295,13 @@ def register_matter(
     details: Mapping[str, Any] | None = None,
     reference: str | None = None,
     mailed_on: dt.date | None = None,
+    received_at: dt.datetime | None = None,
     cal: Calendar | None = None,
     today: dt.date | None = None,
     opened_from: Matter | None = None,
 ) -> Matter:
-    """Create a matter with its ``register`` step (its date is ``received_on``).
+    """Create a matter with its ``register`` step (its date is ``received_on``; its moment
+    ``received_at`` when known, which clocks in hours count from).
 
     ``opened_from``: the matter whose step (a diversion, ``Link.opens``) opens this one, for
     another unit; the user must be able to act on that matter rather than on ``org``.
@@ -286,8 +331,12 @@ def register_matter(
         problem = rc.check(rc.load(), cleaned_details, received_on, unit.pk)
         if problem:
             raise InvalidData(problem, field="details")
-    snap = rules.new_snapshot(declaration, received_on, cleaned_details, cleaned_party["kind"])
-    due = rules.compute_due(snap, cal)
+    received_at = _moment(received_at, received_on, "收到")
+    snap = rules.new_snapshot(
+        declaration, received_on, cleaned_details, cleaned_party["kind"], received_at=received_at
+    )
+    clocks = rules.clocks_of(snap, cal)
+    due = rules.matter_due(clocks)
     with transaction.atomic():
         if reference:
             reference = reference.strip()
@@ -324,6 +373,7 @@ def register_matter(
             action="register",
             on=received_on,
             mailed_on=mailed_on,
+            occurred_at=received_at,
             actor=by if by is not None and by.is_authenticated else None,  # type: ignore[misc]
             actor_label="公众" if public else actor_label(by),
             org=unit,
@@ -331,6 +381,7 @@ def register_matter(
             state_after=matter.state,
             data={},
         )
+        store_clocks(matter.pk, clocks, replace=False)
         audit.record(
             "matter.register",
             matter,
@@ -352,6 +403,7 @@ def act(
     *,
     public: bool = False,
     mailed_on: dt.date | None = None,
+    at: dt.datetime | None = None,
     cal: Calendar | None = None,
     today: dt.date | None = None,
     data: Mapping[str, Any] | None = None,
@@ -360,8 +412,11 @@ def act(
     """Take ``action`` on ``matter``: the only way a matter changes.
 
     Checks the action against the state, the actor's role and scope, validates the data,
-    writes the Step, moves the state, recomputes the deadline (suspensions and approved
-    extensions included) and records the audit event, in one transaction.
+    writes the Step, moves the state, recomputes the matter's clocks (each running limit with
+    its due date, suspensions and approved extensions included; the answered ones with
+    whether they were in time) and its due date (the earliest open clock), and records the
+    audit event, in one transaction. ``at`` is the moment of effect (clocks in hours), by
+    default now when ``on`` is today.
 
     The action's data comes as keyword arguments (``satisfaction="satisfied"``) or, from
     untrusted input, as one ``data`` mapping, which can never reach the keyword parameters.
@@ -402,7 +457,10 @@ def act(
             if data.get(name) not in (None, ""):
                 people[name] = resolve_person(data[name], locked, field=name)
                 data[name] = str(people[name].pk)
-        transition = rules.apply(snap, action, role=role, on=on, data=data, today=today, cal=cal)
+        moment = _moment(at, on, spec.label) if isinstance(on, dt.date) else None
+        transition = rules.apply(
+            snap, action, role=role, on=on, data=data, today=today, cal=cal, at=moment
+        )
         step_data = dict(transition.step.data)
         for name, person in people.items():  # the name beside the id, as for org units
             step_data[f"{name}_name"] = person.get_full_name() or person.get_username()
@@ -429,6 +487,7 @@ def act(
             action=action,
             on=on,
             mailed_on=mailed_on,
+            occurred_at=moment,
             actor=by if by is not None and by.is_authenticated else None,  # type: ignore[misc]
             actor_label="公众" if public else actor_label(by),
             org=locked.org,
@@ -455,6 +514,7 @@ def act(
         locked.updated_at = clock.now()
         _apply_due(locked, transition.due)
         locked.save()
+        store_clocks(locked.pk, transition.clocks)
         audit.record(
             f"matter.{action}",
             locked,
@@ -566,11 +626,35 @@ def sweep(today: dt.date | None = None, cal: Calendar | None = None) -> dict[str
     return counts
 
 
-def recompute_open_deadlines(cal: Calendar | None = None, chunk: int = 2000) -> int:
-    """Recompute every open matter's due date (after the calendar changed). Returns changes.
+CLOCK_FIELDS = (
+    "seq",
+    "limit",
+    "label",
+    "minimum",
+    "started_on",
+    "started_at",
+    "due_on",
+    "due_at",
+    "basis",
+    "provisional",
+    "paused",
+    "answered_on",
+    "answered_at",
+    "answered_action",
+    "in_time",
+)
 
-    One pass over open matters in chunks: their steps are fetched per chunk (one query) and
-    the pure rules compute the new due date; only changed rows are written (bulk_update).
+
+def _clock_values(row: Clock) -> tuple[Any, ...]:
+    return tuple(getattr(row, f) for f in CLOCK_FIELDS)
+
+
+def recompute_open_deadlines(cal: Calendar | None = None, chunk: int = 2000) -> int:
+    """Recompute every open matter's clocks and due date (after the calendar changed).
+    Returns how many matters changed.
+
+    One pass over open matters in chunks: their steps and clocks are fetched per chunk (two
+    queries) and the pure rules compute the new clocks; only changed rows are written.
     """
     cal = cal or Calendar.default()
     changed = 0
@@ -589,20 +673,32 @@ def recompute_open_deadlines(cal: Calendar | None = None, chunk: int = 2000) -> 
         if not matters:
             break
         last_pk = matters[-1].pk
+        ids = [m.pk for m in matters]
         by_matter: dict[int, list[Step]] = {}
-        for s in Step.objects.filter(matter_id__in=[m.pk for m in matters]).order_by(
-            "matter_id", "seq"
-        ):
+        for s in Step.objects.filter(matter_id__in=ids).order_by("matter_id", "seq"):
             by_matter.setdefault(s.matter_id, []).append(s)
+        stored: dict[int, list[tuple[Any, ...]]] = {}
+        for row in Clock.objects.filter(matter_id__in=ids).order_by("matter_id", "seq"):
+            stored.setdefault(row.matter_id, []).append(_clock_values(row))
         dirty = []
+        clocks_dirty: list[Clock] = []
+        clocks_of: list[int] = []
         for m in matters:
-            due = rules.compute_due(snapshot_of(m, by_matter.get(m.pk, [])), cal)
+            clocks = rules.clocks_of(snapshot_of(m, by_matter.get(m.pk, [])), cal)
+            rows = [clock_row(m.pk, c) for c in clocks]
+            if [_clock_values(r) for r in rows] != stored.get(m.pk, []):
+                clocks_of.append(m.pk)
+                clocks_dirty.extend(rows)
+            due = rules.matter_due(clocks)
             before = (m.due_on, m.due_provisional, m.due_paused, m.due_basis)
             _apply_due(m, due)
             if (m.due_on, m.due_provisional, m.due_paused, m.due_basis) != before:
                 dirty.append(m)
-        if dirty:
+        if dirty or clocks_of:
             with transaction.atomic():
-                Matter.objects.bulk_update(dirty, fields, batch_size=500)
-            changed += len(dirty)
+                if dirty:
+                    Matter.objects.bulk_update(dirty, fields, batch_size=500)
+                Clock.objects.filter(matter_id__in=clocks_of).delete()
+                Clock.objects.bulk_create(clocks_dirty, batch_size=1000)
+            changed += len({m.pk for m in dirty} | set(clocks_of))
     return changed

@@ -37,7 +37,16 @@ from fazhi.workdays.limits import (
     local_rule_name,
     register_limits,
 )
-from fazhi.workdays.periods import Due, Pause, Unit, due_date
+from fazhi.workdays.periods import (
+    SHANGHAI,
+    Due,
+    MomentPause,
+    Pause,
+    Unit,
+    due_date,
+    due_moment,
+    start_of_day,
+)
 
 __all__ = [
     "ANNUAL_DEADLINES",
@@ -45,6 +54,7 @@ __all__ = [
     "LAST_INPUT_DAY",
     "LIMITS",
     "LOCAL_RULE",
+    "SHANGHAI",
     "AnnualDeadline",
     "Calendar",
     "CalendarEntry",
@@ -57,6 +67,7 @@ __all__ = [
     "InvalidLengthError",
     "InvalidPauseError",
     "LimitKind",
+    "MomentPause",
     "NoticeFileError",
     "Pause",
     "TimeLimit",
@@ -66,8 +77,10 @@ __all__ = [
     "basis_words",
     "check_date",
     "due_date",
+    "due_moment",
     "get_limit",
     "limit_words",
     "local_rule_name",
     "register_limits",
+    "start_of_day",
 ]

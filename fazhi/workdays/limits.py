@@ -15,13 +15,21 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
 from fazhi.workdays.calendar import Calendar, check_date
 from fazhi.workdays.errors import ExtensionNotAllowedError, InvalidLengthError, UnknownLimitError
-from fazhi.workdays.periods import Due, Pause, Unit, due_date, parse_unit
+from fazhi.workdays.periods import (
+    Due,
+    MomentPause,
+    Pause,
+    Unit,
+    due_date,
+    due_moment,
+    parse_unit,
+)
 
 
 class LimitKind(StrEnum):
@@ -91,19 +99,7 @@ class TimeLimit:
             _plain_dues.dues[key] = (self, cal, due)
             return due
         check_date(start, "起算日")
-        if extension:
-            if self.extension_max is None:
-                msg = f"{self.label}（{self.code}）不允许延长期限"
-                raise ExtensionNotAllowedError(msg)
-            if isinstance(extension, bool) or not isinstance(extension, int) or extension < 0:
-                msg = f"期限长度错误：延长期限应为非负整数，收到 {extension!r}"
-                raise InvalidLengthError(msg)
-            if extension > self.extension_max:
-                msg = (
-                    f"{self.label}最多延长{self.unit.describe(self.extension_max)}，"
-                    f"请求延长{self.unit.describe(extension)}"
-                )
-                raise ExtensionNotAllowedError(msg)
+        self._check_extension(extension)
         return due_date(
             start,
             self.length,
@@ -114,6 +110,48 @@ class TimeLimit:
             provisional=provisional,
             rule=self,
         )
+
+    def due_at(
+        self,
+        start_at: datetime,
+        cal: Calendar | None = None,
+        *,
+        paused: Iterable[MomentPause] = (),
+        extension: int = 0,
+        provisional: bool = False,
+    ) -> Due:
+        """The due moment of this limit (in hours) for an event at ``start_at``."""
+        self._check_extension(extension)
+        return due_moment(
+            start_at,
+            self.length,
+            self.unit,
+            cal=cal,
+            paused=paused,
+            extension=extension,
+            provisional=provisional,
+            rule=self,
+        )
+
+    def _check_extension(self, extension: int) -> None:
+        if not extension:
+            return
+        if self.extension_max is None:
+            msg = f"{self.label}（{self.code}）不允许延长期限"
+            raise ExtensionNotAllowedError(msg)
+        if isinstance(extension, bool) or not isinstance(extension, int) or extension < 0:
+            msg = f"期限长度错误：延长期限应为非负整数，收到 {extension!r}"
+            raise InvalidLengthError(msg)
+        if extension > self.extension_max:
+            msg = (
+                f"{self.label}最多延长{self.unit.describe(self.extension_max)}，"
+                f"请求延长{self.unit.describe(extension)}"
+            )
+            raise ExtensionNotAllowedError(msg)
+
+    @property
+    def is_minimum(self) -> bool:
+        return self.kind == LimitKind.MINIMUM
 
 
 class _PlainDues:

@@ -96,7 +96,7 @@ def _replay_chunk(
             continue
         seen[key] = line
         place = builder.next_place()
-        builder.add(writer.matter_row(r), writer.step_rows(r, place))
+        builder.add(writer.matter_row(r), writer.step_rows(r, place), writer.clock_rows(r, place))
         if r.links or r.assists:
             owed = pending_of(r, place)
             if owed is not None:

@@ -147,7 +147,10 @@ def _store_lines(
                     report.reject(refused)
                     continue
                 owed.append(pending)
-            builder.add(writer.matter_row(r), writer.step_rows(r, builder.next_place()))
+            place = builder.next_place()
+            builder.add(
+                writer.matter_row(r), writer.step_rows(r, place), writer.clock_rows(r, place)
+            )
             writer.note_reference(r.procedure, r.reference)
             new_keys[(r.procedure, r.reference)] = line
             written.append(r)
@@ -231,6 +234,7 @@ def _against_stored(
                 mailed_on=s.mailed_on,
                 actor_label=s.actor_label,
                 state_before=s.state_before,
+                at=s.occurred_at,
             )
             for s in steps
         ],

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from fazhi.core import clock
 from fazhi.core.models import OrgUnit
 from fazhi.procedures import rules
+from fazhi.procedures.clocks import ClockState
 from fazhi.procedures.declarations import (
     PUBLIC,
     Action,
@@ -28,7 +29,7 @@ from fazhi.procedures.errors import InvalidData, ProcedureError
 from fazhi.procedures.importing.report import LineError
 from fazhi.procedures.models import Channel
 from fazhi.procedures.services import clean_party
-from fazhi.workdays import FIRST_DAY, Calendar, Due
+from fazhi.workdays import FIRST_DAY, SHANGHAI, Calendar, Due
 
 LINE_KEYS = (
     "procedure",
@@ -39,10 +40,11 @@ LINE_KEYS = (
     "channel",
     "party",
     "mailed_on",
+    "received_at",
     "details",
     "steps",
 )
-STEP_KEYS = ("action", "on", "data", "by", "mailed_on")
+STEP_KEYS = ("action", "on", "at", "data", "by", "mailed_on")
 IMPORT_ROLE = "admin"  # the system replays staff steps with a role that may take every action
 IMPORT_LABEL = "导入"
 PUBLIC_LABEL = "公众"
@@ -142,6 +144,7 @@ class StepRow(NamedTuple):
     mailed_on: dt.date | None
     actor_label: str
     state_before: str
+    at: dt.datetime | None = None  # the moment of effect, when the line gives it
 
 
 @dataclass
@@ -163,6 +166,7 @@ class Replayed:
     new_from: int = 0  # index in ``steps`` of the first step to write
     links: list[LinkRow] = field(default_factory=list)  # made by the steps replayed here
     assists: list[AssistRow] = field(default_factory=list)
+    clocks: tuple[ClockState, ...] = ()  # every clock, as after the last step
 
 
 def _step_key(action: Action | None, row_action: str, on: dt.date, data: Mapping[str, Any]) -> Any:
@@ -199,6 +203,30 @@ def _date(value: object, where: str, *, required: bool = True) -> dt.date | None
     if len(_DATES) < _DATES_KEEP:
         _DATES[value] = parsed
     return parsed
+
+
+def _moment(value: object, where: str, on: dt.date) -> dt.datetime | None:
+    """An ISO moment (``2025-03-08T14:30:00+08:00``; without an offset: Beijing time) on the
+    date ``on``, or None when absent."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise InvalidData(
+            f"时刻格式错误：{value!r}，应为 YYYY-MM-DDTHH:MM[:SS][+08:00]。", field=where
+        )
+    try:
+        moment = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidData(
+            f"时刻格式错误：{value!r}，应为 YYYY-MM-DDTHH:MM[:SS][+08:00]。", field=where
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=SHANGHAI)
+    if moment.astimezone(SHANGHAI).date() != on:
+        raise InvalidData(
+            f"时刻 {value} 与日期 {on.isoformat()} 不一致（按北京时间）。", field=where
+        )
+    return moment
 
 
 def _text(value: object, where: str) -> str:
@@ -314,11 +342,26 @@ class Replayer:
             )
             if problem:
                 raise InvalidData(problem, field="details")
-        snap = rules.new_snapshot(procedure, received_on, details, party["kind"])
-        due = None if steps_in else rules.compute_due(snap, self.cal)
+        received_at = record.get("received_at")
+        if received_at is not None:
+            received_at = _moment(received_at, "received_at", received_on)
+        snap = rules.new_snapshot(
+            procedure, received_on, details, party["kind"], received_at=received_at
+        )
+        clocks = () if steps_in else rules.clocks_of(snap, self.cal)
+        due = rules.matter_due(clocks) if clocks else None
         # positional: a named tuple built by keyword costs twice as much (a hot path)
         register = StepRow(
-            1, "register", received_on, snap.state, {}, org_id, mailed_on, IMPORT_LABEL, ""
+            1,
+            "register",
+            received_on,
+            snap.state,
+            {},
+            org_id,
+            mailed_on,
+            IMPORT_LABEL,
+            "",
+            received_at,
         )
         result = Replayed(
             line=line,
@@ -332,6 +375,7 @@ class Replayer:
             snap=snap,
             due=due,
             steps=[register],
+            clocks=clocks,
         )
         for link in procedure.links:  # made by the register step, from a details key
             value = details.get(link.reference)
@@ -378,6 +422,9 @@ class Replayer:
                 name = name.strip() if type(name) is str else _text(name, "action")
                 spec = procedure.action(name)
                 on = _date(raw.get("on"), "on")
+                at = raw.get("at")
+                if at is not None:
+                    at = _moment(at, "at", on)  # type: ignore[arg-type]
                 mailed_on = raw.get("mailed_on")
                 if mailed_on is not None:
                     mailed_on = rules.check_mailed_on(
@@ -408,7 +455,8 @@ class Replayer:
                     data=data,
                     today=self.today,
                     cal=self.cal,
-                    with_due=i == last,  # only the final due date is stored
+                    with_due=i == last,  # only the final clocks and due date are stored
+                    at=at,
                 )
                 if spec.link is not None:
                     self._step_link(target, spec, transition.step.data, on, i)  # type: ignore[arg-type]
@@ -445,11 +493,13 @@ class Replayer:
                     mailed_on,
                     PUBLIC_LABEL if by == PUBLIC else IMPORT_LABEL,
                     transition.state_before,
+                    at,
                 )
             )
             target.org_id = new_org
             target.snap = new
             target.due = transition.due
+            target.clocks = transition.clocks
 
     def _step_link(
         self, target: Replayed, spec: Action, data: Mapping[str, Any], on: dt.date, i: int

@@ -12,8 +12,9 @@ import's process then writes the batch with a few statements (``Stage``):
   with ``COPY`` (the rows' text form converted back to dates, datetimes and booleans).
 
 A staged batch holds ``m`` (one row per new matter: its line number, then ``MATTER_COLUMNS``;
-its rowid is the matter's place in the batch) and ``s`` (one row per step: the matter's place,
-then ``STEP_COLUMNS``); the columns that are the same for every row of an import
+its rowid is the matter's place in the batch), ``s`` (one row per step: the matter's place,
+then ``STEP_COLUMNS``) and ``c`` (one row per clock: the matter's place, then
+``CLOCK_COLUMNS``); the columns that are the same for every row of an import
 (``MATTER_CONSTANTS``, ``STEP_CONSTANTS``) are given to the INSERT. New matters get the ids
 ``base + rowid``, one block per batch.
 """
@@ -31,7 +32,7 @@ from typing import Any
 from django.db import connection, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from fazhi.procedures.models import Matter, Step
+from fazhi.procedures.models import Clock, Matter, Step
 
 STAGE = "fazhi_stage"  # the schema name of the staged batch on a SQLite connection
 
@@ -73,6 +74,24 @@ STEP_COLUMNS = (
     "state_before",
     "state_after",
     "data",
+    "occurred_at",
+)
+CLOCK_COLUMNS = (
+    "seq",
+    "limit",
+    "label",
+    "minimum",
+    "started_on",
+    "started_at",
+    "due_on",
+    "due_at",
+    "basis",
+    "provisional",
+    "paused",
+    "answered_on",
+    "answered_at",
+    "answered_action",
+    "in_time",
 )
 
 
@@ -112,6 +131,7 @@ class StageBuilder:
     def __init__(self) -> None:
         self._matters: list[tuple[Any, ...]] = []
         self._steps: list[tuple[Any, ...]] = []
+        self._clocks: list[tuple[Any, ...]] = []
 
     def __len__(self) -> int:
         return len(self._matters)
@@ -120,25 +140,36 @@ class StageBuilder:
         """The place (rowid) in the batch of the matter ``add`` takes next."""
         return len(self._matters) + 1
 
-    def add(self, matter: tuple[Any, ...], steps: Iterable[tuple[Any, ...]]) -> None:
-        """A new matter's row — its line number, then ``MATTER_COLUMNS`` — and its steps' rows
-        — its place (``next_place``), then ``STEP_COLUMNS``."""
+    def add(
+        self,
+        matter: tuple[Any, ...],
+        steps: Iterable[tuple[Any, ...]],
+        clocks: Iterable[tuple[Any, ...]] = (),
+    ) -> None:
+        """A new matter's row — its line number, then ``MATTER_COLUMNS`` — its steps' rows
+        — its place (``next_place``), then ``STEP_COLUMNS`` — and its clocks' rows — its
+        place, then ``CLOCK_COLUMNS``."""
         self._matters.append(matter)
         self._steps.extend(steps)
+        self._clocks.extend(clocks)
 
     def serialize(self) -> bytes:
         db = sqlite3.connect(":memory:", isolation_level=None)
         try:
             m_cols = ["line", *(f"c{i}" for i in range(len(MATTER_COLUMNS)))]
             s_cols = ["m", *(f"c{i}" for i in range(len(STEP_COLUMNS)))]
+            c_cols = ["m", *(f"c{i}" for i in range(len(CLOCK_COLUMNS)))]
             db.execute("PRAGMA journal_mode = OFF")
             db.execute("BEGIN")
             db.execute(f"CREATE TABLE m (rowid INTEGER PRIMARY KEY, {', '.join(m_cols)})")
             db.execute(f"CREATE TABLE s ({', '.join(s_cols)})")
+            db.execute(f"CREATE TABLE c ({', '.join(c_cols)})")
             marks = ", ".join(["?"] * len(m_cols))
             db.executemany(f"INSERT INTO m ({', '.join(m_cols)}) VALUES ({marks})", self._matters)  # noqa: S608 our column names
             marks = ", ".join(["?"] * len(s_cols))
             db.executemany(f"INSERT INTO s VALUES ({marks})", self._steps)  # noqa: S608 our column names
+            marks = ", ".join(["?"] * len(c_cols))
+            db.executemany(f"INSERT INTO c VALUES ({marks})", self._clocks)  # noqa: S608 our column names
             db.execute("COMMIT")
             return db.serialize()
         finally:
@@ -162,7 +193,7 @@ class Stage(abc.ABC):
 
     @abc.abstractmethod
     def write(self) -> tuple[int, int]:
-        """Insert the staged matters and steps; returns how many of each."""
+        """Insert the staged matters, steps and clocks; returns how many matters and steps."""
 
     @abc.abstractmethod
     def close(self) -> None:
@@ -200,6 +231,12 @@ class SqliteStage(Stage):
             f"INSERT INTO {self._step} ({s_cols}) "  # noqa: S608 model columns
             f"SELECT m + ?, {staged_s} FROM {STAGE}.s ORDER BY rowid"
         )
+        c_cols = _quoted(_columns(Clock, ("matter", *CLOCK_COLUMNS)))
+        staged_c = ", ".join(f"c{i}" for i in range(len(CLOCK_COLUMNS)))
+        self._insert_clocks = (
+            f"INSERT INTO {qn(Clock._meta.db_table)} ({c_cols}) "  # noqa: S608 model columns
+            f"SELECT m + ?, {staged_c} FROM {STAGE}.c ORDER BY rowid"
+        )
         proc, ref = _columns(Matter, ("procedure", "reference"))
         self._stored = (
             f"SELECT b.rowid, b.line FROM {STAGE}.m AS b JOIN {self._matter} AS t "  # noqa: S608 model columns
@@ -226,12 +263,14 @@ class SqliteStage(Stage):
             marks = ", ".join(["?"] * len(chunk))
             self._raw.execute(f"DELETE FROM {STAGE}.m WHERE rowid IN ({marks})", chunk)  # noqa: S608 placeholders
             self._raw.execute(f"DELETE FROM {STAGE}.s WHERE m IN ({marks})", chunk)  # noqa: S608 placeholders
+            self._raw.execute(f"DELETE FROM {STAGE}.c WHERE m IN ({marks})", chunk)  # noqa: S608 placeholders
 
     def write(self) -> tuple[int, int]:
         # the ids: past every id the table has held (AUTOINCREMENT never reuses one)
         (base,) = self._raw.execute(self._next_id, (Matter._meta.db_table,)).fetchone()
         matters = self._raw.execute(self._insert_matters, (base, *self._matter_constants)).rowcount
         steps = self._raw.execute(self._insert_steps, (base, *self._step_constants)).rowcount
+        self._raw.execute(self._insert_clocks, (base,))
         return max(matters, 0), max(steps, 0)
 
     def close(self) -> None:
@@ -277,6 +316,14 @@ class RowStage(Stage):
         self._copy_step = (
             f"COPY {qn(Step._meta.db_table)} ({', '.join(qn(c) for c in s_cols)}) FROM STDIN"
         )
+        c_cols = _columns(Clock, ("matter", *CLOCK_COLUMNS))
+        self._copy_clock = (
+            f"COPY {qn(Clock._meta.db_table)} ({', '.join(qn(c) for c in c_cols)}) FROM STDIN"
+        )
+        c_fields = {f.name: f for f in Clock._meta.concrete_fields}
+        self._c_convert = [
+            (i, c) for i, n in enumerate(CLOCK_COLUMNS) if (c := _converter(c_fields[n]))
+        ]
         self._ids = (
             f"SELECT nextval(pg_get_serial_sequence('{Matter._meta.db_table}', 'id')) "  # noqa: S608 model table
             "FROM generate_series(1, %s)"
@@ -323,6 +370,7 @@ class RowStage(Stage):
     def drop(self, rowids: Sequence[int]) -> None:
         self.db.executemany("DELETE FROM m WHERE rowid = ?", [(r,) for r in rowids])
         self.db.executemany("DELETE FROM s WHERE m = ?", [(r,) for r in rowids])
+        self.db.executemany("DELETE FROM c WHERE m = ?", [(r,) for r in rowids])
 
     def write(self) -> tuple[int, int]:
         m_convert, s_convert = self._m_convert, self._s_convert
@@ -346,6 +394,13 @@ class RowStage(Stage):
                         values[i] = convert(values[i])
                     copy.write_row((ids[row[0]], *values, *self._s_constants))
                     steps += 1
+            c_convert = self._c_convert
+            with cursor.cursor.copy(self._copy_clock) as copy:
+                for row in self.db.execute("SELECT * FROM c ORDER BY rowid"):
+                    values = list(row[1:])
+                    for i, convert in c_convert:
+                        values[i] = convert(values[i])
+                    copy.write_row((ids[row[0]], *values))
         return len(rows), steps
 
     def close(self) -> None:

@@ -18,11 +18,17 @@ from django.utils import timezone
 from fazhi.core import clock
 from fazhi.procedures.declarations import get_procedure
 from fazhi.procedures.importing.replay import Replayed
-from fazhi.procedures.importing.stage import STATE_COLUMNS, STEP_COLUMNS, STEP_CONSTANTS
-from fazhi.procedures.models import Matter, ReferenceCounter, Step
+from fazhi.procedures.importing.stage import (
+    CLOCK_COLUMNS,
+    STATE_COLUMNS,
+    STEP_COLUMNS,
+    STEP_CONSTANTS,
+)
+from fazhi.procedures.models import Clock, Matter, ReferenceCounter, Step
 from fazhi.procedures.services import CODE_ALPHABET, reference_prefix
 
 _STEP_INSERT = ("matter", *STEP_COLUMNS, *STEP_CONSTANTS)
+_CLOCK_INSERT = ("matter", *CLOCK_COLUMNS)
 _UPDATE_COLUMNS = ("org", *STATE_COLUMNS, "warned_on", "overdue_on", "updated_at")
 
 
@@ -90,7 +96,13 @@ class Writer:
         self._now = ops.adapt_datetimefield_value(self.now)
         self.staged_now = str(timezone.make_naive(self.now, dt.UTC))
         self._staged_dates: dict[dt.date, str] = {}
+        self._adapt_moment = ops.adapt_datetimefield_value
         self._step_sql = _insert_sql(Step, _STEP_INSERT)
+        self._clock_sql = _insert_sql(Clock, _CLOCK_INSERT)
+        qn0 = ops.quote_name
+        self._clock_delete = (
+            f"DELETE FROM {qn0(Clock._meta.db_table)} WHERE {qn0('matter_id')} = %s"  # noqa: S608 model table
+        )
         qn = ops.quote_name
         columns = {f.name: f.column for f in Matter._meta.concrete_fields}
         sets = ", ".join(f"{qn(columns[n])} = %s" for n in _UPDATE_COLUMNS)
@@ -116,6 +128,13 @@ class Writer:
         if hit is None:
             hit = self._staged_dates[value] = value.isoformat()
         return hit
+
+    @staticmethod
+    def _staged_moment(value: dt.datetime | None) -> str | None:
+        """A moment as staged: naive UTC text, as SQLite stores Django's datetimes."""
+        if value is None:
+            return None
+        return str(timezone.make_naive(value, dt.UTC))
 
     def _state_columns(self, r: Replayed, date: Callable[[dt.date | None], Any]) -> tuple[Any, ...]:
         snap, due = r.snap, r.due
@@ -186,8 +205,58 @@ class Writer:
                 s.state_before,
                 s.state_after,
                 _dumps(s.data),
+                None if s.at is None else self._staged_moment(s.at),
             )
             for s in r.steps[r.new_from :]
+        ]
+
+    def clock_rows(self, r: Replayed, place: int) -> list[tuple[Any, ...]]:
+        """The staged rows of the matter's clocks: its place, then ``stage.CLOCK_COLUMNS``."""
+        staged, moment = self._staged, self._staged_moment
+        return [
+            (
+                place,
+                c.seq,
+                c.limit,
+                c.label[:100],
+                int(c.minimum),
+                staged(c.started_on),
+                moment(c.started_at),
+                staged(c.due_on),
+                moment(c.due_at),
+                c.basis,
+                int(c.provisional),
+                int(c.paused),
+                staged(c.answered_on),
+                moment(c.answered_at),
+                c.answered_action,
+                None if c.in_time is None else int(c.in_time),
+            )
+            for c in r.clocks
+        ]
+
+    def _clock_params(self, r: Replayed) -> list[tuple[Any, ...]]:
+        d, m = self._date, self._adapt_moment
+        return [
+            (
+                r.matter_id,
+                c.seq,
+                c.limit,
+                c.label[:100],
+                c.minimum,
+                d(c.started_on),
+                None if c.started_at is None else m(c.started_at),
+                d(c.due_on),
+                None if c.due_at is None else m(c.due_at),
+                c.basis,
+                c.provisional,
+                c.paused,
+                d(c.answered_on),
+                None if c.answered_at is None else m(c.answered_at),
+                c.answered_action,
+                c.in_time,
+            )
+            for c in r.clocks
         ]
 
     def update(self, updates: list[Replayed]) -> int:
@@ -207,12 +276,14 @@ class Writer:
                 s.state_before,
                 s.state_after,
                 _dumps(s.data),
+                None if s.at is None else self._adapt_moment(s.at),
                 now,
                 None,
             )
             for r in updates
             for s in r.steps[r.new_from :]
         ]
+        clocks = [row for r in updates for row in self._clock_params(r)]
         with connection.cursor() as cursor:
             cursor.executemany(
                 self._update_sql,
@@ -223,6 +294,9 @@ class Writer:
             )
             if steps:
                 cursor.executemany(self._step_sql, steps)
+            cursor.executemany(self._clock_delete, [(r.matter_id,) for r in updates])
+            if clocks:
+                cursor.executemany(self._clock_sql, clocks)
         return len(steps)
 
     def note_reference(self, code: str, reference: str) -> None:

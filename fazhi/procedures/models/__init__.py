@@ -1,12 +1,13 @@
 """The engine's models, one module a concern, all importable from ``fazhi.procedures.models``.
 
 matter: Matter (one case of one procedure, one table for every procedure), its Step history,
-attachments and reference counters; reminders: Notification; activity: Activity (counted
+attachments and reference counters; clock: Clock (each run of a time limit); reminders: Notification; activity: Activity (counted
 events that are not cases); intake: IntakeRoute; imports: ImportRun; links: MatterLink (links between matters) and
 MatterAssistant (assisting units, 会办); release: PublicRelease (staff's decision to publish).
 """
 
 from fazhi.procedures.models.activity import Activity, ActivityQuerySet
+from fazhi.procedures.models.clock import Clock, ClockQuerySet
 from fazhi.procedures.models.imports import ImportRun
 from fazhi.procedures.models.intake import IntakeRoute
 from fazhi.procedures.models.links import LINK_WORDING, LinkKind, MatterAssistant, MatterLink
@@ -31,6 +32,8 @@ __all__ = [
     "ActivityQuerySet",
     "Attachment",
     "Channel",
+    "Clock",
+    "ClockQuerySet",
     "ImportRun",
     "IntakeRoute",
     "LinkKind",

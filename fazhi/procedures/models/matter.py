@@ -185,7 +185,7 @@ class Matter(models.Model):
         _("到期日"),
         null=True,
         blank=True,
-        help_text=_("当前法定期限的到期日；已办结、无期限或中止时为空。"),
+        help_text=_("正在计时的期限中最早的到期日；已办结、无期限或中止时为空。"),
     )
     due_rule = models.CharField(
         _("期限规则"), max_length=60, blank=True, help_text=_("产生到期日的期限规则代码。")
@@ -336,6 +336,12 @@ class Step(models.Model):
         null=True,
         blank=True,
         help_text=_("以邮寄方式提交时的交邮日期（在途期间不计入）。"),
+    )
+    occurred_at = models.DateTimeField(
+        _("发生时刻"),
+        null=True,
+        blank=True,
+        help_text=_("操作发生的时刻（按小时计算的期限据此计算）；只知日期时为空。"),
     )
     at = models.DateTimeField(_("记录时间"), default=clock.now, help_text=_("录入系统的时间。"))
     actor = models.ForeignKey(
