@@ -19,6 +19,7 @@ from fazhi.procedures.models import (
     Activity,
     Attachment,
     Channel,
+    Clock,
     LinkKind,
     Matter,
     MatterAssistant,
@@ -298,12 +299,39 @@ class AssistantSerializer(serializers.Serializer[Any]):
     added_on = serializers.DateField(help_text="增加会办单位的日期。")
 
 
+class ClockSerializer(serializers.ModelSerializer[Clock]):
+    """One run of a time limit on the matter: running (``answered_on`` empty) or answered."""
+
+    class Meta:
+        model = Clock
+        fields = (
+            "seq",
+            "limit",
+            "label",
+            "minimum",
+            "started_on",
+            "started_at",
+            "due_on",
+            "due_at",
+            "basis",
+            "provisional",
+            "paused",
+            "answered_on",
+            "answered_at",
+            "answered_action",
+            "in_time",
+        )
+        read_only_fields = fields
+
+
 class MatterDetailSerializer(MatterSerializer):
-    """A matter with its party (unmasked: only staff in scope reach it), steps and files, its
-    links to other matters and its assisting units (会办)."""
+    """A matter with its party (unmasked: only staff in scope reach it), steps, clocks and
+    files, its links to other matters and its assisting units (会办). ``due_on`` is the
+    earliest running clock's; ``clocks`` lists each of them."""
 
     party = serializers.SerializerMethodField()
     steps = StepSerializer(many=True, read_only=True)
+    clocks = ClockSerializer(many=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
     links = serializers.SerializerMethodField()
     assistants = serializers.SerializerMethodField()
@@ -316,6 +344,7 @@ class MatterDetailSerializer(MatterSerializer):
             "details",
             "due_rule",
             "due_basis",
+            "clocks",
             "steps",
             "attachments",
             "links",

@@ -43,6 +43,7 @@ from fazhi.procedures.attachments import add_attachment, max_attachment_bytes
 from fazhi.procedures.errors import InvalidData
 from fazhi.procedures.models import (
     Attachment,
+    Clock,
     Matter,
     MatterQuerySet,
     Step,
@@ -55,6 +56,7 @@ def _detail_queryset() -> QuerySet[Matter]:
     return Matter.objects.select_related("org").prefetch_related(
         Prefetch("steps", queryset=Step.objects.select_related("matter").order_by("seq")),
         Prefetch("attachments", queryset=Attachment.objects.select_related("step").order_by("pk")),
+        Prefetch("clocks", queryset=Clock.objects.order_by("seq")),
     )
 
 

@@ -34,10 +34,20 @@ def test_register_sets_review_deadline(matter):
     assert len(matter.verification_code) == 6
 
 
+def clock(matter, limit):
+    """The running clock of ``limit`` (a reconsideration runs several at once)."""
+    return matter.clocks.running().get(limit=f"reconsideration.{limit}")
+
+
 def test_accept_then_decide(matter, users):
     do(matter, "accept", users["staff_a"], D(2025, 3, 10))
     assert matter.state == "accepted"
-    assert matter.due_on == D(2025, 5, 9)  # 60 natural days from 03-10
+    assert clock(matter, "decide").due_on == D(2025, 5, 9)  # 60 natural days from 03-10
+    # the matter is due at its earliest clock: the copy to the respondent (7 working days)
+    assert (matter.due_on, matter.due_rule) == (
+        D(2025, 3, 19),
+        "reconsideration.copy_to_respondent",
+    )
     do(matter, "decide", users["staff_a"], D(2025, 4, 30), outcome="revoked")
     assert matter.state == "decided"
     assert matter.outcome == "revoked"
@@ -48,8 +58,8 @@ def test_accept_then_decide(matter, users):
 def test_simplified_procedure_has_30_days(matter, users):
     do(matter, "accept", users["staff_a"], D(2025, 3, 10), simplified=True)
     assert matter.details["simplified"] is True
-    assert matter.due_on == D(2025, 4, 9)
-    assert matter.due_rule == "reconsideration.decide_simplified"
+    assert clock(matter, "decide_simplified").due_on == D(2025, 4, 9)
+    assert not matter.clocks.filter(limit="reconsideration.decide").exists()
 
 
 def test_refuse_requires_reason(matter, users):
@@ -118,15 +128,18 @@ def test_extension_needs_an_approver_and_respects_the_cap(matter, users):
     with pytest.raises(NotAllowed):
         do(matter, "extend", users["staff_a"], D(2025, 4, 1), days=30, reason="案情复杂")
     do(matter, "extend", users["head_a"], D(2025, 4, 1), days=20, reason="案情复杂")
-    assert matter.due_on == D(2025, 5, 29)  # 60 + 20 natural days from 03-10
+    assert clock(matter, "decide").due_on == D(2025, 5, 29)  # 60 + 20 natural days from 03-10
     with pytest.raises(InvalidTransition, match="上限"):
         do(matter, "extend", users["head_a"], D(2025, 4, 2), days=11, reason="再延")
     do(matter, "extend", users["head_a"], D(2025, 4, 2), days=10, reason="再延")
-    assert matter.due_on == D(2025, 6, 9)  # 03-10 + 90 = 06-08 (Sunday) → Monday 06-09
+    # 03-10 + 90 = 06-08 (Sunday) → Monday 06-09
+    assert clock(matter, "decide").due_on == D(2025, 6, 9)
 
 
 def test_suspension_stops_the_clock(matter, users):
     do(matter, "accept", users["staff_a"], D(2025, 3, 10))
+    do(matter, "send_copy", users["staff_a"], D(2025, 3, 11))
+    do(matter, "receive_reply", users["staff_a"], D(2025, 3, 14))
     do(matter, "suspend", users["staff_a"], D(2025, 3, 20), reason="等待鉴定")
     assert matter.due_on is None
     assert matter.due_paused is True
@@ -135,6 +148,17 @@ def test_suspension_stops_the_clock(matter, users):
     do(matter, "resume", users["staff_a"], D(2025, 3, 29))
     # paused 03-20..03-29 inclusive = 10 days; 05-09 + 10 = 05-19
     assert matter.due_on == D(2025, 5, 19)
+
+
+def test_a_suspension_does_not_revive_a_period_that_already_ran_out(matter, users):
+    do(matter, "accept", users["staff_a"], D(2025, 3, 10))
+    do(matter, "suspend", users["staff_a"], D(2025, 3, 20), reason="等待鉴定")
+    # the copy was due on 03-19: still due (and overdue) then; the decision stands still
+    assert (matter.due_on, matter.due_rule) == (
+        D(2025, 3, 19),
+        "reconsideration.copy_to_respondent",
+    )
+    assert clock(matter, "decide").paused
 
 
 def test_another_department_cannot_act(matter, users):
