@@ -29,10 +29,21 @@ from fazhi.procedures.importing import (
     type_label,
 )
 from fazhi.procedures.models import Matter, Step
+from fazhi.workdays import SHANGHAI
 
 EXPORT_FORMATS = ("jsonl", "xlsx", "csv")
 CHUNK = 2000
-_STEP_FIELDS = ("matter_id", "seq", "action", "on", "mailed_on", "actor_label", "org_id", "data")
+_STEP_FIELDS = (
+    "matter_id",
+    "seq",
+    "action",
+    "on",
+    "mailed_on",
+    "occurred_at",
+    "actor_label",
+    "org_id",
+    "data",
+)
 
 
 def matters_for_export(
@@ -100,6 +111,8 @@ def matter_record(m: Matter, steps: list[dict[str, Any]], orgs: OrgIndex) -> dic
         record["party"] = {k: v for k, v in party.items() if v}
     if register and register["mailed_on"]:
         record["mailed_on"] = register["mailed_on"].isoformat()
+    if register and register["occurred_at"]:
+        record["received_at"] = _moment(register["occurred_at"])
     record["details"] = {k: v for k, v in m.details.items() if not k.startswith("_")}
     out_steps = []
     for s in steps[1:] if register else steps:
@@ -116,6 +129,8 @@ def matter_record(m: Matter, steps: list[dict[str, Any]], orgs: OrgIndex) -> dic
             item["data"] = data
         if s["mailed_on"]:
             item["mailed_on"] = s["mailed_on"].isoformat()
+        if s["occurred_at"]:
+            item["at"] = _moment(s["occurred_at"])
         if s["actor_label"] == PUBLIC_LABEL:
             item["by"] = "public"
         out_steps.append(item)
@@ -363,3 +378,8 @@ def export(
             result.written += 1
         return result
     return write_table(get_procedure(procedure), recs, out, fmt)
+
+
+def _moment(value: Any) -> str:
+    """A step's moment as the import reads it: Beijing time with its offset."""
+    return str(value.astimezone(SHANGHAI).isoformat(timespec="seconds"))

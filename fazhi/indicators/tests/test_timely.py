@@ -119,3 +119,19 @@ def test_a_unit_sees_its_own_clocks_only(district, users, cases):
     num, den = timely(Matters(P), "sample_case.accept")
     assert rate(district["b"], num, den) == Decimal(100)
     assert rate(district["a"], num, den) == Decimal("40.00")
+
+
+def test_a_reopened_help_request_runs_its_conclusion_clock_again(district, users):
+    a, s = district["a"], users["staff_a"]
+    m = make_matter("help_request", a, s, D(2024, 4, 1), today=TODAY)
+    act(m, "accept", s, D(2024, 4, 2), today=TODAY)
+    act(m, "conclude", s, D(2024, 4, 8), today=TODAY, result="已办")  # in time
+    act(m, "reopen", s, D(2024, 4, 10), today=TODAY, reason="群众不满意")
+    act(m, "conclude", s, D(2024, 5, 30), today=TODAY, result="再办")  # late: due 5 May
+    runs = list(m.clocks.filter(limit="help_request.conclude").order_by("seq"))
+    assert [(c.started_on, c.in_time) for c in runs] == [
+        (D(2024, 4, 2), True),
+        (D(2024, 4, 10), False),
+    ]
+    num, den = timely(Matters("help_request"), "help_request.conclude")
+    assert rate(district["root"], num, den) == Decimal("50.00")

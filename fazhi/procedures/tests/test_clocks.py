@@ -416,3 +416,19 @@ def test_import_refuses_an_early_end_of_a_minimum_period(a):
     assert not report.committed
     assert report.errors[0].field == "steps[1].on"
     assert "不少于" in report.errors[0].message
+
+
+def test_the_jsonl_export_keeps_the_moments(a, s):
+    from fazhi.procedures.exporting import records as exported
+
+    m = new(a, s, D(2025, 9, 26), at=moment(2025, 9, 26, 23, 0), urgency="ordinary")
+    step(m, s, "sign", D(2025, 9, 28), at=moment(2025, 9, 28, 0, 59))
+    (record,) = exported(Matter.objects.filter(pk=m.pk))
+    assert record["received_at"] == "2025-09-26T23:00:00+08:00"
+    assert record["steps"] == [
+        {"action": "sign", "on": "2025-09-28", "at": "2025-09-28T00:59:00+08:00"}
+    ]
+    record["reference"] = "CK-AGAIN"
+    report = import_records(iter([(1, record, None)]), today=TODAY)
+    assert report.committed, report.errors
+    assert _values(Matter.objects.get(reference="CK-AGAIN")) == _values(m)

@@ -479,7 +479,13 @@ def test_provisional_and_paused_due_dates_are_stored_as_act_stores_them(district
             "subject": "不服行政处罚决定",
             "party": {"name": "张三", "id_number": ID},
             "details": {"respondent": "某局", "contested_act": "罚款决定"},
-            "steps": [{"action": "accept", "on": "2026-11-25"}],
+            # the copy to the respondent and its reply done: the decision's 60 days (into
+            # 2027, whose notice is not loaded) are the earliest running clock
+            "steps": [
+                {"action": "accept", "on": "2026-11-25"},
+                {"action": "send_copy", "on": "2026-11-26"},
+                {"action": "receive_reply", "on": "2026-11-27"},
+            ],
         },
     ]
     with clock.frozen(D(2026, 11, 30)):
@@ -496,6 +502,8 @@ def test_provisional_and_paused_due_dates_are_stored_as_act_stores_them(district
             details={"respondent": "某局", "contested_act": "罚款决定"},
         )
         act(provisional, "accept", users["admin"], D(2026, 11, 25))
+        act(provisional, "send_copy", users["admin"], D(2026, 11, 26))
+        act(provisional, "receive_reply", users["admin"], D(2026, 11, 27))
     imported = {m.procedure: m for m in Matter.objects.filter(reference__endswith="-000001")}
     assert (imported["business_complaint"].due_paused, imported["business_complaint"].due_on) == (
         True,

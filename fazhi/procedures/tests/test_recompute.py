@@ -29,11 +29,16 @@ def test_importing_a_notice_recomputes_provisional_deadlines(district, users):
             "reconsideration", district["a"], users["staff_a"], dt.date(2027, 7, 30)
         )
         act(matter, "accept", users["staff_a"], dt.date(2027, 8, 2), today=today)
+        # the copy and the reply done: the decision's is the running clock
+        act(matter, "send_copy", users["staff_a"], dt.date(2027, 8, 2), today=today)
+        act(matter, "receive_reply", users["staff_a"], dt.date(2027, 8, 3), today=today)
     matter.refresh_from_db()
     assert (matter.due_on, matter.due_provisional) == (dt.date(2027, 10, 1), True)
     import_notice(parse_notice_file(NOTICE_2027))
     matter.refresh_from_db()
     assert (matter.due_on, matter.due_provisional) == (dt.date(2027, 10, 8), False)
+    decide = matter.clocks.get(limit="reconsideration.decide")
+    assert (decide.due_on, decide.provisional) == (dt.date(2027, 10, 8), False)
 
 
 def test_recompute_changes_only_what_changed(district, users):
