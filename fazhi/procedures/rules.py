@@ -27,9 +27,7 @@ from fazhi.workdays import (
     Calendar,
     Due,
     InvalidDateError,
-    TimeLimit,
     check_date,
-    get_limit,
 )
 
 
