@@ -169,15 +169,34 @@ def _finish(
 
 def clocks_of(snap: MatterSnapshot, cal: Calendar | None = None) -> tuple[ClockState, ...]:
     """Every clock of the matter, in the order they started."""
+    done, running = _walk(snap)
+    if not done and not running:
+        return ()
+    cal = cal if cal is not None else Calendar.default()
+    details = snap.details
+    result = [_finish(r, limit_of(r.deadline, details), cal, s) for r, s in done]
+    result.extend(_finish(r, limit_of(r.deadline, details), cal, None) for r in running)
+    result.sort(key=lambda c: c.seq)
+    return tuple(result)
+
+
+def running_extensions(snap: MatterSnapshot) -> list[tuple[Deadline, int]]:
+    """The running clocks' deadlines with the extension each has had (no due dates computed:
+    the extension guard asks this of every matter page)."""
+    return [(r.deadline, r.extension) for r in _walk(snap)[1]]
+
+
+def _walk(snap: MatterSnapshot) -> tuple[list[tuple[_Run, StepRecord]], list[_Run]]:
+    """The runs of the matter's deadlines: those answered (with the answering step), and
+    those still running."""
     procedure: Procedure = snap.procedure
     groups = procedure.clock_groups
     if not groups:
-        return ()
+        return [], []
     steps = snap.steps
     actions = procedure._actions
     closed = procedure.closed_states
     state = procedure.initial_state
-    details = snap.details
     runs: list[_Run] = []
     done: list[tuple[_Run, StepRecord]] = []
     seq = 0
@@ -223,10 +242,7 @@ def clocks_of(snap: MatterSnapshot, cal: Calendar | None = None) -> tuple[ClockS
             seq += 1
             runs.append(_Run(seq, g, chosen, step))
         state = new_state
-    result = [_finish(r, limit_of(r.deadline, details), cal, s) for r, s in done]
-    result.extend(_finish(r, limit_of(r.deadline, details), cal, None) for r in runs)
-    result.sort(key=lambda c: c.seq)
-    return tuple(result)
+    return done, runs
 
 
 def matter_due(clocks: tuple[ClockState, ...]) -> Due | None:

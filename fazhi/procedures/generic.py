@@ -49,22 +49,19 @@ def _has_transfer(snap: MatterSnapshot, on: dt.date, data: Mapping[str, Any]) ->
 
 def _extension_allowed(snap: MatterSnapshot, on: dt.date, data: Mapping[str, Any]) -> str | None:
     """An extension applies to every running clock whose limit may be extended."""
-    from fazhi.procedures.clocks import limit_of
-    from fazhi.procedures.rules import open_clocks  # imported here: a cycle
-    from fazhi.workdays import get_limit
+    from fazhi.procedures.clocks import limit_of, running_extensions  # imported here: a cycle
+    from fazhi.workdays import LimitKind
 
-    running = [c for c in open_clocks(snap) if not c.minimum]
+    running = [(limit_of(d, snap.details), used) for d, used in running_extensions(snap)]
+    running = [(limit, used) for limit, used in running if limit.kind != LimitKind.MINIMUM]
     if not running:
         return "该事项当前没有可延长的期限。"
-    extendable = [c for c in running if get_limit(c.limit).extension_max is not None]
+    extendable = [(limit, used) for limit, used in running if limit.extension_max is not None]
     if not extendable:
-        names = "、".join(get_limit(c.limit).label for c in running)
+        names = "、".join(limit.label for limit, _used in running)
         return f"“{names}”的期限依法不能延长。"
     days = int(data.get("days") or 0)
-    for clock in extendable:
-        deadline = next(d for d in snap.procedure.deadlines if d.limit == clock.limit)
-        limit = limit_of(deadline, snap.details)
-        used = clock.due.extension if clock.due is not None else 0
+    for limit, used in extendable:
         assert limit.extension_max is not None  # noqa: S101 filtered above
         if used + days > limit.extension_max:
             left = limit.extension_max - used

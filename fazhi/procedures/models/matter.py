@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
@@ -308,6 +309,11 @@ class Matter(models.Model):
             except UnknownLimitError:
                 pass
         return self.due_basis
+
+    @cached_property
+    def running_clocks(self) -> list[Any]:
+        """The clocks running on the matter, in the order they started (one query)."""
+        return list(self.clocks.filter(answered_on__isnull=True).order_by("seq"))
 
     def is_overdue(self, on: dt.date | None = None) -> bool:
         return (
