@@ -72,6 +72,6 @@ def backfill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("procedures", "0010_clocks"), ("workdays", "0001_initial")]
+    dependencies = [("procedures", "0013_clocks"), ("workdays", "0001_initial")]
 
     operations = [migrations.RunPython(backfill, migrations.RunPython.noop, elidable=True)]
