@@ -472,6 +472,21 @@ class Procedure:
         return tuple(tuple(g) for g in groups)
 
     @cached_property
+    def parallel_clocks(self) -> bool:
+        """Whether a matter may run more than its one current deadline: two deadlines whose
+        states overlap, or a limit in hours or a minimum period (shown one by one)."""
+        from fazhi.workdays import LimitKind, get_limit
+
+        for i, d in enumerate(self.deadlines):
+            limit = get_limit(d.limit)
+            if limit.unit.is_hours or limit.kind == LimitKind.MINIMUM:
+                return True
+            for other in self.deadlines[i + 1 :]:
+                if d.states & other.states and (d.when is None or other.runs_from != d.runs_from):
+                    return True
+        return False
+
+    @cached_property
     def minimum_answers(self) -> frozenset[str]:
         """The actions that may end a minimum period (refused before it ends: rules.apply)."""
         from fazhi.workdays import LimitKind, get_limit

@@ -312,7 +312,10 @@ class Matter(models.Model):
 
     @cached_property
     def running_clocks(self) -> list[Any]:
-        """The clocks running on the matter, in the order they started (one query)."""
+        """The clocks running on the matter, in the order they started (one query; none for a
+        procedure whose matters run one deadline at a time, which ``due_on`` shows)."""
+        if not self.declaration.parallel_clocks:
+            return []
         return list(self.clocks.filter(answered_on__isnull=True).order_by("seq"))
 
     def is_overdue(self, on: dt.date | None = None) -> bool:
