@@ -425,25 +425,67 @@ class AttachmentUploadSerializer(serializers.Serializer[Any]):
 
 
 class MatterFilterSerializer(serializers.Serializer[Any]):
+    """The matter list's filters: the workbench queue's names (``MatterQuerySet.filtered``).
+
+    ``open``, ``overdue`` (true/false), ``received_after``, ``received_before`` and ``search``
+    are the earlier names, still read (``canonical()``)."""
+
     procedure = serializers.CharField(required=False, max_length=40, help_text="程序代码。")
     state = serializers.CharField(required=False, max_length=40, help_text="状态代码。")
     org = serializers.CharField(
         required=False, max_length=200, help_text="机构（含下级）：区划代码、编号或全称。"
     )
+    status = serializers.ChoiceField(
+        required=False,
+        choices=["open", "closed", "all"],
+        help_text="open 未办结，closed 已办结，all 全部（默认）。",
+    )
+    due = serializers.ChoiceField(
+        required=False,
+        choices=["warning", "overdue", "not_overdue"],
+        help_text="warning 临期（3个工作日内到期），overdue 已逾期，not_overdue 未逾期。",
+    )
+    received_from = serializers.DateField(required=False, help_text="收到日期不早于。")
+    received_to = serializers.DateField(required=False, help_text="收到日期不晚于。")
+    q = serializers.CharField(
+        required=False,
+        max_length=100,
+        help_text="编号（完整）、事由、当事人或其电话（任意写法的数字）。",
+    )
+    who = serializers.ChoiceField(
+        required=False,
+        choices=["me", "unit", "unassigned"],
+        help_text="me 指派给我的，unit 本单位主办的，unassigned 未指派经办人的。",
+    )
+    # the earlier names (deprecated)
     overdue = serializers.BooleanField(
-        required=False, allow_null=True, default=None, help_text="true 只看逾期，false 排除逾期。"
+        required=False, allow_null=True, default=None, help_text="已弃用：用 due。"
     )
     open = serializers.BooleanField(
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="true 只看未办结，false 只看已办结。",
+        required=False, allow_null=True, default=None, help_text="已弃用：用 status。"
     )
-    received_after = serializers.DateField(required=False, help_text="收到日期不早于。")
-    received_before = serializers.DateField(required=False, help_text="收到日期不晚于。")
-    search = serializers.CharField(
-        required=False, max_length=100, help_text="在编号、事由、当事人中查找。"
-    )
+    received_after = serializers.DateField(required=False, help_text="已弃用：用 received_from。")
+    received_before = serializers.DateField(required=False, help_text="已弃用：用 received_to。")
+    search = serializers.CharField(required=False, max_length=100, help_text="已弃用：用 q。")
+
+    @staticmethod
+    def canonical(data: dict[str, Any]) -> dict[str, Any]:
+        """The validated filters under the shared names, the earlier names mapped onto them."""
+        f = dict(data)
+        overdue, is_open = f.pop("overdue", None), f.pop("open", None)
+        if not f.get("due") and overdue is not None:
+            f["due"] = "overdue" if overdue else "not_overdue"
+        if not f.get("status") and is_open is not None:
+            f["status"] = "open" if is_open else "closed"
+        for old, new in (
+            ("received_after", "received_from"),
+            ("received_before", "received_to"),
+            ("search", "q"),
+        ):
+            value = f.pop(old, None)
+            if value and not f.get(new):
+                f[new] = value
+        return f
 
 
 # --- activities ---------------------------------------------------------------------------

@@ -124,6 +124,30 @@ def test_filters(client_for, users, district, matter_a, matter_b, today):
     assert refs(search="营业执照") == {matter_a.reference}
     assert refs(search="王小明") == {matter_a.reference}
     assert refs(open="false") == set()
+    # the shared names (MatterQuerySet.filtered; the workbench queue's parameters)
+    day = dt.timedelta(days=1)
+    assert refs(received_to=(today - 3 * day).isoformat()) == {matter_a.reference}
+    assert refs(received_from=(today - 2 * day).isoformat()) == {matter_b.reference}
+    assert refs(q="营业执照") == {matter_a.reference}
+    assert refs(q="139 1234 5678") == {matter_a.reference}  # a phone as people type it
+    assert refs(q=matter_b.reference) == {matter_b.reference}
+    assert refs(status="closed") == set()
+    assert refs(status="open") == refs(status="all") == {matter_a.reference, matter_b.reference}
+    assert refs(due="overdue") == set()
+    assert refs(who="unassigned") == {matter_a.reference, matter_b.reference}
+
+
+def test_the_queue_and_the_api_list_the_same_for_the_same_parameters(
+    client, client_for, users, matter_a, matter_b, today
+):
+    from django.urls import reverse
+
+    api = client_for(users["office"])
+    client.force_login(users["office"])
+    for params in ({"q": "王小明"}, {"status": "open", "procedure": "help_request"}, {}):
+        listed = {m["reference"] for m in api.get(LIST, params).json()["results"]}
+        queue = client.get(reverse("workbench:home"), params)
+        assert {m.reference for m in queue.context["matters"]} == listed, params
 
 
 def test_overdue_filter(client_for, users, district, today):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -39,6 +39,7 @@ from fazhi.api.views.common import (
     validated,
 )
 from fazhi.core import audit
+from fazhi.core.scope import profile_of
 from fazhi.procedures.attachments import add_attachment, max_attachment_bytes
 from fazhi.procedures.errors import InvalidData
 from fazhi.procedures.models import (
@@ -49,7 +50,13 @@ from fazhi.procedures.models import (
     Step,
 )
 from fazhi.procedures.permissions import allowed_actions
-from fazhi.procedures.services import act, register_matter, resolve_org
+from fazhi.procedures.services import (
+    WARNING_WORKING_DAYS,
+    act,
+    register_matter,
+    resolve_org,
+)
+from fazhi.workdays import Calendar
 
 
 def _detail_queryset() -> QuerySet[Matter]:
@@ -90,36 +97,28 @@ class MatterViewSet(ApiMixin, viewsets.GenericViewSet[Matter]):
         responses={200: MatterSerializer(many=True), 400: ERRORS[400]},
     )
     def list(self, request: Request) -> Response:
-        f = validated(MatterFilterSerializer, request.query_params)
-        qs = self.get_queryset()
+        f = MatterFilterSerializer.canonical(
+            validated(MatterFilterSerializer, request.query_params)
+        )
+        profile = profile_of(request.user)
         today = self.today()
-        if f.get("procedure"):
-            qs = qs.filter(procedure=f["procedure"])
-        if f.get("state"):
-            qs = qs.filter(state=f["state"])
-        if f.get("org"):
-            qs = qs.filter(org_id__in=resolve_org(f["org"]).subtree_ids())
-        if f.get("overdue") is True:
-            qs = qs.overdue(today)
-        elif f.get("overdue") is False:
-            qs = qs.filter(
-                Q(closed_on__isnull=False) | Q(due_on__isnull=True) | Q(due_on__gte=today)
-            )
-        if f.get("open") is True:
-            qs = qs.open()
-        elif f.get("open") is False:
-            qs = qs.closed()
-        if f.get("received_after"):
-            qs = qs.filter(received_on__gte=f["received_after"])
-        if f.get("received_before"):
-            qs = qs.filter(received_on__lte=f["received_before"])
-        if f.get("search"):
-            term = f["search"].strip()
-            qs = qs.filter(
-                Q(reference__icontains=term)
-                | Q(subject__icontains=term)
-                | Q(party_name__icontains=term)
-            )
+        qs = self.get_queryset().filtered(
+            today=today,
+            warn_until=Calendar.default().add_working_days(
+                today, WARNING_WORKING_DAYS, provisional=True
+            ),
+            user=request.user,
+            own_org=profile.org_id if profile is not None else None,
+            procedure=f.get("procedure"),
+            state=f.get("state"),
+            org=resolve_org(f["org"]) if f.get("org") else None,
+            status=f.get("status"),
+            due=f.get("due"),
+            received_from=f.get("received_from"),
+            received_to=f.get("received_to"),
+            q=f.get("q"),
+            who=f.get("who"),
+        )
         page = self.paginate_queryset(qs.order_by("-received_on", "-pk"))
         data = MatterSerializer(page, many=True, context=self.get_serializer_context()).data
         return self.get_paginated_response(data)

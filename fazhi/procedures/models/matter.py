@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from fazhi.core import clock
 from fazhi.core.models import OrgUnit
 from fazhi.core.scope import AnyUser, scope_of, visible_org_ids
+from fazhi.procedures.search import digits_of, phone_digits
 
 if TYPE_CHECKING:
     from fazhi.procedures.declarations import Procedure
@@ -114,6 +115,75 @@ class MatterQuerySet(models.QuerySet["Matter"]):
         from fazhi.procedures.declarations import all_procedures
 
         return self.filter(procedure__in=[p.code for p in all_procedures() if not p.confidential])
+
+    def filtered(
+        self,
+        *,
+        today: dt.date,
+        warn_until: dt.date | None = None,
+        user: AnyUser | None = None,
+        own_org: int | None = None,
+        procedure: str | None = None,
+        state: str | None = None,
+        org: OrgUnit | None = None,
+        status: str | None = None,
+        due: str | None = None,
+        received_from: dt.date | None = None,
+        received_to: dt.date | None = None,
+        q: str | None = None,
+        who: str | None = None,
+    ) -> MatterQuerySet:
+        """The named list filters, the same for the workbench's queue and the API's list
+        (docs/api.md, "Matter list filters"); each None or "" leaves the list alone.
+
+        ``status`` open | closed | all; ``due`` warning (due by ``warn_until``) | overdue |
+        not_overdue; ``org`` the unit and those below it; ``q`` the reference (exactly), the
+        subject or the party's name (in part) or phone (its digits, however typed); ``who`` me
+        (``user`` handles it) | unit (``own_org`` leads it) | unassigned.
+        """
+        qs = self
+        if status == "open":
+            qs = qs.open()
+        elif status == "closed":
+            qs = qs.closed()
+        if due == "overdue":
+            qs = qs.overdue(today)
+        elif due == "warning":
+            qs = qs.open().filter(due_on__gte=today, due_on__lte=warn_until or today)
+        elif due == "not_overdue":
+            qs = qs.filter(
+                Q(closed_on__isnull=False) | Q(due_on__isnull=True) | Q(due_on__gte=today)
+            )
+        if procedure:
+            qs = qs.of(procedure)
+        if state:
+            qs = qs.filter(state=state)
+        if org is not None:
+            below = OrgUnit.objects.filter(path__startswith=org.path).values("pk")
+            qs = qs.filter(org_id__in=below)
+        if received_from:
+            qs = qs.filter(received_on__gte=received_from)
+        if received_to:
+            qs = qs.filter(received_on__lte=received_to)
+        if who == "me" and user is not None:
+            qs = qs.filter(handler_id=user.pk)
+        elif who == "unit" and own_org is not None:
+            qs = qs.filter(org_id=own_org)
+        elif who == "unassigned":
+            qs = qs.filter(handler__isnull=True)
+        text = (q or "").strip()
+        if text:
+            found = (
+                Q(reference__iexact=text)
+                | Q(subject__icontains=text)
+                | Q(party_name__icontains=text)
+            )
+            digits = phone_digits(text)
+            if digits:
+                qs = qs.alias(phone_digits=digits_of("party_phone"))
+                found |= Q(phone_digits__contains=digits)
+            qs = qs.filter(found)
+        return qs
 
 
 class Matter(models.Model):
