@@ -23,6 +23,6 @@ class ProceduresConfig(AppConfig):
 
 def _recompute(sender: Any, years: set[int] | None = None, **kwargs: Any) -> None:
     """The calendar changed: recompute every open deadline in one bulk pass."""
-    from fazhi.procedures.services import recompute_open_deadlines
+    from fazhi.procedures.sweeps import recompute_open_deadlines
 
     recompute_open_deadlines()

@@ -21,7 +21,7 @@ from fazhi.core import audit, clock
 from fazhi.core.dbstats import refresh_statistics
 from fazhi.core.scope import scope_of
 from fazhi.core.tasks import JobContext, JobError, handler
-from fazhi.procedures import services
+from fazhi.procedures import sweeps
 from fazhi.procedures.declarations import get_procedure
 from fazhi.procedures.errors import ProcedureError
 from fazhi.procedures.exporting import EXPORT_FORMATS, export, matters_for_export
@@ -166,7 +166,7 @@ def daily_sweep(ctx: JobContext) -> None:
     day_text = ctx.job.params.get("day")
     day = dt.date.fromisoformat(day_text) if day_text else clock.today()
     ctx.progress(0, 1, force=True)
-    counts = services.sweep(day)
+    counts = sweeps.sweep(day)
     refresh_statistics()
     ctx.progress(1, 1, force=True)
     ctx.result = {"day": day.isoformat(), **counts}

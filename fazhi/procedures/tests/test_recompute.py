@@ -7,7 +7,8 @@ import pytest
 
 from fazhi.core import clock
 from fazhi.procedures.models import Matter
-from fazhi.procedures.services import act, recompute_open_deadlines
+from fazhi.procedures.services import act
+from fazhi.procedures.sweeps import recompute_open_deadlines
 from fazhi.procedures.tests.factories import make_matter
 from fazhi.workdays.notices import parse_notice_file
 from fazhi.workdays.services import import_notice

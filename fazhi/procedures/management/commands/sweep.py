@@ -5,7 +5,7 @@
     fazhi sweep --queue          # queue it for ``fazhi worker`` (a daily systemd timer)
 
 Run it daily (cron or a scheduler; docs/deployment.md). Running it twice the same day adds nothing: each matter's
-crossing is recorded once per due date (``services.sweep``).
+crossing is recorded once per due date (``sweeps.sweep``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fazhi.core import clock
 from fazhi.core.dbstats import refresh_statistics
-from fazhi.procedures import services
+from fazhi.procedures import sweeps
 
 
 def parse_day(text: str) -> dt.date:
@@ -59,7 +59,7 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"{day.isoformat()} 期限巡检已排入后台任务队列（任务 {job.pk}）。")
             return
-        counts = services.sweep(day)
+        counts = sweeps.sweep(day)
         refresh_statistics()  # SQLite has no autoanalyze: the daily sweep keeps plans good
         self.stdout.write(
             f"{day.isoformat()} 期限巡检完成：新进入临期 {counts['warning']} 件，"
