@@ -200,3 +200,31 @@ def test_site_name_is_on_the_login_page_and_in_every_title(client, users):
     client.force_login(users["staff_a"])
     title = re.search(r"<title>(.*?)</title>", page_text(client.get("/workbench/")), re.S)
     assert "某某区法治政府建设平台" in title.group(1)
+
+
+def test_the_demo_installation_runs_with_debug_off(tmp_path):
+    """``fazhi demo`` makes its directory a local installation (var/local.json) that runs with
+    DEBUG off: its errors are these Chinese pages, never Django's English debug page. Only an
+    explicit FAZHI_DEBUG=1 (a developer's shell) shows tracebacks."""
+    import os
+    import subprocess
+    import sys
+
+    from fazhi import localconfig
+
+    localconfig.ensure(tmp_path / "var")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FAZHI_", "DJANGO_"))}
+    env.pop("DATABASE_URL", None)
+    code = "from django.conf import settings as s; print(s.DEBUG, s.CSRF_FAILURE_VIEW)"
+    shown = subprocess.run(  # noqa: S603 our own command with fixed arguments
+        [sys.executable, "-m", "fazhi", "shell", "-c", code],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert shown.returncode == 0, shown.stderr
+    last = shown.stdout.strip().splitlines()[-1]  # (the shell first counts its auto-imports)
+    assert last.split() == ["False", "fazhi.core.errorpages.csrf_failure"]
