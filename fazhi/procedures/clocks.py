@@ -152,19 +152,22 @@ def _finish(
     run: _Run, limit: TimeLimit, cal: Calendar | None, step: StepRecord | None
 ) -> ClockState:
     due = _due(run, limit, cal)
-    return ClockState(
+    start = run.start
+    state = object.__new__(ClockState)  # filled without __init__, as rules.apply fills its own
+    state.__dict__.update(
         seq=run.seq,
         limit=limit.code,
         label=run.deadline.label or limit.label,
         minimum=limit.kind == LimitKind.MINIMUM,
-        started_on=run.start.on,
-        started_at=run.start.at,
+        started_on=start.on,
+        started_at=start.at,
         due=due,
         answered_on=None if step is None else step.on,
         answered_at=None if step is None else step.at,
         answered_action="" if step is None else step.action,
         in_time=None if step is None else _in_time(limit, due, step),
     )
+    return state
 
 
 def clocks_of(snap: MatterSnapshot, cal: Calendar | None = None) -> tuple[ClockState, ...]:

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from functools import cached_property
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -133,9 +134,10 @@ class Due:
     def code(self) -> str | None:
         return self.rule.code if self.rule else None
 
-    @property
+    @cached_property
     def description(self) -> str:
-        """``60日（自然日），行政复议法 第六十二条``, with the extension and 暂估 if any."""
+        """``60日（自然日），行政复议法 第六十二条``, with the extension and 暂估 if any
+        (computed once: ``TimeLimit.due`` hands out the same object for the same period)."""
         text = self.unit.describe(self.length)
         if self.extension:
             text += f"（含延长{self.unit.describe(self.extension)}）"
