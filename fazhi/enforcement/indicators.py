@@ -14,9 +14,13 @@ from fazhi.indicators.registry import (
     register,
     register_check,
     step,
+    timely,
 )
 
 DECISIONS = Matters("enforcement_decision")
+# The two publication limits (spec/time-limits.md): 7 working days for licensing and penalty
+# decisions, 20 for the rest. A minor's decision runs neither clock and is not counted.
+PUBLICATION = ("enforcement.publish_license_penalty", "enforcement.publish_other")
 
 _decisions = from_catalog(
     "enforcement.decisions",
@@ -49,10 +53,16 @@ register(
 
 register(
     from_catalog(
+        "enforcement.publicity_timely_rate",
+        "本年度作出、应公示的行政执法决定中，在公示时限内（许可、处罚7个工作日，其他20个工作日）"
+        "公示的比例；截止日仍未公示且已超过时限的计入分母。未成年人的决定不公示，不计入。",
+        *timely(DECISIONS, PUBLICATION, frozenset({"publish"})),
+    ),
+    from_catalog(
         "enforcement.case_file_reviews",
         "本年度截止日前开展的行政执法监督检查暨案卷评查轮次（按评查日期）。",
         ActivityCount("case_file_review"),
-    )
+    ),
 )
 
 register_check(

@@ -176,16 +176,22 @@ class Steps:
 
 @dataclass(frozen=True)
 class Timely:
-    """The common rule for timely rates (spec/indicators.md) over the clocks of ``limit`` on the
-    matters of ``matters``: ``answered`` counts the clocks answered by the cut-off within their
+    """The common rule for timely rates (spec/indicators.md) over the clocks of ``limit`` (one
+    limit's code, or several: a decision published within 7 or 20 working days by its type) on
+    the matters of ``matters``: ``answered`` counts the clocks answered by the cut-off within their
     limit (``in_time``); otherwise the denominator: clocks answered by the cut-off, plus those
     still waiting at the cut-off whose limit ended before it. ``actions`` (optional) keeps only
     clocks answered by those actions or not answered yet."""
 
     matters: Matters
-    limit: str
+    limit: str | tuple[str, ...]
     answered: bool = False
     actions: frozenset[str] | None = None
+
+    @property
+    def limits(self) -> tuple[str, ...]:
+        """The codes of the limits whose clocks count."""
+        return (self.limit,) if isinstance(self.limit, str) else self.limit
 
     @property
     def procedure(self) -> str:
@@ -197,7 +203,7 @@ class Timely:
 
 
 def timely(
-    matters: Matters, limit: str, actions: frozenset[str] | None = None
+    matters: Matters, limit: str | tuple[str, ...], actions: frozenset[str] | None = None
 ) -> tuple[Timely, Timely]:
     """The numerator and denominator of a timely rate."""
     return Timely(matters, limit, True, actions), Timely(matters, limit, False, actions)

@@ -301,3 +301,18 @@ def test_publish_twice_is_refused(district, users, officers):
     do(m, "publish", users, D(2024, 3, 4))
     with pytest.raises(InvalidTransition):
         do(m, "publish", users, D(2024, 3, 5))
+
+
+def test_the_publicity_timely_rate_counts_late_and_overdue_decisions(district, users, officers):
+    from fazhi.indicators.engine import compute_indicators
+
+    on_time = decide(district, users, D(2024, 3, 1))  # penalty: due 03-12, published 03-05
+    do(on_time, "publish", users, D(2024, 3, 5))
+    late = decide(district, users, D(2024, 5, 9), kind="license", handlers="JL0001")
+    do(late, "publish", users, D(2024, 5, 20))  # due 05-17: late
+    decide(district, users, D(2024, 5, 9), kind="confirmation", handlers="JL0001")  # overdue
+    decide(district, users, D(2024, 6, 3), party=PERSON, minor=True)  # never published
+    decide(district, users, D(2024, 12, 27), kind="confirmation", handlers="JL0001")  # not due
+    values = compute_indicators(district["root"], 2024).values
+    assert values["enforcement.decisions"] == 5
+    assert str(values["enforcement.publicity_timely_rate"]) == "33.33"  # 1 of 3

@@ -205,6 +205,11 @@ def _timely_q(src: Timely, period: Period) -> Q:
     return q
 
 
+def query_families(sources: Iterable[Conditional]) -> int:
+    """How many grouped queries ``gather_conditional`` makes for ``sources``."""
+    return len({_family(src) for src in sources})
+
+
 def gather_conditional(
     sources: Iterable[Conditional], org: OrgUnit, period: Period
 ) -> dict[int, dict[Conditional, int | Decimal]]:
@@ -277,7 +282,7 @@ def _family_query(
     qs = _with_state(
         clock_model().objects.filter(  # type: ignore[attr-defined]
             cohort_filter(first, org, period, "matter__"),
-            limit__in=sorted({s.limit for s in timelies}),
+            limit__in=sorted({code for s in timelies for code in s.limits}),
             started_on__lte=period.as_of,
         ),
         inners,
@@ -287,7 +292,7 @@ def _family_query(
     for alias, src in aliases.items():
         assert isinstance(src, Timely)  # noqa: S101
         q = (
-            Q(limit=src.limit)
+            Q(limit__in=src.limits)
             & _timely_q(src, period)
             & _matter_part(src.matters, period, "matter__")
         )
@@ -354,7 +359,7 @@ def conditional_records(src: Conditional, org: OrgUnit, period: Period) -> Query
         clocks = (
             clock_model()
             .objects.filter(  # type: ignore[attr-defined]
-                matter=OuterRef("pk"), limit=src.limit, started_on__lte=period.as_of
+                matter=OuterRef("pk"), limit__in=src.limits, started_on__lte=period.as_of
             )
             .filter(_timely_q(src, period))
         )
