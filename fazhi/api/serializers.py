@@ -27,6 +27,7 @@ from fazhi.procedures.models import (
     Satisfaction,
     Step,
 )
+from fazhi.procedures.services import shows_verification_code
 from fazhi.workdays import TimeLimit, UnknownLimitError, get_limit
 
 # --- declarations -------------------------------------------------------------------------
@@ -330,6 +331,9 @@ class MatterDetailSerializer(MatterSerializer):
     earliest running clock's; ``clocks`` lists each of them."""
 
     party = serializers.SerializerMethodField()
+    verification_code = serializers.SerializerMethodField(
+        help_text="查询码：只在登记的应答中给出一次（可网上查询的程序），此后为空（#19 缺陷4）。"
+    )
     steps = StepSerializer(many=True, read_only=True)
     clocks = ClockSerializer(many=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
@@ -351,6 +355,13 @@ class MatterDetailSerializer(MatterSerializer):
             "assistants",
         )
         read_only_fields = fields
+
+    def get_verification_code(self, matter: Matter) -> str:
+        """The code once, in the answer to the registration (context ``show_code``), for a
+        matter the public can track; never again (fazhi.procedures.services.CODE_POLICY)."""
+        if self.context.get("show_code") and shows_verification_code(matter):
+            return matter.verification_code
+        return ""
 
     @extend_schema_field(LinkSerializer(many=True))
     def get_links(self, matter: Matter) -> list[dict[str, Any]]:

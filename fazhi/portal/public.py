@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from fazhi.core.pii import mask_text
 from fazhi.procedures.declarations import Procedure, get_procedure
 from fazhi.procedures.intake import Intake, Publication, all_intakes, get_intake
 from fazhi.procedures.models import Matter, Step
@@ -98,6 +97,7 @@ def public_timeline(matter: Matter, steps: Iterable[Step]) -> list[TimelineEntry
     """The steps of ``matter`` as the submitter may see them (date, action, published text)."""
     procedure = matter.declaration
     entries = []
+    rated = False  # a rating of the current conclusion is shown: a later one changes it
     for step in steps:
         if step.action in HIDDEN_ACTIONS:
             continue
@@ -105,6 +105,12 @@ def public_timeline(matter: Matter, steps: Iterable[Step]) -> list[TimelineEntry
             entries.append(TimelineEntry(step.on, "提交并登记"))
             continue
         action = procedure.action(step.action)
+        label = action.label
+        if action.target is not None and procedure.is_closed(action.target):
+            rated = False
+        if action.satisfaction:
+            label = f"修改{action.label}" if rated else action.label
+            rated = True
         text, text_label = "", ""
         field_name = PUBLISHED_TEXT.get(step.action)
         if field_name and not action.generic and step.data.get(field_name):
@@ -114,14 +120,15 @@ def public_timeline(matter: Matter, steps: Iterable[Step]) -> list[TimelineEntry
             # The submitter's own rating, shown back to them.
             text = action.field(action.satisfaction).choice_label(step.data[action.satisfaction])
             text_label = action.field(action.satisfaction).label
-        entries.append(TimelineEntry(step.on, action.label, text, text_label))
+        entries.append(TimelineEntry(step.on, label, text, text_label))
     return entries
 
 
 def tracked_subject(matter: Matter) -> str:
     """The submitter's own subject on the tracking page: anyone with the number and code
-    sees the page, so numbers (IDs, cards, mobiles) are masked; the words are theirs."""
-    return mask_text(matter.subject)
+    sees the page, so it goes through the one public masking (#19 defect 8): numbers, and
+    the party's name, phone, ID and address wherever they appear in it."""
+    return mask_for_public(matter, matter.subject)
 
 
 def trackable(queryset: QuerySet[Matter] | None = None) -> QuerySet[Matter]:

@@ -39,7 +39,7 @@ from fazhi.procedures.declarations import Action, get_procedure
 from fazhi.procedures.errors import ProcedureError
 from fazhi.procedures.models import Matter
 from fazhi.procedures.permissions import allowed_actions
-from fazhi.procedures.services import act, find_for_tracking, snapshot_of
+from fazhi.procedures.services import CODE_POLICY, act, find_for_tracking, snapshot_of
 
 logger = logging.getLogger(__name__)
 
@@ -200,7 +200,9 @@ def submitted(request: HttpRequest) -> HttpResponse:
     receipt = request.session.get(RECEIPT_KEY)
     if not receipt:
         return redirect("portal:home")
-    return render(request, "portal/submitted.html", {"receipt": receipt})
+    return render(
+        request, "portal/submitted.html", {"receipt": receipt, "code_policy": CODE_POLICY}
+    )
 
 
 # --- track -------------------------------------------------------------------------------------

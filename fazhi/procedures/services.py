@@ -195,6 +195,22 @@ def next_reference(procedure: Procedure, year: int) -> str:
     return f"{prefix}-{year}-{last:06d}"
 
 
+CODE_POLICY = (
+    "查询码只在提交或登记时显示一次，凭查询编号和查询码在网上查询进度；"
+    "查询码遗失无法找回，工作人员看不到查询码，也不会向您索要。"
+)
+"""The one policy on verification codes (#19 defect 4), stated the same on the public receipt
+and to staff: shown once — to the submitter on the receipt, or to the clerk registering a
+trackable matter on the party's behalf, to hand over there and then — and never again."""
+
+
+def shows_verification_code(matter: Matter) -> bool:
+    """Whether ``matter``'s code means anything to its party: only a matter the public
+    tracking page can find has one worth giving (never a reconsideration's or a petition's)."""
+    procedure = matter.declaration
+    return procedure.public_trackable and not procedure.confidential
+
+
 def new_verification_code(length: int = 6) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 

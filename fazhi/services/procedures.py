@@ -19,6 +19,7 @@ from fazhi.procedures.declarations import (
     Field,
     FieldType,
     Procedure,
+    callback_action,
     rate_action,
     register,
 )
@@ -72,6 +73,7 @@ def _shared_actions(code: str) -> tuple[Action, ...]:
             outcome="concluded",
         ),
         rate_action("concluded"),
+        callback_action("concluded"),
         Action(
             "reopen",
             "重办",

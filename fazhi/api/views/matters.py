@@ -87,9 +87,10 @@ class MatterViewSet(ApiMixin, viewsets.GenericViewSet[Matter]):
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "today": self.today()}
 
-    def detail_data(self, matter: Matter) -> dict[str, Any]:
+    def detail_data(self, matter: Matter, *, show_code: bool = False) -> dict[str, Any]:
         fresh = _detail_queryset().get(pk=matter.pk)
-        return dict(MatterDetailSerializer(fresh, context=self.get_serializer_context()).data)
+        context = {**self.get_serializer_context(), "show_code": show_code}
+        return dict(MatterDetailSerializer(fresh, context=context).data)
 
     @extend_schema(
         summary="事项列表（本人范围内）",
@@ -133,7 +134,10 @@ class MatterViewSet(ApiMixin, viewsets.GenericViewSet[Matter]):
 
     @extend_schema(
         summary="登记事项",
-        description="由引擎校验并登记；返回编号（reference）和查询码（verification_code）。",
+        description=(
+            "由引擎校验并登记；返回编号（reference）和查询码（verification_code）。"
+            "查询码只在此应答中给出一次（可网上查询的程序），事项详情中为空。"
+        ),
         request=MatterCreateSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
         responses={
@@ -158,7 +162,9 @@ class MatterViewSet(ApiMixin, viewsets.GenericViewSet[Matter]):
                 reference=d.get("reference"),
                 mailed_on=d.get("mailed_on"),
             )
-            return Response(self.detail_data(matter), status=status.HTTP_201_CREATED)
+            return Response(
+                self.detail_data(matter, show_code=True), status=status.HTTP_201_CREATED
+            )
 
         return idempotent(request, handler)
 

@@ -118,7 +118,12 @@ def line(ref: str, steps: list[dict[str, object]]) -> str:
 def test_import_and_appended_steps_keep_the_tally_exact(district, users, history, tmp_path):
     accept = {"action": "accept", "on": "2024-05-07"}
     conclude = {"action": "conclude", "on": "2024-06-20", "data": {"result": "已办结"}}
-    rate = {"action": "rate", "on": "2024-06-21", "data": {"satisfaction": "satisfied"}}
+    rate = {
+        "action": "rate",
+        "on": "2024-06-21",
+        "data": {"satisfaction": "satisfied"},
+        "by": "public",
+    }
     first = tmp_path / "a.jsonl"
     first.write_text(
         "\n".join([line("T-1", [accept]), line("T-2", [accept, conclude])]) + "\n",

@@ -379,7 +379,12 @@ BROKEN: dict[str, tuple[Any, str, str]] = {
             steps=[
                 {"action": "accept", "on": "2025-03-05"},
                 {"action": "conclude", "on": "2025-03-06", "data": {"result": "好"}},
-                {"action": "rate", "on": "2025-03-07", "data": {"satisfaction": "dissatisfied"}},
+                {
+                    "action": "rate",
+                    "on": "2025-03-07",
+                    "data": {"satisfaction": "dissatisfied"},
+                    "by": "public",
+                },
                 {"action": "request_reopen", "on": "2025-03-08", "data": {"reason": "没解决"}},
             ],
         ),

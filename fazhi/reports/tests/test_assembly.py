@@ -30,7 +30,10 @@ TODAY = D(2025, 6, 30)
 def complaint(org, user, received, *steps):
     m = make_matter("business_complaint", org, user, received, today=TODAY)
     for action, on, data in steps:
-        act(m, action, user, on, today=TODAY, **data)
+        if action == "rate":  # the submitter's alone (#19 defect 2)
+            act(m, action, None, on, public=True, today=TODAY, **data)
+        else:
+            act(m, action, user, on, today=TODAY, **data)
     return m
 
 

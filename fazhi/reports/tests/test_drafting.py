@@ -27,7 +27,7 @@ def complaints(district, users):
     done = make_matter("business_complaint", a, s, D(2024, 2, 1), today=TODAY)
     act(done, "accept", s, D(2024, 2, 2), today=TODAY)
     act(done, "conclude", s, D(2024, 2, 20), today=TODAY, result="已解决")
-    act(done, "rate", s, D(2024, 2, 25), today=TODAY, satisfaction="satisfied")
+    act(done, "rate", None, D(2024, 2, 25), public=True, today=TODAY, satisfaction="satisfied")
     open_one = make_matter("business_complaint", a, s, D(2024, 11, 4), today=TODAY)
     act(open_one, "accept", s, D(2024, 11, 5), today=TODAY)
     return {"open": open_one}

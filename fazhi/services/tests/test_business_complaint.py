@@ -133,8 +133,9 @@ def test_unknown_data_is_refused(matter, users):
     ],
 )
 def test_actions_refused_before_acceptance(matter, users, action, data):
+    user = None if action == "rate" else users["staff_a"]  # rating: the submitter's action
     with pytest.raises(InvalidTransition, match="待受理"):
-        do(matter, action, users["staff_a"], D(2025, 9, 29), **data)
+        act(matter, action, user, D(2025, 9, 29), public=user is None, today=TODAY, **data)
 
 
 def test_no_second_triage(matter, users):
@@ -225,9 +226,12 @@ def test_rating_must_be_a_known_choice(concluded):
         public(concluded, "rate", D(2025, 10, 13))
 
 
-def test_staff_may_record_a_rating(concluded, users):
-    do(concluded, "rate", users["staff_a"], D(2025, 10, 13), satisfaction="basically_satisfied")
-    assert concluded.satisfaction == "basically_satisfied"
+def test_staff_may_not_rate_for_the_submitter(concluded, users):
+    # #19 defect 2: a clerk's 满意 replaced the citizen's rating
+    for who in ("staff_a", "head_a", "office", "admin"):
+        with pytest.raises(NotAllowed, match="提交人"):
+            do(concluded, "rate", users[who], D(2025, 10, 13), satisfaction="satisfied")
+    assert concluded.satisfaction == ""
 
 
 def test_public_reopen_only_after_a_dissatisfied_rating(concluded):

@@ -218,9 +218,9 @@ def test_matter_page_shows_everything(client_for, district, users):
     body = response.content.decode()
     assert response.status_code == 200
     assert 'data-testid="matter-state" data-state="received">待受理<' in body
+    assert m.verification_code not in body  # shown once at registration (#19 defect 4)
     for text in (
         m.reference,
-        m.verification_code,
         "营商环境投诉举报",
         "测试区司法局",
         "某某有限公司",

@@ -62,7 +62,7 @@ def test_audit_log_matter_record_and_drill_down_are_in_words(client, district, u
     )
     act(m, "accept", staff, D(2025, 6, 11), today=TODAY)
     act(m, "conclude", staff, D(2025, 6, 12), today=TODAY, result="已办结")
-    act(m, "rate", staff, D(2025, 6, 13), today=TODAY, satisfaction="dissatisfied")
+    act(m, "rate", None, D(2025, 6, 13), public=True, today=TODAY, satisfaction="dissatisfied")
     act(m, "reopen", staff, D(2025, 6, 13), today=TODAY, reason="当事人不满意")
     record_activity(
         "dispute_screening",

@@ -34,7 +34,13 @@ from fazhi.procedures.permissions import (
     attachment_refusal,
     may_attach,
 )
-from fazhi.procedures.services import act, register_matter, snapshot_of
+from fazhi.procedures.services import (
+    CODE_POLICY,
+    act,
+    register_matter,
+    shows_verification_code,
+    snapshot_of,
+)
 from fazhi.workbench.forms import AttachmentForm
 from fazhi.workbench.views.common import STATUS_LABELS, Horizon
 
@@ -308,6 +314,8 @@ def matter_context(
         "audit_events": list(AuditEvent.objects.for_object(matter)[:100]),
         "panel_id": PANEL_ID,
         "release_status": _release_status(matter),
+        "trackable": shows_verification_code(matter),
+        "code_policy": CODE_POLICY,
         "panel_blocks": list(MATTER_BLOCKS),
         "matter_tools": matter_tools(matter),
         **links_context(request, matter),
@@ -503,9 +511,14 @@ class MatterCreateView(StaffRequiredMixin, View):
             except (ProcedureError, UnknownProcedure) as exc:
                 form.add_procedure_error(exc)
             else:
-                messages.success(
-                    request, f"已登记：{matter.reference}（查询码 {matter.verification_code}）。"
-                )
+                if shows_verification_code(matter):  # once, to hand over (CODE_POLICY)
+                    messages.success(
+                        request,
+                        f"已登记：{matter.reference}。查询码 {matter.verification_code}，"
+                        "请当场告知当事人：此后不再显示，遗失无法找回。",
+                    )
+                else:
+                    messages.success(request, f"已登记：{matter.reference}。")
                 return redirect("workbench:matter-detail", pk=matter.pk)
         ctx = {
             "procedures": all_procedures(),
