@@ -134,3 +134,8 @@ def build(root: OrgUnit, year: int) -> str:
             current += 1
     demo.save("矛盾纠纷化解")
     return f"{year}年行政复议申请{len(days)}件、矛盾纠纷排查{screenings}次；当前在办{current}件"
+
+
+from fazhi.disputes.petitions import demo as _petitions  # noqa: E402  petitions follow
+
+build = _petitions.after(build)

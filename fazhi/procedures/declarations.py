@@ -264,7 +264,9 @@ class Action:
     ``satisfaction`` names the data field that records the submitter's rating.
     ``link`` makes a link to another matter (``Link``). ``assisting``: who of the matter's
     assisting units (会办) may take it — "" none (the lead unit acts), "also" (the lead and
-    them), "only" (them alone: the ``opinion``).
+    them), "only" (them alone: the ``opinion``). ``moves_to`` names an org field of the
+    action: when filled, the matter moves to that unit, as a ``transfer`` moves it (a routing
+    step that hands the matter to the unit that handles it).
     """
 
     name: str
@@ -281,6 +283,7 @@ class Action:
     needs_approval: bool = False
     link: Link | None = None
     assisting: str = ""
+    moves_to: str = ""
 
     @cached_property
     def field_names(self) -> frozenset[str]:
@@ -393,6 +396,8 @@ class Procedure:
         for action in table.values():
             if action.assisting not in ("", "also", "only"):
                 raise ValueError(f"{self.code}.{action.name}: assisting is '', 'also' or 'only'")
+            if action.moves_to and action.moves_to not in action.org_field_names:
+                raise ValueError(f"{self.code}.{action.name}: moves_to names no org field")
             link = action.link
             if link is None:
                 continue

@@ -383,14 +383,23 @@ def org_effects(
     org_id: int,
     earlier: Sequence[tuple[str, Mapping[str, Any]]],
     org_name: Callable[[int], str],
+    moves_to: str = "",
 ) -> int:
     """The data an org-changing step adds to itself; returns the matter's new org id.
 
     ``transfer``/``assign`` record the unit they came from and the new unit's name;
     ``add_assistant``, ``opinion`` and ``opinion_reply`` the assisting unit's name; ``return`` goes back to the unit the last transfer
     or assignment came from. ``step_data`` is updated in place. Used by ``act()`` and by the
-    bulk import alike.
+    bulk import alike. ``moves_to`` (``Action.moves_to``): the org field of a domain action
+    that moves the matter when filled, recorded as a transfer is.
     """
+    if moves_to:
+        if step_data.get(moves_to) in (None, ""):
+            return org_id
+        new_org = int(step_data[moves_to])
+        step_data["from_org"] = org_id
+        step_data[f"{moves_to}_name"] = org_name(new_org)
+        return new_org
     if action in ("transfer", "assign"):
         new_org = int(step_data["to_org"])
         step_data["from_org"] = org_id

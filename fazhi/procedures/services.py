@@ -494,6 +494,7 @@ def act(
                 locked.org_id,
                 [(s.action, s.data) for s in steps],
                 lambda pk: unit(pk).name,
+                spec.moves_to,
             )
         )
         new = transition.snapshot

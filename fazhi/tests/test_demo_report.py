@@ -35,6 +35,11 @@ SEED_2024 = {
     "dispute_screening.screenings": 2666,
     "dispute_screening.found": 9,
     "dispute_screening.resolved": 9,
+    "petition.office_timely_rate": Decimal(100),
+    "petition.handler_timely_rate": Decimal(100),
+    "petition.to_reconsideration": 1,
+    "petition.to_mediation": 222,
+    "petition.first_resolution_rate": Decimal("94.16"),
     "org.township_internal_units": 8,
     "org.street_internal_units": 6,
 }

@@ -469,10 +469,12 @@ class Replayer:
                     f = f"data.{f}"  # a field of the action's data
                 exc.field = f"{where}.{f}" if f else where
                 raise
-            if name in _ORG_ACTIONS:  # org_effects adds to the step's data: a copy of it
+            if name in _ORG_ACTIONS or spec.moves_to:  # org_effects adds to the step's data
                 step_data = dict(transition.step.data)
                 earlier = [(s.action, s.data) for s in target.steps]
-                new_org = rules.org_effects(name, step_data, target.org_id, earlier, self.orgs.name)
+                new_org = rules.org_effects(
+                    name, step_data, target.org_id, earlier, self.orgs.name, spec.moves_to
+                )
             else:  # org_effects would change nothing
                 step_data = transition.step.data  # type: ignore[assignment]
                 new_org = target.org_id
