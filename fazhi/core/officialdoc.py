@@ -234,6 +234,7 @@ def add_signature(doc: Any, issuer: str, day: dt.date) -> None:
     doc.add_paragraph("")
     doc.add_paragraph("")
     organ = doc.add_paragraph(issuer, style=STYLE_SIGNATURE)
+    organ.paragraph_format.keep_with_next = True  # the organ and its date on one page
     date = doc.add_paragraph(chinese_date(day), style=STYLE_SIGNATURE)
     date.paragraph_format.right_indent = BODY_SIZE * 4
     chars = 4 + (len(chinese_date(day)) - len(issuer)) / 2
