@@ -11,7 +11,7 @@ conventional modules, in this order, those that exist:
 ``nav``         its navigation entries (``fazhi.core.nav.register_nav``)
 
 and its ``urls.py`` (``app_name`` = its namespace) is included by the site's root URLconf
-(``domain_urlpatterns``).
+(``domain_urlpatterns``), with those of its subpackages that it names in ``url_modules``.
 
 Each module registers itself when imported; nothing below the domain names it
 (docs/architecture.md, "Adding a domain").
@@ -33,6 +33,8 @@ class DomainConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     domain_modules: tuple[str, ...] = DOMAIN_MODULES
+    # the URLconfs of the domain, relative to it (a subpackage's own: "hotline.urls")
+    url_modules: tuple[str, ...] = ("urls",)
 
     def ready(self) -> None:
         for module in self.domain_modules:
@@ -54,7 +56,8 @@ def domain_urlpatterns() -> list[Any]:
 
     patterns: list[Any] = []
     for config in domain_apps():
-        name = f"{config.name}.urls"
-        if importlib.util.find_spec(name) is not None:
-            patterns.append(path("", include(name)))
+        for module in config.url_modules:
+            name = f"{config.name}.{module}"
+            if importlib.util.find_spec(name) is not None:
+                patterns.append(path("", include(name)))
     return patterns

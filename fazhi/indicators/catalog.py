@@ -336,6 +336,10 @@ _CATALOG: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "接诉即办工单",
         "本年度办结的热线和督查平台工单",
     ),
+    ("hotline_order.received", "受理工单", "7", "件", "", "接诉即办工单", "本年度受理的工单"),
+    ("hotline_order.response_rate", "响应率", "7", "%", "", "接诉即办工单", "按时签收的工单"),
+    ("hotline_order.resolution_rate", "解决率", "7", "%", "", "接诉即办工单", "已解决的工单"),
+    ("hotline_order.satisfaction_rate", "满意率", "7", "%", "", "接诉即办工单", "回访满意"),
     ("supervision.field_inspections", "实地督查", "7", "次", "", "", ""),
     (
         "enforcement.case_file_reviews",

@@ -102,12 +102,15 @@ class Party:
 @dataclass(frozen=True)
 class HasStep:
     """The matter has a step of one of ``actions`` dated on or before the cut-off (``in_year``:
-    and in Y), whose data has ``data`` (key, allowed values) pairs; ``negate``: has none."""
+    and in Y), whose data has ``data`` (key, allowed values) pairs; ``negate``: has none.
+    ``latest``: the latest such step of ``actions`` by the cut-off has ``data`` (a later answer
+    overrides an earlier one: a revisit's "resolved" over the conclusion's)."""
 
     actions: frozenset[str]
     data: tuple[tuple[str, frozenset[Scalar]], ...] = ()
     negate: bool = False
     in_year: bool = False
+    latest: bool = False
 
 
 @dataclass(frozen=True)
@@ -128,10 +131,19 @@ def detail(key: str, *values: Scalar, negate: bool = False) -> Detail:
     return Detail(key, frozenset(values), negate)
 
 
-def step(*actions: str, negate: bool = False, in_year: bool = False, **data: Scalar) -> HasStep:
-    """``HasStep`` in a few words: ``step("divert", channel="mediation")``."""
-    pairs = tuple(sorted((k, frozenset({v})) for k, v in data.items()))
-    return HasStep(frozenset(actions), pairs, negate, in_year)
+def step(
+    *actions: str,
+    negate: bool = False,
+    in_year: bool = False,
+    latest: bool = False,
+    **data: Scalar | frozenset[Scalar],
+) -> HasStep:
+    """``HasStep`` in a few words: ``step("divert", channel="mediation")``; a frozenset value
+    allows any of its values."""
+    pairs = tuple(
+        sorted((k, v if isinstance(v, frozenset) else frozenset({v})) for k, v in data.items())
+    )
+    return HasStep(frozenset(actions), pairs, negate, in_year, latest)
 
 
 @dataclass(frozen=True)

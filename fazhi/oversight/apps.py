@@ -6,3 +6,5 @@ class OversightConfig(domains.DomainConfig):
 
     name = "fazhi.oversight"
     verbose_name = "制约监督"
+    domain_modules = (*domains.DOMAIN_MODULES, *(f"hotline.{m}" for m in domains.DOMAIN_MODULES))
+    url_modules = ("urls", "hotline.urls")  # 12345 hotline orders: fazhi/oversight/hotline/

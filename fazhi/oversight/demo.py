@@ -6,6 +6,7 @@ import datetime as dt
 import random
 
 from fazhi.core.models import OrgUnit
+from fazhi.oversight.hotline import demo as hotline_demo
 from fazhi.procedures.demodata import (
     DemoMatters,
     already_built,
@@ -65,6 +66,7 @@ def _release_consenting(year: int) -> None:
 
 
 def build(root: OrgUnit, year: int) -> str:
+    hotline = hotline_demo.build(root, year)  # 12345 hotline orders: fazhi/oversight/hotline/
     office = unit(root, "区政府办")
     route("mailbox_letter", office)
     inspections = _field_supervision(office, year, random.Random(year * 17))
@@ -94,4 +96,6 @@ def build(root: OrgUnit, year: int) -> str:
         m.step("reply", later(received, rng, 3, 12, cutoff), reply=reply)
     demo.save("制约监督")
     _release_consenting(year)
-    return f"{year}年区长信箱来信{len(days)}件、实地督查{inspections}次"
+    return "、".join(
+        filter(None, (f"{year}年区长信箱来信{len(days)}件、实地督查{inspections}次", hotline))
+    )

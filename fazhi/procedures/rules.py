@@ -389,7 +389,7 @@ def org_effects(
 
     ``transfer``/``assign`` record the unit they came from and the new unit's name;
     ``add_assistant``, ``opinion`` and ``opinion_reply`` the assisting unit's name; ``return`` goes back to the unit the last transfer
-    or assignment came from. ``step_data`` is updated in place. Used by ``act()`` and by the
+    or assignment came from (none: it stays). ``step_data`` is updated in place. Used by ``act()`` and by the
     bulk import alike. ``moves_to`` (``Action.moves_to``): the org field of a domain action
     that moves the matter when filled, recorded as a transfer is.
     """
@@ -409,7 +409,9 @@ def org_effects(
         if step_data.get("org") not in (None, ""):
             step_data["org_name"] = org_name(int(step_data["org"]))
     elif action == "return":
-        last = next(d for a, d in reversed(earlier) if a in ("transfer", "assign"))
+        last = next((d for a, d in reversed(earlier) if a in ("transfer", "assign")), None)
+        if last is None:  # a procedure's own return (a hotline order's 退单): no unit to go back to
+            return org_id
         new_org = int(last["from_org"])
         step_data["to_org"] = new_org
         step_data["to_org_name"] = org_name(new_org)

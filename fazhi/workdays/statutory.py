@@ -7,7 +7,7 @@ that domain's ``limits.py`` (as the services, disputes and oversight limits did)
 
 from __future__ import annotations
 
-from fazhi.workdays.limits import LOCAL_RULE, LimitKind, TimeLimit, register_limits
+from fazhi.workdays.limits import LimitKind, TimeLimit, register_limits
 from fazhi.workdays.periods import Unit
 
 W, N, M = Unit.WORKING, Unit.NATURAL, Unit.MONTHS
@@ -160,38 +160,6 @@ PENDING_LIMITS: tuple[TimeLimit, ...] = (
         "收到起诉状副本之日",
         "行政诉讼法 第六十七条",
         "yes",
-    ),
-    TimeLimit(
-        "hotline_order.sign",
-        "签收12345工单（普通）",
-        1,
-        W,
-        "派单之日",
-        LOCAL_RULE,
-        "—",
-        configurable=True,
-        note="紧急工单见 hotline_order.sign_urgent（按小时计）",
-    ),
-    TimeLimit(
-        "hotline_order.sign_urgent",
-        "签收12345工单（紧急）",
-        2,
-        Unit.HOURS,
-        "派单时刻",
-        LOCAL_RULE,
-        "—",
-        configurable=True,
-        note="连续计算，不扣除夜间和休息日",
-    ),
-    TimeLimit(
-        "hotline_order.conclude",
-        "办结12345工单（普通）",
-        5,
-        W,
-        "签收之日",
-        LOCAL_RULE,
-        "—",
-        configurable=True,
     ),
 )
 

@@ -95,6 +95,14 @@ def _step_exists(cond: HasStep, period: Period, ref: str) -> Exists:
     )
     if cond.in_year:
         steps = steps.filter(on__gte=period.start)
+    if cond.latest:  # no later step of the actions by the cut-off
+        later = Step.objects.filter(
+            matter=OuterRef("matter"),
+            action__in=sorted(cond.actions),
+            on__lte=period.as_of,
+            seq__gt=OuterRef("seq"),
+        )
+        steps = steps.filter(~Exists(later))
     for key, values in cond.data:
         steps = steps.filter(_values_q(f"data__{key}", values))
     return Exists(steps)
