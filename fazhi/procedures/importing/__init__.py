@@ -16,6 +16,7 @@ The modules, each for one part of the way, in the order a line goes:
 
 - ``formats``: reading a JSON Lines file into records; which format a file is;
 - ``templates``: the xlsx and csv templates, read into the same records;
+- ``layouts``: other systems' sheets (a platform's export) a domain declares, read likewise;
 - ``replay``: a record replayed through the rules in memory (``Replayer``);
 - ``batches``: a chunk of lines replayed into a batch of staged rows;
 - ``parallel``: big files replayed by forked worker processes;
@@ -41,6 +42,7 @@ from fazhi.procedures.importing.formats import (
     read_jsonl,
     sha256_of,
 )
+from fazhi.procedures.importing.layouts import SheetLayout, match_layout, register_layout
 from fazhi.procedures.importing.merge import CONFLICT
 from fazhi.procedures.importing.parallel import (
     _CAN_FORK,
@@ -108,6 +110,7 @@ __all__ = [
     "Record",
     "Replayed",
     "Replayer",
+    "SheetLayout",
     "Stage",
     "StageBuilder",
     "StepRow",
@@ -124,10 +127,12 @@ __all__ = [
     "file_format",
     "import_file",
     "import_records",
+    "match_layout",
     "nul_path",
     "read_csv",
     "read_jsonl",
     "read_xlsx",
+    "register_layout",
     "row_to_record",
     "sha256_of",
     "template_actions",

@@ -21,6 +21,7 @@ from fazhi.procedures.declarations import (
     all_procedures,
 )
 from fazhi.procedures.importing.formats import Record, nul_error
+from fazhi.procedures.importing.layouts import SheetLayout, match_layout
 from fazhi.procedures.importing.replay import _ISO_DATE, IMPORT_ROLE
 from fazhi.procedures.importing.report import ImportFileError, LineError
 from fazhi.procedures.models import Channel, PartyKind
@@ -250,6 +251,10 @@ def _table_records(
     header = [_cell_text(v) for v in header_row]
     while header and not header[-1]:
         header.pop()
+    foreign = match_layout(header, procedure.code if procedure is not None else None)
+    if foreign is not None:  # another system's sheet (layouts.py)
+        yield from _layout_records(rows, *foreign)
+        return
     proc, columns = _check_header(procedure, header)
     for number, cells in enumerate(rows, start=2):
         texts = [_cell_text(v) for v in cells[: len(columns)]]
@@ -267,6 +272,25 @@ def _table_records(
             yield number, exc, None
             continue
         yield number, record, sources
+
+
+def _layout_records(
+    rows: Iterator[Sequence[object]], layout: SheetLayout, keys: dict[int, str]
+) -> Iterator[Record]:
+    for number, cells in enumerate(rows, start=2):
+        texts = {key: _cell_text(cells[i]) for i, key in keys.items() if i < len(cells)}
+        if not any(texts.values()):
+            continue
+        nul = next((k for k, t in texts.items() if "\x00" in t), None)
+        if nul is not None:
+            yield number, nul_error(number, nul), None
+            continue
+        try:
+            record = layout.to_record(texts, number)
+        except LineError as exc:
+            yield number, exc, None
+            continue
+        yield number, record, None
 
 
 MAX_XLSX_UNPACKED = 512 * 1024 * 1024  # 100,000 template rows unpack to about 100 MB of XML
