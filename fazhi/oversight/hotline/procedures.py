@@ -130,14 +130,15 @@ HOTLINE_ORDER = register(
                     Field("resolved", "回访核实是否解决", FieldType.CHOICE, choices=RESOLVED),
                     Field(
                         "satisfaction",
-                        "来电人满意度",
+                        "来电人表示的满意度",
                         FieldType.CHOICE,
                         choices=SATISFACTION_CHOICES,
                     ),
                     Field("comment", "回访记录", FieldType.TEXT, required=False, max_length=2000),
                 ),
                 outcome="=resolved",
-                satisfaction="satisfaction",
+                # what the caller said on the centre's callback: the step's data, read by the
+                # satisfaction rate; not the matter's rating, which is the submitter's alone
             ),
             Action(
                 "reopen",

@@ -65,7 +65,9 @@ def test_the_whole_path_sign_conclude_revisit_reopen(district, users):
     do(m, "conclude", users["staff_a"], D(2024, 5, 8), result="已协调停工", resolved="yes")
     assert (m.state, m.outcome, m.closed_on) == ("concluded", "yes", D(2024, 5, 8))
     do(m, "revisit", users["staff_a"], D(2024, 5, 9), resolved="partly", satisfaction="satisfied")
-    assert (m.state, m.outcome, m.satisfaction) == ("revisited", "partly", "satisfied")
+    # the callback's satisfaction is the step's, not the matter's rating (the caller's alone)
+    assert (m.state, m.outcome, m.satisfaction) == ("revisited", "partly", "")
+    assert m.steps.get(action="revisit").data["satisfaction"] == "satisfied"
     do(m, "reopen", users["staff_a"], D(2024, 5, 10), reason="来电人反映仍有噪音")
     assert m.state == "signed" and m.closed_on is None
     # the conclusion's clock starts again from the reopening
