@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
@@ -192,6 +193,20 @@ class StaffProfile(models.Model):
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def bulk_create(
+        self, objs: Iterable[AuditEvent], *args: Any, **kwargs: Any
+    ) -> list[AuditEvent]:
+        """Append ``objs`` in order to the hash chain (fazhi.core.audit_chain), in one go."""
+        from fazhi.core import audit_chain
+
+        rows = list(objs)
+        if not rows:
+            return rows
+        with transaction.atomic(using=self.db):
+            audit_chain.lock_chain(self.db)
+            audit_chain.chain(rows, audit_chain.head(AuditEvent, self.db))
+            return super().bulk_create(rows, *args, **kwargs)
+
     def update(self, **kwargs: Any) -> int:
         raise AuditLogAppendOnlyError
 
@@ -255,6 +270,17 @@ class AuditEvent(models.Model):
         _("数据"), default=dict, blank=True, help_text=_("操作携带的数据；密码和个人号码已脱敏。")
     )
     ip = models.GenericIPAddressField(_("IP地址"), null=True, blank=True, help_text=_("来源地址。"))
+    seq = models.PositiveBigIntegerField(
+        _("序号"), unique=True, help_text=_("在审计链中的位置，从1起连续。")
+    )
+    prev_hash = models.CharField(
+        _("前一条哈希"), max_length=64, blank=True, help_text=_("前一条记录的哈希（第一条为空）。")
+    )
+    row_hash = models.CharField(
+        _("哈希"),
+        max_length=64,
+        help_text=_("前一条哈希与本条内容的SHA-256（fazhi audit verify 校验）。"),
+    )
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -270,9 +296,16 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        """Append this event to the hash chain (serialised: fazhi.core.audit_chain)."""
         if self.pk is not None:
             raise AuditLogAppendOnlyError
-        super().save(*args, **kwargs)
+        from fazhi.core import audit_chain
+
+        using = kwargs.get("using") or router.db_for_write(AuditEvent)
+        with transaction.atomic(using=using):
+            audit_chain.lock_chain(using)
+            audit_chain.chain([self], audit_chain.head(AuditEvent, using))
+            super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AuditLogAppendOnlyError
