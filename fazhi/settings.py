@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "fazhi.disputes",
     "fazhi.oversight",
     "fazhi.enforcement",
+    "fazhi.rulemaking",
     "fazhi.reports",  # the annual report: over the indicators and the domains, under the faces
     "fazhi.portal",
     "fazhi.workbench",

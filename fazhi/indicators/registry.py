@@ -193,12 +193,15 @@ class Timely:
     the matters of ``matters``: ``answered`` counts the clocks answered by the cut-off within their
     limit (``in_time``); otherwise the denominator: clocks answered by the cut-off, plus those
     still waiting at the cut-off whose limit ended before it. ``actions`` (optional) keeps only
-    clocks answered by those actions or not answered yet."""
+    clocks answered by those actions or not answered yet. ``only`` counts one part of the
+    denominator instead: ``"late"`` the clocks answered by the cut-off out of time (filed
+    late), ``"overdue"`` those still waiting at the cut-off past their limit (not filed)."""
 
     matters: Matters
     limit: str | tuple[str, ...]
     answered: bool = False
     actions: frozenset[str] | None = None
+    only: Literal["", "late", "overdue"] = ""
 
     @property
     def limits(self) -> tuple[str, ...]:

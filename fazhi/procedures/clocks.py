@@ -208,6 +208,8 @@ def _walk(snap: MatterSnapshot) -> tuple[list[tuple[_Run, StepRecord]], list[_Ru
         if i:
             spec = actions.get(name)
             target = spec.target if spec is not None else None
+            if spec is not None and spec.targets:
+                target = spec.target_for(step.data)
             new_state = target or state
             if runs:
                 keep: list[_Run] = []

@@ -266,7 +266,9 @@ class Action:
     assisting units (会办) may take it — "" none (the lead unit acts), "also" (the lead and
     them), "only" (them alone: the ``opinion``). ``moves_to`` names an org field of the
     action: when filled, the matter moves to that unit, as a ``transfer`` moves it (a routing
-    step that hands the matter to the unit that handles it).
+    step that hands the matter to the unit that handles it). ``targets`` (with ``target_by``,
+    a choice field) picks the target state from the value of that field — ``(("repeal",
+    "repealed"), …)``; a value not listed keeps ``target``.
     """
 
     name: str
@@ -284,6 +286,25 @@ class Action:
     link: Link | None = None
     assisting: str = ""
     moves_to: str = ""
+    target_by: str = ""
+    targets: tuple[tuple[str, str], ...] = ()
+
+    def target_for(self, data: Mapping[str, Any]) -> str | None:
+        """The state the action leads to with ``data`` (``target`` unless ``targets`` says)."""
+        if self.targets:
+            value = data.get(self.target_by)
+            for key, state in self.targets:
+                if key == value:
+                    return state
+        return self.target
+
+    @cached_property
+    def possible_targets(self) -> frozenset[str]:
+        """Every state the action may lead to (its ``target`` and its ``targets``)."""
+        found = {state for _key, state in self.targets}
+        if self.target is not None:
+            found.add(self.target)
+        return frozenset(found)
 
     @cached_property
     def field_names(self) -> frozenset[str]:
@@ -381,7 +402,9 @@ class Procedure:
         for action in (*self.actions, *generic_actions(self)):
             if action.name in table:
                 raise ValueError(f"{self.code}: action {action.name} declared twice")
-            for state in (*action.sources, action.target):
+            if action.targets and action.target_by not in action.field_names:
+                raise ValueError(f"{self.code}.{action.name}: targets need a field target_by")
+            for state in (*action.sources, action.target, *(t for _k, t in action.targets)):
                 if state is not None and state not in ("*", "**") and state not in self.states:
                     raise ValueError(f"{self.code}.{action.name}: unknown state {state}")
             clash = RESERVED_FIELD_NAMES & {f.name for f in action.fields}
@@ -504,9 +527,7 @@ class Procedure:
                 names.update(d.answered_by)
             else:
                 names.update(
-                    a.name
-                    for a in self._actions.values()
-                    if a.target is not None and a.target not in d.states
+                    a.name for a in self._actions.values() if a.possible_targets - d.states
                 )
         return frozenset(names)
 

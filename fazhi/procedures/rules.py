@@ -263,7 +263,7 @@ def apply(
 
     step = object.__new__(StepRecord)  # three objects a replayed step: see _SET_ONCE
     step.__dict__.update(action=action.name, on=on, data=cleaned, at=at)
-    state = action.target or snap.state
+    state = (action.target_for(cleaned) if action.targets else action.target) or snap.state
     details = dict(snap.details)
     for name in action.sets_details:
         if name in cleaned:
@@ -338,8 +338,7 @@ def minimum_not_reached(
             continue
         deadline = next(d for d in snap.procedure.deadlines if d.limit == clock.limit)
         ends = action.name in deadline.answered_by or (
-            not deadline.answered_by
-            and (action.target is not None and action.target not in deadline.states)
+            not deadline.answered_by and bool(action.possible_targets - deadline.states)
         )
         if ends and on < clock.due_on:
             return (

@@ -42,6 +42,10 @@ SEED_2024 = {
     "petition.first_resolution_rate": Decimal("94.16"),
     "org.township_internal_units": 8,
     "org.street_internal_units": 6,
+    "normative_document.enacted": 0,
+    "normative_document.filed_late": 0,
+    "normative_document.not_filed": 0,
+    "major_decision.published": 1,
 }
 
 

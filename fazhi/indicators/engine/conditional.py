@@ -207,7 +207,12 @@ def _timely_q(src: Timely, period: Period) -> Q:
     as_of = period.as_of
     answered = Q(answered_on__lte=as_of)
     waiting_past = (Q(answered_on__isnull=True) | Q(answered_on__gt=as_of)) & Q(due_on__lt=as_of)
-    q = answered & Q(in_time=True) if src.answered else answered | waiting_past
+    if src.only == "late":
+        q = answered & Q(in_time=False)
+    elif src.only == "overdue":
+        q = waiting_past
+    else:
+        q = answered & Q(in_time=True) if src.answered else answered | waiting_past
     if src.actions is not None:
         q &= Q(answered_action__in=sorted(src.actions)) | ~answered
     return q

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from fazhi.indicators.engine import Facts, evaluate, gather, period_of, source_records
-from fazhi.indicators.registry import Indicator, Matters, timely
+from fazhi.indicators.registry import Indicator, Matters, Timely, timely
 from fazhi.procedures.services import act
 from fazhi.procedures.tests.factories import make_matter
 
@@ -91,6 +91,21 @@ def test_only_the_answers_by_some_actions(district, cases):
     # the refusal is left out; clocks still waiting stay in the denominator
     assert rate(district["root"], num, den) == Decimal("25.00")
     assert records(num, district["root"]) == {cases["in_time"].pk}
+
+
+def test_the_late_and_the_overdue_parts_of_the_denominator(district, cases):
+    """``only``: the clocks answered out of time by the cut-off, and those still waiting past
+    their limit at the cut-off (a document filed late, one not filed)."""
+    root = district["root"]
+    late = Timely(Matters(P), "sample_case.accept", only="late")
+    overdue = Timely(Matters(P), "sample_case.accept", only="overdue")
+    assert records(late, root) == {cases["late"].pk}
+    assert records(overdue, root) == {cases["waiting_then_late"].pk, cases["waiting"].pk}
+    ind = Indicator("n", "n", "6", "", numerator=late)
+    assert evaluate([ind], gather(root, period_of(Y, None), [ind]))["n"] == 1
+    # by 10 January 2025 the one accepted in January is late, no longer waiting
+    assert records(late, root, D(2025, 1, 10)) == {cases["late"].pk, cases["waiting_then_late"].pk}
+    assert records(overdue, root, D(2025, 1, 10)) == {cases["waiting"].pk}
 
 
 def test_the_second_limit_starts_at_acceptance(district, users, cases):
