@@ -10,11 +10,11 @@ from fazhi.indicators.registry import (
     Balance,
     Indicator,
     Matters,
+    MatterSet,
     Timely,
     register,
     register_check,
     step,
-    timely,
 )
 from fazhi.rulemaking.procedures import SKIPS
 
@@ -39,45 +39,7 @@ register(
     ),
 )
 
-_review_num, _review_den = timely(
-    Matters("normative_document"),
-    "normative_document.legality_review",
-    frozenset({"review_opinion"}),
-)
-
 register(
-    Indicator(
-        code="normative_document.review_timely_rate",
-        label="合法性审核按时率",
-        section="2",
-        unit="%",
-        definition=(
-            "本年度起草的文件中，合法性审核意见在提请之日起15个工作日内出具的比例"
-            "（截止日仍未出具且已超期的计入分母）。（指标目录之外的补充指标）"
-        ),
-        numerator=_review_num,
-        denominator=_review_den,
-        addition=True,
-    ),
-    Indicator(
-        code="normative_document.evaluated",
-        label="完成后评估的规范性文件",
-        section="2",
-        definition="本年度截止日前完成后评估的文件（以评估日期计）。（指标目录之外的补充指标）",
-        numerator=Matters("normative_document", cohort="post_evaluate"),
-        addition=True,
-    ),
-    Indicator(
-        code="normative_document.cleaned",
-        label="完成清理的规范性文件",
-        section="2",
-        definition=(
-            "本年度截止日前作出清理结论（继续有效、修改、废止或宣布失效）的文件（以清理日期计）。"
-            "（指标目录之外的补充指标）"
-        ),
-        numerator=Matters("normative_document", cohort="cleanup"),
-        addition=True,
-    ),
     Indicator(
         code="normative_document.due_for_cleanup",
         label="待清理的规范性文件",
@@ -100,8 +62,9 @@ register(
 register(
     from_catalog(
         "major_decision.published",
-        "本年度目录内的事项中，截止日前已作出决定并公布的（以列入目录日期计年度）。",
-        Matters("major_decision", where=(step("publish"),)),
+        "本年度目录内的事项中，截止日前已作出决定并公布的（以列入目录日期计年度；"
+        "公布后又经后评估的仍计入）。",
+        MatterSet("major_decision", frozenset({"published", "evaluated"})),
     ),
     Indicator(
         code="major_decision.cataloged",
@@ -109,7 +72,7 @@ register(
         section="3",
         unit="项",
         definition="本年度列入重大行政决策事项目录的事项。（指标目录之外的补充指标）",
-        numerator=Matters("major_decision"),
+        numerator=MatterSet("major_decision"),
         addition=True,
     ),
     Indicator(
@@ -139,7 +102,7 @@ register(
         section="3",
         unit="条",
         definition="本年度收到的公众对决策草案的意见。（指标目录之外的补充指标）",
-        numerator=Matters("draft_comment"),
+        numerator=MatterSet("draft_comment"),
         addition=True,
     ),
     Indicator(
@@ -148,7 +111,7 @@ register(
         section="3",
         unit="条",
         definition="本年度重大行政决策意见建议征集信箱收到的意见建议。（指标目录之外的补充指标）",
-        numerator=Matters("decision_opinion"),
+        numerator=MatterSet("decision_opinion"),
         addition=True,
     ),
 )
