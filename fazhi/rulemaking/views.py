@@ -5,7 +5,7 @@ with the adoption note, and cleanup campaigns."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -65,7 +65,7 @@ def document_register(request: HttpRequest) -> HttpResponse:
 def decisions(request: HttpRequest) -> HttpResponse:
     """重大行政决策: the standard, the year's catalog and its items, the drafts open for comment."""
     today = clock.today()
-    catalogs = DecisionCatalog.objects.order_by("-year", "pk")
+    catalogs = cast(list[DecisionCatalog], list(DecisionCatalog.objects.order_by("-year", "pk")))
     years = sorted({c.year for c in catalogs}, reverse=True)
     raw = request.GET.get("year", "")
     year = int(raw) if raw.isdigit() and int(raw) in years else (years[0] if years else None)
