@@ -50,12 +50,13 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     if args.database_url:
         call_command("flush", interactive=False, verbosity=0)
+    from machine import describe
+
     from fazhi.core.demo import build_district
     from fazhi.core.models import OrgUnit
     from fazhi.indicators.engine import compute_indicators
     from fazhi.procedures.importing import import_file
     from fazhi.rulemaking.tests.generate import decisions, documents, expected
-    from machine import describe
 
     root = build_district()
     orgs = list(OrgUnit.objects.filter(kind="department").values_list("name", flat=True))
