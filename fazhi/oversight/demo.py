@@ -1,4 +1,5 @@
-"""Demo records of report part (七): the mayor's mailbox (16 letters in 2024, all replied)."""
+"""Demo records of report part (七): the mayor's mailbox (16 letters in 2024, all replied),
+supervision activities, and the suggestions and proposals (``suggestions.demo``)."""
 
 from __future__ import annotations
 
@@ -49,6 +50,44 @@ def _field_supervision(office: OrgUnit, year: int, rng: random.Random) -> int:
     return len(record_activities(inspections, by=demo_user("admin")))
 
 
+def _audits_and_coordination(root: OrgUnit, year: int, rng: random.Random) -> int:
+    """Audit projects (with their reports) and statistics-supervision coordination meetings."""
+    from fazhi.oversight.supervision import record_supervision
+    from fazhi.procedures.models import Activity
+
+    if Activity.objects.of("audit", "statistics_supervision").in_year(year).exists():
+        return 0
+    admin = demo_user("admin")
+    auditor, statistics = unit(root, "区审计局"), unit(root, "区统计局")
+    audits = ["预算执行情况审计", "经济责任审计", "专项资金审计", "政府投资项目审计"]
+    count = 0
+    for i, day in enumerate(spread(rng, year, 8)):
+        found = rng.randint(2, 9)
+        report = f"{audits[i % len(audits)]}报告\n发现问题{found}个，已督促整改。\n".encode()
+        record_supervision(
+            "audit",
+            org=auditor,
+            on=day,
+            title=audits[i % len(audits)],
+            figures={"issues_found": found, "rectified": found, "amount": rng.randint(50, 900)},
+            files=[(f"审计报告{i + 1}.txt", report)],
+            by=admin,
+        )
+        count += 1
+    meetings = ["统计监督与纪检监察监督贯通协同会商", "统计执法与专业统计联合检查"]
+    for i, day in enumerate(spread(rng, year, 4)):
+        record_supervision(
+            "statistics_supervision",
+            org=statistics,
+            on=day,
+            title=meetings[i % len(meetings)],
+            figures={"clues_transferred": rng.randint(0, 3)},
+            by=admin,
+        )
+        count += 1
+    return count
+
+
 def _release_consenting(year: int) -> None:
     """Staff release the consenting letters of the year (the portal's 信件公开 has some)."""
     from fazhi.procedures.models import Matter
@@ -70,6 +109,10 @@ def build(root: OrgUnit, year: int) -> str:
     office = unit(root, "区政府办")
     route("mailbox_letter", office)
     inspections = _field_supervision(office, year, random.Random(year * 17))
+    _audits_and_coordination(root, year, random.Random(year * 19))
+    from fazhi.oversight.suggestions import demo as suggestions
+
+    suggestions.build(root, year)
     if already_built("mailbox_letter", year):
         return ""
     demo = DemoMatters()

@@ -1,10 +1,12 @@
-"""Indicators of report part (七): the mayor's mailbox and field supervision."""
+"""Indicators of report part (七): the mayor's mailbox, supervision activities (here) and the
+suggestions and proposals (``suggestions.indicators``)."""
 
 from __future__ import annotations
 
-from fazhi.indicators.catalog import from_catalog
-from fazhi.indicators.registry import ActivityCount, MatterSet, register
-from fazhi.oversight import activities  # noqa: F401  the supervision kind must exist first
+from fazhi.indicators.catalog import catalog_order, from_catalog
+from fazhi.indicators.registry import ActivityCount, Indicator, MatterSet, register
+from fazhi.oversight import activities  # noqa: F401  the supervision kinds must exist first
+from fazhi.oversight.suggestions import indicators as _suggestions  # noqa: F401  registers
 
 register(
     from_catalog(
@@ -20,5 +22,26 @@ register(
         "supervision.field_inspections",
         "本年度截止日前登记的实地督查次数（按督查日期）。",
         ActivityCount("field_supervision"),
+    ),
+    Indicator(
+        code="supervision.audits",
+        label="审计项目",
+        section="7",
+        unit="个",
+        definition="本年度截止日前登记的审计监督项目（按审计日期）。（指标目录之外的补充指标）",
+        numerator=ActivityCount("audit"),
+        addition=True,
+        order=catalog_order("supervision.field_inspections"),
+    ),
+    Indicator(
+        code="supervision.statistics_coordination",
+        label="统计监督贯通协同",
+        section="7",
+        unit="次",
+        definition="本年度截止日前登记的统计监督贯通协同活动（会商、联合检查、线索移送）。"
+        "（指标目录之外的补充指标）",
+        numerator=ActivityCount("statistics_supervision"),
+        addition=True,
+        order=catalog_order("supervision.field_inspections"),
     ),
 )

@@ -1,7 +1,9 @@
-"""Procedures of report part (七) that the public reaches: the mayor's mailbox 区长信箱."""
+"""Procedures of report part (七): the mayor's mailbox 区长信箱 (here), NPC suggestions, CPPCC
+proposals, procuratorial and judicial suggestions (``suggestions.declarations``)."""
 
 from __future__ import annotations
 
+from fazhi.oversight.suggestions import declarations as _suggestions  # noqa: F401  registers
 from fazhi.procedures.declarations import (
     Action,
     Deadline,

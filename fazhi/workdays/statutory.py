@@ -10,10 +10,11 @@ from __future__ import annotations
 from fazhi.workdays.limits import LimitKind, TimeLimit, register_limits
 from fazhi.workdays.periods import Unit
 
-W, N, M = Unit.WORKING, Unit.NATURAL, Unit.MONTHS
+W, N = Unit.WORKING, Unit.NATURAL
 
 PENDING_LIMITS: tuple[TimeLimit, ...] = (
     TimeLimit(
+<<<<<<< HEAD
         "npc_suggestion.reply",
         "答复人大代表建议",
         3,
@@ -65,6 +66,72 @@ PENDING_LIMITS: tuple[TimeLimit, ...] = (
         "yes",
         configurable=True,
         note="以司法建议书载明的期限为准，一般为两个月",
+=======
+        "petition.route",
+        "登记并转送、交办或告知不予受理",
+        15,
+        N,
+        "收到信访事项之日",
+        "信访工作条例 第二十二条",
+        "yes",
+    ),
+    TimeLimit(
+        "petition.accept",
+        "告知信访人是否受理",
+        15,
+        N,
+        "收到信访事项之日",
+        "信访工作条例 第二十三条",
+        "yes",
+    ),
+    TimeLimit(
+        "petition.conclude",
+        "出具处理意见（申诉求决类）",
+        60,
+        N,
+        "受理之日",
+        "信访工作条例 第三十四条",
+        "yes",
+        extension_max=30,
+        extension_needs_approval=True,
+    ),
+    TimeLimit(
+        "petition.request_review",
+        "请求复查",
+        30,
+        N,
+        "收到处理意见之日",
+        "信访工作条例 第三十五条",
+        "yes",
+    ),
+    TimeLimit(
+        "petition.review_opinion",
+        "出具复查意见",
+        30,
+        N,
+        "收到复查请求之日",
+        "信访工作条例 第三十五条",
+        "yes",
+    ),
+    TimeLimit(
+        "petition.request_rereview",
+        "请求复核",
+        30,
+        N,
+        "收到复查意见之日",
+        "信访工作条例 第三十六条",
+        "yes",
+    ),
+    TimeLimit(
+        "petition.rereview_opinion",
+        "出具复核意见",
+        30,
+        N,
+        "收到复核请求之日",
+        "信访工作条例 第三十六条",
+        "yes",
+        note="听证时间不计入期限（作为中止期间录入）",
+>>>>>>> 92e799d (oversight: NPC suggestions, CPPCC proposals (consult, reply A/B/C after every assisting unit's opinion, feedback, conclude, redo on dissatisfaction; 3 months by the month rule, 6 on extension, redo limit configurable), procuratorial and judicial suggestions (issuer, measures, 2 months or the suggestion's own limit, urgent 15 days); their limits moved from workdays/statutory.py; part 七 indicators (handled, reply, completion, on-time rates, result classes, satisfaction, consultations, redos) and the audit and statistics-supervision activity kinds with files (ActivityFile); demo 25/49/6/6 all replied and concluded; indicators engine: conditional sources of all procedures received in Y share one grouped query per table)
     ),
     TimeLimit(
         "penalty.decide",
