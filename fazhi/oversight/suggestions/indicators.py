@@ -35,9 +35,9 @@ ANSWERED_TO_DEPUTY = (
     ("npc_suggestion", "人大代表建议", "建议", "代表"),
     ("cppcc_proposal", "政协提案", "提案", "委员"),
 )
-ANSWERED_TO_ORGAN = (
-    ("procuratorial_suggestion", "检察建议", "人民检察院"),
-    ("judicial_suggestion", "司法建议", "人民法院"),
+ANSWERED_TO_ORGAN = (  # (code, label, the organ replied to, whether urgent cases have 15 days)
+    ("procuratorial_suggestion", "检察建议", "人民检察院", True),
+    ("judicial_suggestion", "司法建议", "人民法院", False),
 )
 
 
@@ -117,9 +117,10 @@ def _deputy_indicators(code: str, label: str, word: str, who: str) -> list[Indic
     ]
 
 
-def _organ_indicators(code: str, label: str, organ: str) -> list[Indicator]:
+def _organ_indicators(code: str, label: str, organ: str, urgent: bool) -> list[Indicator]:
     every = MatterSet(code)
-    on_time, on_time_base = timely(Matters(code), f"{code}.reply")
+    limits = (f"{code}.reply", f"{code}.reply_urgent") if urgent else f"{code}.reply"
+    on_time, on_time_base = timely(Matters(code), limits)
     return [
         from_catalog(f"{code}.received", f"本年度收到的{label}（按收到日期）。", every),
         from_catalog(
@@ -134,10 +135,10 @@ def _organ_indicators(code: str, label: str, organ: str) -> list[Indicator]:
             section="7",
             unit="%",
             definition=(
-                f"收到之日起两个月内（或建议书载明的期限内）书面回复{organ}的{label} / "
-                f"截止日前已回复或回复期限已届满的{label}"
-                + ("（公益诉讼紧急情形的十五日期限不在其中）" if code.startswith("proc") else "")
-                + f"。{ADDITION}"
+                "收到之日起两个月内（或建议书载明的期限内"
+                + ("，公益诉讼紧急情形十五日内" if urgent else "")
+                + f"）书面回复{organ}的{label} / 截止日前已回复或回复期限已届满的{label}。"
+                + ADDITION
             ),
             numerator=on_time,
             denominator=on_time_base,
@@ -150,8 +151,8 @@ def _organ_indicators(code: str, label: str, organ: str) -> list[Indicator]:
 _all: list[Indicator] = []
 for _code, _label, _word, _who in ANSWERED_TO_DEPUTY:
     _all.extend(_deputy_indicators(_code, _label, _word, _who))
-for _code, _label, _organ in ANSWERED_TO_ORGAN:
-    _all.extend(_organ_indicators(_code, _label, _organ))
+for _code, _label, _organ, _urgent in ANSWERED_TO_ORGAN:
+    _all.extend(_organ_indicators(_code, _label, _organ, _urgent))
 register(*_all)
 
 register_check(
