@@ -125,7 +125,9 @@ def _answered_to_deputy(code: str, label: str, who: str, prefix: str) -> Procedu
                     Field("satisfaction", "满意度", FieldType.CHOICE, choices=SATISFACTION_CHOICES),
                     Field("comment", "反馈意见", FieldType.TEXT, required=False, max_length=2000),
                 ),
-                satisfaction="satisfaction",
+                # the deputy's answer on the office's feedback form, recorded by staff: the
+                # step's data (the satisfaction rate reads it), not the matter's rating, which
+                # is the submitter's alone (#19 defect 2)
             ),
             Action("conclude", "办结", REPLIED, "concluded", outcome=None),
             Action(

@@ -10,15 +10,15 @@ statistics page read the same figures (``compute_by_unit``).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from fazhi.indicators.catalog import catalog_order, from_catalog
 from fazhi.indicators.registry import (
-    RATED,
     SATISFIED,
     Balance,
     Indicator,
     Matters,
     MatterSet,
-    breakdown,
     register,
     register_check,
     step,
@@ -39,6 +39,21 @@ ANSWERED_TO_ORGAN = (  # (code, label, the organ replied to, whether urgent case
     ("procuratorial_suggestion", "检察建议", "人民检察院", True),
     ("judicial_suggestion", "司法建议", "人民法院", False),
 )
+
+
+def _by_class(results: Indicator, code: str) -> list[Indicator]:
+    """The replies by class: the latest reply by the cut-off says A, B or C (a redo's new reply
+    replaces the first one's class; a reply after the cut-off does not count)."""
+    return [
+        replace(
+            results,
+            code=f"{code}.results.{value}",
+            label=f"{results.label}（{label}）",
+            definition=f"上述{results.label.removesuffix('（按办理结果）')}中截止日前最近一次答复为{label}的。{ADDITION}",
+            numerator=Matters(code, REPLIED, where=(step("reply", latest=True, result=value),)),
+        )
+        for value, label in RESULT_CHOICES
+    ]
 
 
 def _deputy_indicators(code: str, label: str, word: str, who: str) -> list[Indicator]:
@@ -81,7 +96,8 @@ def _deputy_indicators(code: str, label: str, word: str, who: str) -> list[Indic
             denominator=on_time_base,
             order=order,
         ),
-        *breakdown(results, "result", RESULT_CHOICES),
+        results,
+        *_by_class(results, code),
         Indicator(
             code=f"{code}.satisfaction_rate",
             label=f"{label}{who}满意率",
@@ -91,8 +107,8 @@ def _deputy_indicators(code: str, label: str, word: str, who: str) -> list[Indic
                 f"截止日前{who}最近一次反馈为满意或基本满意的{word} / 截止日前{who}反馈过的{word}。"
                 f"{ADDITION}"
             ),
-            numerator=MatterSet(code, ratings=SATISFIED),
-            denominator=MatterSet(code, ratings=RATED),
+            numerator=Matters(code, where=(step("feedback", latest=True, satisfaction=SATISFIED),)),
+            denominator=Matters(code, where=(step("feedback"),)),
             addition=True,
             order=order,
         ),

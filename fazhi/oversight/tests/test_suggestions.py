@@ -164,7 +164,8 @@ def test_feedback_records_satisfaction_then_conclude(matter, users):
     do(matter, "reply", users["staff_a"], D(2025, 3, 3), result="B")
     do(matter, "feedback", users["staff_a"], D(2025, 3, 10), satisfaction="basically_satisfied")
     assert matter.state == "replied"
-    assert matter.satisfaction == "basically_satisfied"
+    assert matter.satisfaction == ""  # the deputy's answer is the step's, not a rating
+    assert matter.steps.get(action="feedback").data["satisfaction"] == "basically_satisfied"
     do(matter, "conclude", users["staff_a"], D(2025, 3, 12))
     assert matter.state == "concluded" and matter.closed_on == D(2025, 3, 12)
     assert matter.outcome == "B"  # the reply's class stands
