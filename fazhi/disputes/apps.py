@@ -7,3 +7,4 @@ class DisputesConfig(domains.DomainConfig):
     name = "fazhi.disputes"
     verbose_name = "矛盾纠纷化解"
     domain_modules = (*domains.DOMAIN_MODULES, *(f"petitions.{m}" for m in domains.DOMAIN_MODULES))
+    url_modules = ("urls", "petitions.urls")  # petitions: fazhi/disputes/petitions/
