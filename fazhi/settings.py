@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "fazhi.oversight",
     "fazhi.enforcement",
     "fazhi.rulemaking",
+    "fazhi.safety",
     "fazhi.reports",  # the annual report: over the indicators and the domains, under the faces
     "fazhi.portal",
     "fazhi.workbench",

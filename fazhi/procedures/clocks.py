@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from fazhi.procedures.declarations import Deadline, Procedure
-from fazhi.workdays import Calendar, Due, LimitKind, TimeLimit, get_limit, start_of_day
+from fazhi.workdays import Calendar, Due, LimitKind, TimeLimit, Unit, get_limit, start_of_day
 
 if TYPE_CHECKING:
     from fazhi.procedures.rules import MatterSnapshot, StepRecord
@@ -114,6 +114,27 @@ def limit_of(deadline: Deadline, details: Mapping[str, Any] | None) -> TimeLimit
     return hit
 
 
+def _until(run: _Run, limit: TimeLimit, details: Mapping[str, Any] | None) -> Due | None:
+    """The due date a matter's own date fixes (``Deadline.until``), or None without one: the
+    date the run's starting step carried (a new order's date), else the matter's details."""
+    key = run.deadline.until
+    value = (run.start.data or {}).get(key) or (details.get(key) if details else None)
+    if not value:
+        return None
+    try:
+        day = dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+    length = max((day - run.start.on).days, 0)
+    return Due(
+        on=day + dt.timedelta(days=run.extension),
+        length=length,
+        unit=Unit.NATURAL,
+        extension=run.extension,
+        rule=limit,
+    )
+
+
 def _due(run: _Run, limit: TimeLimit, cal: Calendar | None) -> Due:
     start = run.start
     if limit.unit.is_hours:
@@ -149,9 +170,15 @@ def _in_time(limit: TimeLimit, due: Due, step: StepRecord) -> bool:
 
 
 def _finish(
-    run: _Run, limit: TimeLimit, cal: Calendar | None, step: StepRecord | None
+    run: _Run,
+    limit: TimeLimit,
+    cal: Calendar | None,
+    step: StepRecord | None,
+    details: Mapping[str, Any] | None = None,
 ) -> ClockState:
-    due = _due(run, limit, cal)
+    due = _until(run, limit, details) if run.deadline.until else None
+    if due is None:
+        due = _due(run, limit, cal)
     start = run.start
     state = object.__new__(ClockState)  # filled without __init__, as rules.apply fills its own
     state.__dict__.update(
@@ -177,8 +204,8 @@ def clocks_of(snap: MatterSnapshot, cal: Calendar | None = None) -> tuple[ClockS
         return ()
     cal = cal if cal is not None else Calendar.default()
     details = snap.details
-    result = [_finish(r, limit_of(r.deadline, details), cal, s) for r, s in done]
-    result.extend(_finish(r, limit_of(r.deadline, details), cal, None) for r in running)
+    result = [_finish(r, limit_of(r.deadline, details), cal, s, details) for r, s in done]
+    result.extend(_finish(r, limit_of(r.deadline, details), cal, None, details) for r in running)
     result.sort(key=lambda c: c.seq)
     return tuple(result)
 

@@ -342,6 +342,11 @@ class Deadline:
     limit's own (a judicial suggestion's own limit). ``paused_by`` / ``resumed_by`` are domain
     actions that stop and restart the count (a correction period, 补正), beside the generic
     ``suspend``/``resume``; a pausing step that leaves ``states`` does not end the clock.
+    ``until`` names a ``details`` date key: the clock is due on that date (plus any approved
+    extension) instead of after the limit's length — a date the matter itself fixes, such as a
+    rectification order's deadline or a task list's due date. The date the clock's starting
+    step carried counts (a new order's), else the details'; pauses do not move it. With no
+    date the limit's own length applies.
     """
 
     limit: str
@@ -353,6 +358,7 @@ class Deadline:
     paused_by: tuple[str, ...] = ()
     resumed_by: tuple[str, ...] = ()
     length_from: str = ""
+    until: str = ""
 
 
 @dataclass(frozen=True)
@@ -451,6 +457,11 @@ class Procedure:
             if deadline.length_from and deadline.length_from not in {f.name for f in self.details}:
                 raise ValueError(
                     f"{self.code}: deadline {deadline.limit}: no details field {deadline.length_from}"
+                )
+            until = self.detail_field(deadline.until) if deadline.until else None
+            if deadline.until and (until is None or until.type != FieldType.DATE):
+                raise ValueError(
+                    f"{self.code}: deadline {deadline.limit}: no date details field {deadline.until}"
                 )
 
     def action(self, name: str) -> Action:
