@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import cast
 from decimal import ROUND_HALF_UP, Decimal
+from typing import cast
 
 from django.db.models import QuerySet
 
