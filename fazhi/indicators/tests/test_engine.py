@@ -264,6 +264,14 @@ def test_internal_units_per_township_and_street(district):
     assert drill_down("org.street_internal_units", district["root"], Y).count() == 6
 
 
+def a_pending_code() -> str:
+    """An indicator still pending (its domain not built yet); the test skips once none is."""
+    pending = [i.code for i in all_indicators() if i.is_pending]
+    if not pending:
+        pytest.skip("every catalog indicator is computed")
+    return pending[0]
+
+
 def test_pending_indicators_are_none_with_a_reason(district):
     v = compute_indicators(district["root"], Y).values
     pending = [i for i in all_indicators() if i.is_pending]
@@ -271,7 +279,8 @@ def test_pending_indicators_are_none_with_a_reason(district):
     for ind in pending:
         assert v[ind.code] is None
         assert "尚未建立" in ind.pending
-    assert "safety.trainings" in v and get_indicator("safety.trainings").is_pending
+    code = a_pending_code()
+    assert code in v and get_indicator(code).is_pending
 
 
 def test_every_catalog_code_is_registered(district):
@@ -313,7 +322,7 @@ def test_drill_down_refuses_bad_requests(district):
     with pytest.raises(IndicatorError, match="没有分母"):
         drill_down("business_complaint.received", root, Y, part="denominator")
     with pytest.raises(IndicatorError, match="尚未计算"):
-        drill_down("safety.trainings", root, Y)
+        drill_down(a_pending_code(), root, Y)
     with pytest.raises(IndicatorError, match="未知"):
         drill_down("no.such", root, Y)
     with pytest.raises(IndicatorError, match="早于"):
@@ -364,7 +373,7 @@ def test_as_json_shape(district, complaints):
     assert data["values"]["business_complaint.received"] == 4
     assert isinstance(data["values"]["business_complaint.received"], int)
     assert data["values"]["business_complaint.satisfaction_rate"] == 100.0
-    assert data["values"]["safety.trainings"] is None
+    assert data["values"][a_pending_code()] is None
 
 
 def test_by_unit_splits_the_scope(district, users, complaints):
