@@ -8,7 +8,9 @@ under FAZHI_REQUIRE_BROWSER=1 as in CI).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -88,6 +90,9 @@ def test_comment_on_an_article_and_read_the_register(live_server, district, user
             closing = f"{closes.year}年{closes.month}月{closes.day}日"
             expect(page.get_by_test_id("closes-on")).to_contain_text(closing)
             expect(page.get_by_text("第二条 新建住宅小区按每户一个车位配建。")).to_be_visible()
+            if os.environ.get("FAZHI_SCREENSHOT_DIR"):
+                shot = Path(os.environ["FAZHI_SCREENSHOT_DIR"]) / "rulemaking-consultation.png"
+                page.screenshot(path=str(shot), full_page=True)
             page.get_by_role("link", name="对第二条提意见").click()
             expect(page.get_by_label("针对")).to_have_value("2")
             page.get_by_label("意见内容").fill("建议老旧小区也按比例增设车位。")

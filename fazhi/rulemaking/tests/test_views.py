@@ -166,3 +166,22 @@ def test_expiring_documents_are_alerted(district, users, today):
     rows = cleanup.expiring(Matter.objects.all(), D(2025, 1, 1))
     assert [(r.matter.pk, r.ends) for r in rows] == [(m.pk, dt.date(2025, 2, 28))]
     assert cleanup.expiring(Matter.objects.all(), D(2024, 6, 1)) == []
+
+
+def test_the_portal_forms_for_comments_and_the_mailbox(client, district, users, today):
+    m = open_decision(district, users)
+    base = {"name": "钱七", "phone": "13944340005", "subject": "意见", "website": ""}
+    wrong = client.post(
+        reverse("portal:submit-draft-comment"),
+        {**base, "decision": "JC-2024-999999", "article": "1", "text": "意见"},
+    )
+    assert wrong.status_code == 200 and "没有编号为“JC-2024-999999”" in wrong.content.decode()
+    right = client.post(
+        reverse("portal:submit-draft-comment"),
+        {**base, "decision": m.reference, "article": "1", "text": "支持第一条。"},
+    )
+    assert right.status_code == 302
+    assert Matter.objects.get(procedure="draft_comment").details["article"] == 1
+    letter = client.post(reverse("portal:submit-decision-opinion"), {**base, "text": "建议。"})
+    assert letter.status_code == 302
+    assert Matter.objects.filter(procedure="decision_opinion").count() == 1
