@@ -265,3 +265,30 @@ def test_lapse_only_after_the_validity(district, users):
     do(m, "file", users["staff_b"], D(2024, 3, 5), filed_with="市政府")
     with pytest.raises(InvalidTransition, match="有效期至2025-02-28"):
         do(m, "lapse", users["staff_b"], D(2024, 12, 31))
+
+
+def test_the_figures_drill_down_to_their_documents(district, users):
+    from fazhi.indicators.engine import period_of, source_records
+    from fazhi.indicators.registry import get_indicator
+
+    late = publish(district, users, D(2024, 3, 1))
+    do(late, "file", users["staff_b"], D(2024, 4, 2), filed_with="市政府")
+    on_time = publish(district, users, D(2024, 3, 1))
+    do(on_time, "file", users["staff_b"], D(2024, 3, 20), filed_with="市政府")
+    waiting = publish(district, users, D(2024, 3, 1))
+    period = period_of(2024, TODAY)
+
+    def behind(code):
+        src = get_indicator(code).numerator
+        return {m.pk for m in source_records(src, district["root"], period)}
+
+    assert behind("normative_document.enacted") == {late.pk, on_time.pk, waiting.pk}
+    assert behind("normative_document.filed_late") == {late.pk}
+    assert behind("normative_document.not_filed") == {waiting.pk}
+    # another department's scope sees none of them
+    assert not {
+        m.pk
+        for m in source_records(
+            get_indicator("normative_document.enacted").numerator, district["a"], period
+        )
+    }
