@@ -77,3 +77,30 @@ LIMITS: tuple[TimeLimit, ...] = (
 )
 
 register_limits(*LIMITS)
+
+# --- 行政应诉 (行政诉讼法) ---------------------------------------------------------------------
+
+LITIGATION_LIMITS: tuple[TimeLimit, ...] = (
+    # the same declaration as fazhi.workdays.statutory's (registering it again is a no-op)
+    TimeLimit(
+        "litigation.defend",
+        "提交答辩状和证据",
+        15,
+        N,
+        "收到起诉状副本之日",
+        "行政诉讼法 第六十七条",
+        "yes",
+    ),
+    TimeLimit(
+        "litigation.perform",
+        "履行生效裁判",
+        30,
+        N,
+        "裁判生效之日",
+        "行政诉讼法 第九十四条、第九十五条（履行期限以裁判文书确定的为准）",
+        "partly",
+        note="期限长度取裁判确定的履行期限（日）；裁判未确定的，按30日提醒",
+    ),
+)
+
+register_limits(*LITIGATION_LIMITS)

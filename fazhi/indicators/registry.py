@@ -195,13 +195,14 @@ class Timely:
     still waiting at the cut-off whose limit ended before it. ``actions`` (optional) keeps only
     clocks answered by those actions or not answered yet. ``only`` counts one part of the
     denominator instead: ``"late"`` the clocks answered by the cut-off out of time (filed
-    late), ``"overdue"`` those still waiting at the cut-off past their limit (not filed)."""
+    late), ``"overdue"`` those still waiting at the cut-off past their limit (not filed),
+    ``"missed"`` both (the denominator less the numerator: judgments not performed in time)."""
 
     matters: Matters
     limit: str | tuple[str, ...]
     answered: bool = False
     actions: frozenset[str] | None = None
-    only: Literal["", "late", "overdue"] = ""
+    only: Literal["", "late", "overdue", "missed"] = ""
 
     @property
     def limits(self) -> tuple[str, ...]:

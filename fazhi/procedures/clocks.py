@@ -263,7 +263,7 @@ def _walk(snap: MatterSnapshot) -> tuple[list[tuple[_Run, StepRecord]], list[_Ru
             first = group[0]
             if name not in first.runs_from or new_state not in first.states:
                 continue
-            chosen = next((d for d in group if d.when is None or d.when(snap)), None)
+            chosen = next((d for d in group if d.when is None or d.when(_upto(snap, i))), None)
             if chosen is None:
                 continue
             running = next((r for r in runs if r.group == g), None)
@@ -275,6 +275,14 @@ def _walk(snap: MatterSnapshot) -> tuple[list[tuple[_Run, StepRecord]], list[_Ru
             runs.append(_Run(seq, g, chosen, step))
         state = new_state
     return done, runs
+
+
+def _upto(snap: MatterSnapshot, i: int) -> MatterSnapshot:
+    """The matter as a deadline's ``when`` sees it at its ``i``-th step: the steps up to that
+    one (a later judgment does not decide whether an earlier one started a clock)."""
+    if i == len(snap.steps) - 1:
+        return snap
+    return replace(snap, steps=snap.steps[: i + 1])
 
 
 def matter_due(clocks: tuple[ClockState, ...]) -> Due | None:

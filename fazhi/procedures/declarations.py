@@ -335,7 +335,8 @@ class Deadline:
     (a reconsideration's copy to the respondent, the reply and the decision).
 
     ``when`` picks this deadline over the next ones with the same ``states`` and ``runs_from``
-    (e.g. the simplified procedure's 30 days). ``limit`` is a code of
+    (e.g. the simplified procedure's 30 days); it is asked of the matter with its steps up to
+    the one that starts the clock (its details as they are). ``limit`` is a code of
     ``fazhi.workdays.LIMITS``; a limit of kind ``minimum`` (a consultation's 30 days) is a
     guard: its answering action is refused before it ends. ``length_from`` names a ``details``
     key whose whole number, when present, is the length (in the limit's unit) instead of the

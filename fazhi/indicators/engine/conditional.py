@@ -235,6 +235,8 @@ def _timely_q(src: Timely, period: Period) -> Q:
         q = answered & Q(in_time=False)
     elif src.only == "overdue":
         q = waiting_past
+    elif src.only == "missed":
+        q = (answered & Q(in_time=False)) | waiting_past
     else:
         q = answered & Q(in_time=True) if src.answered else answered | waiting_past
     if src.actions is not None:

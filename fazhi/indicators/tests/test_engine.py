@@ -239,10 +239,10 @@ def test_activities_count_by_their_own_date(district):
     record("field_supervision", a, D(2025, 1, 2), "F2")
     v = both(district["root"])
     assert v["dispute_screening.screenings"] == 3
-    assert v["dispute_screening.found"] == 4
-    assert v["dispute_screening.resolved"] == 3
+    assert v["dispute_screening.reported"] == 4  # the rounds' own figures
+    assert v["dispute_screening.found"] == 0  # no dispute matter registered (fazhi/disputes)
     assert v["supervision.field_inspections"] == 1
-    assert both(district["a"])["dispute_screening.found"] == 3
+    assert both(district["a"])["dispute_screening.reported"] == 3
     assert both(district["root"], as_of=D(2024, 6, 30))["dispute_screening.screenings"] == 2
 
 
@@ -360,9 +360,9 @@ def test_checks_pass_on_real_data_and_failures_reach_json(district, complaints):
     result = compute_indicators(district["root"], Y)
     assert result.checks and all(c.ok for c in result.checks)
     assert result.as_json()["checks"] == []
-    record("dispute_screening", district["a"], D(2024, 3, 1), "X", found=1, resolved=4)
+    record("dispute_screening", district["a"], D(2024, 3, 1), "X", found=1)
     failing = compute_indicators(district["root"], Y).as_json()["checks"]
-    assert [c["rule"] for c in failing] == ["dispute_screening.resolved"]
+    assert [c["rule"] for c in failing] == ["dispute_screening.registered"]
 
 
 def test_as_json_shape(district, complaints):

@@ -143,8 +143,9 @@ def test_assembled_figures_come_from_the_records(complaints):
         "display": "3",
         "approx": "3",
     }
-    pending = next(f for f in data["figures"] if f["code"] == "mediation.court")
-    assert pending["status"] == "pending" and pending["value"] is None and pending["reason"]
+    # a figure whose procedure is not built yet (which ones are shrinks as domains are built)
+    for pending in (f for f in data["figures"] if f["status"] == "pending"):
+        assert pending["value"] is None and pending["reason"], pending["code"]
 
 
 def test_previous_year_figure_beside_this_year(complaints):

@@ -84,7 +84,7 @@ def test_audit_log_matter_record_and_drill_down_are_in_words(client, district, u
     assert_in_words(log)
 
     drill = client.get(
-        reverse("indicators:drill", args=["dispute_screening.found"]),
+        reverse("indicators:drill", args=["dispute_screening.reported"]),
         {"org": district["a"].pk, "year": 2025},
     ).content.decode()
     assert "春季排查" in drill and "其中已化解（件）：2" in drill

@@ -1,4 +1,7 @@
-"""Procedures of report part (六): administrative reconsideration 行政复议 (行政复议法 2023)."""
+"""Administrative reconsideration 行政复议 (行政复议法 2023), with its case file: materials
+received, the correction notice and what was supplied, the copy to the respondent and its
+reply, hearings, the decision, and the opinion and suggestion letters and whether they were
+acted on."""
 
 from __future__ import annotations
 
@@ -26,6 +29,21 @@ DECISION_OUTCOMES = (
     ("dismissed", "驳回"),
     ("compensation", "赔偿"),
 )
+
+
+MATERIAL_SOURCES = (
+    ("applicant", "申请人"),
+    ("respondent", "被申请人"),
+    ("third_party", "第三人"),
+    ("other", "其他"),
+)
+
+
+def _opinion_issued(snap: MatterSnapshot, on: dt.date, data: Mapping[str, Any]) -> str | None:
+    """行政复议法 §76: what became of a letter is recorded only once one was sent."""
+    if snap.latest("issue_opinion") is None:
+        return "尚未制发意见书或建议书。"
+    return None
 
 
 def _correction_period_passed(
@@ -80,7 +98,53 @@ RECONSIDERATION = register(
                 "correction_requested",
                 fields=(Field("items", "补正事项", FieldType.TEXT, max_length=5000),),
             ),
-            Action("supply_correction", "补正", frozenset({"correction_requested"}), "received"),
+            Action(
+                "supply_correction",
+                "补正",
+                frozenset({"correction_requested"}),
+                "received",
+                fields=(
+                    Field(
+                        "supplied",
+                        "补正的材料",
+                        FieldType.TEXT,
+                        required=False,
+                        max_length=5000,
+                        help="申请人补正提交的材料和说明。",
+                    ),
+                ),
+            ),
+            Action(
+                "receive_materials",
+                "收到材料",
+                frozenset({"received", "correction_requested", "accepted"}),
+                None,
+                fields=(
+                    Field("materials", "材料名称", FieldType.TEXT, max_length=5000),
+                    Field(
+                        "submitted_by",
+                        "提交人",
+                        FieldType.CHOICE,
+                        choices=MATERIAL_SOURCES,
+                    ),
+                ),
+            ),
+            Action(
+                "hear",
+                "听证/听取意见",
+                frozenset({"accepted"}),
+                None,
+                fields=(
+                    Field(
+                        "kind",
+                        "方式",
+                        FieldType.CHOICE,
+                        choices=(("hearing", "听证"), ("opinions", "听取意见")),
+                    ),
+                    Field("participants", "参加人", FieldType.STR, required=False, max_length=500),
+                    Field("record", "笔录摘要", FieldType.TEXT, max_length=5000),
+                ),
+            ),
             Action(
                 "lapse",
                 "逾期未补正",
@@ -146,7 +210,19 @@ RECONSIDERATION = register(
                         choices=(("opinion", "意见书"), ("suggestion", "建议书")),
                     ),
                     Field("to_org", "送达机关", FieldType.STR, max_length=200),
+                    Field("document_number", "文号", FieldType.STR, required=False, max_length=100),
                 ),
+            ),
+            Action(
+                "opinion_acted",
+                "意见书/建议书落实情况",
+                frozenset({"decided"}),
+                None,
+                fields=(
+                    Field("acted", "已落实", FieldType.BOOL),
+                    Field("response", "落实情况", FieldType.TEXT, required=False, max_length=5000),
+                ),
+                guard=_opinion_issued,
             ),
         ),
         deadlines=(
