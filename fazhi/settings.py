@@ -373,6 +373,21 @@ FAZHI_SITE_NAME = env.str("FAZHI_SITE_NAME", default="法治政府建设工作�
 # The district the public site speaks for (its header and footer); default the root unit's name.
 FAZHI_DISTRICT_NAME = env.str("FAZHI_DISTRICT_NAME", default="")
 FAZHI_ROOT_DIVISION_CODE = env.str("FAZHI_ROOT_DIVISION_CODE", default="220302")
+# The submitter's progress notices (fazhi/portal/notices.py): an SMS gateway taking POST
+# {"to", "text"} as JSON, or a directory where messages are written (a local installation's
+# outbox); email through Django's email backend, configured by FAZHI_EMAIL_URL
+# (smtp://user:password@host:25, smtp+tls://…). Without them a notice is kept as 未发送.
+FAZHI_SMS_URL = env.str("FAZHI_SMS_URL", default="")
+FAZHI_SMS_OUTBOX = env.str(
+    "FAZHI_SMS_OUTBOX", default=str(VAR_DIR / "outbox") if FAZHI_LOCAL_INSTALL else ""
+)
+FAZHI_EMAIL_ENABLED = bool(env.str("FAZHI_EMAIL_URL", default="")) or FAZHI_LOCAL_INSTALL
+if env.str("FAZHI_EMAIL_URL", default=""):
+    vars().update(env.email_url("FAZHI_EMAIL_URL"))
+elif FAZHI_LOCAL_INSTALL:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "outbox" / "mail")
+DEFAULT_FROM_EMAIL = env.str("FAZHI_EMAIL_FROM", default="noreply@localhost")
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,10 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from fazhi.core.nav import NavEntry, register_nav
+        from fazhi.portal import notices
+        from fazhi.procedures.signals import step_recorded
+
+        step_recorded.connect(notices.on_step_recorded, dispatch_uid="fazhi.portal.notices")
 
         # The portal's own pages; each domain adds its channels (its nav.py), between them.
         register_nav(

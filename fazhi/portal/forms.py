@@ -18,6 +18,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from fazhi.core.pii import credit_code_error, phone_error, resident_id_error
+from fazhi.portal.notices import mobile_of
 from fazhi.procedures.attachments import ALLOWED_EXTENSIONS, check_upload, max_attachment_bytes
 from fazhi.procedures.declarations import PUBLIC, Action, FieldType, get_procedure
 from fazhi.procedures.declarations import Field as DeclaredField
@@ -132,29 +133,19 @@ class SubmissionForm(PublicForm):
 
     def clean_attachments(self) -> list[UploadedFile]:
         files = self.cleaned_data.get("attachments") or []
-        if len(files) > MAX_FILES:
-            raise forms.ValidationError(f"附件最多 {MAX_FILES} 个，您选择了 {len(files)} 个。")
-        limit = max_attachment_bytes()
-        problems, accepted = [], []
-        for upload in files:
-            name = upload.name or "附件"
-            if upload.size is not None and upload.size > limit:
-                problems.append(
-                    f"附件“{name}”过大：{upload.size / 1048576:.1f} MB，"
-                    f"每个附件不超过 {limit / 1048576:.0f} MB。"
-                )
-                continue
-            content = upload.read(limit + 1)
-            try:
-                check_upload(name, content)
-            except ProcedureError as exc:
-                problems.append(exc.message)
-                continue
-            accepted.append((name, content))
-        if problems:
-            raise forms.ValidationError(problems)
-        self.attachments = accepted
+        self.attachments = checked_uploads(files)
         return files
+
+    def clean_notify_email(self) -> str:
+        return str(self.cleaned_data.get("notify_email") or "").strip()
+
+    def notify(self) -> dict[str, str]:
+        """Where the submitter asked to be told (``notices.subscribe``'s keywords)."""
+        data = self.cleaned_data
+        return {
+            "sms": data.get("phone", "") if data.get("notify_sms") else "",
+            "email": data.get("notify_email", ""),
+        }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -166,6 +157,11 @@ class SubmissionForm(PublicForm):
                 problem = resident_id_error(number)
             if problem:
                 self.add_error("id_number", problem)
+        phone = str(data.get("phone") or "")
+        if data.get("notify_sms") and phone and not mobile_of(phone):
+            self.add_error(
+                "notify_sms", "您填写的是固定电话，收不到短信：请改填手机号码，或取消勾选。"
+            )
         return data
 
     # What register_matter needs -------------------------------------------------------
@@ -187,6 +183,33 @@ class SubmissionForm(PublicForm):
                 continue
             details[spec.name] = value
         return details
+
+
+def checked_uploads(files: list[UploadedFile]) -> list[tuple[str, bytes]]:
+    """The uploaded files' names and contents, each checked (size, kind, content), or a
+    ``ValidationError`` naming every refused file."""
+    if len(files) > MAX_FILES:
+        raise forms.ValidationError(f"附件最多 {MAX_FILES} 个，您选择了 {len(files)} 个。")
+    limit = max_attachment_bytes()
+    problems, accepted = [], []
+    for upload in files:
+        name = upload.name or "附件"
+        if upload.size is not None and upload.size > limit:
+            problems.append(
+                f"附件“{name}”过大：{upload.size / 1048576:.1f} MB，"
+                f"每个附件不超过 {limit / 1048576:.0f} MB。"
+            )
+            continue
+        content = upload.read(limit + 1)
+        try:
+            check_upload(name, content)
+        except ProcedureError as exc:
+            problems.append(exc.message)
+            continue
+        accepted.append((name, content))
+    if problems:
+        raise forms.ValidationError(problems)
+    return accepted
 
 
 def _attachment_help() -> str:
@@ -303,8 +326,29 @@ def submission_form(procedure: str) -> type[SubmissionForm]:
             attrs[spec.name] = _common_field(spec)
         elif declared is not None:
             attrs[spec.name] = _detail_field(spec, declared)
+    attrs.update(_notice_fields())
     name = "".join(part.title() for part in procedure.split("_")) + "Form"
     return type(name, (SubmissionForm,), attrs)
+
+
+def _notice_fields() -> dict[str, Any]:
+    """Whether and where the submitter is told of the progress (fazhi.portal.notices)."""
+    return {
+        "notify_sms": forms.BooleanField(
+            label="有进展时发短信告诉我（发到上面的手机号码）",
+            required=False,
+            initial=True,
+            help_text="受理、答复和办结时各发一条短信，短信里只有查询编号，不含您的姓名和诉求内容。",
+        ),
+        "notify_email": forms.EmailField(
+            label="电子邮箱",
+            required=False,
+            max_length=254,
+            help_text="选填。填写后，受理、答复和办结时也发邮件告诉您。",
+            error_messages={"invalid": "电子邮箱格式不对，如 zhang@example.com。"},
+            widget=forms.EmailInput({"autocomplete": "email"}),
+        ),
+    }
 
 
 # --- tracking -------------------------------------------------------------------------------
@@ -357,3 +401,34 @@ class ActionForm(PublicForm):
 
     def data_for_engine(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+class SupplementForm(PublicForm):
+    """The submitter's further information or files on the tracking page (``supplement``)."""
+
+    text = text_field(
+        "补充内容",
+        max_length=5000,
+        required=False,
+        help_text="补充的情况说明，最多5000字；也可以只上传文件。",
+        widget=forms.Textarea({"rows": 4, "maxlength": 5000}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "supplement")
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"] = MultipleFileField(
+            label="补充文件", required=False, help_text=_attachment_help()
+        )
+        self.files_checked: list[tuple[str, bytes]] = []
+
+    def clean_attachments(self) -> list[UploadedFile]:
+        files = self.cleaned_data.get("attachments") or []
+        self.files_checked = checked_uploads(files)
+        return files
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and not data.get("text") and not self.files_checked:
+            raise forms.ValidationError("请填写补充内容或选择要上传的文件。")
+        return data

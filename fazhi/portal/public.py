@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from fazhi.procedures.declarations import Procedure, get_procedure
+from fazhi.procedures.declarations import FieldType, Procedure, get_procedure
 from fazhi.procedures.intake import Intake, Publication, all_intakes, get_intake
-from fazhi.procedures.models import Matter, Step
+from fazhi.procedures.models import Attachment, Matter, Step
 from fazhi.procedures.publicity import REPLY_TEXT, mask_for_public, public_view, released
 from fazhi.workdays import get_limit
 
@@ -113,7 +113,10 @@ def public_timeline(matter: Matter, steps: Iterable[Step]) -> list[TimelineEntry
             rated = True
         text, text_label = "", ""
         field_name = PUBLISHED_TEXT.get(step.action)
-        if field_name and not action.generic and step.data.get(field_name):
+        if step.action == "supplement" and step.actor_id is None and step.data.get("text"):
+            # The submitter's own words, masked as their subject is (#19 defect 8).
+            text, text_label = mask_for_public(matter, step.data["text"]), "您补充的内容"
+        elif field_name and not action.generic and step.data.get(field_name):
             text = mask_for_public(matter, step.data[field_name])
             text_label = action.field(field_name).label
         elif action.satisfaction and step.data.get(action.satisfaction):
@@ -129,6 +132,35 @@ def tracked_subject(matter: Matter) -> str:
     sees the page, so it goes through the one public masking (#19 defect 8): numbers, and
     the party's name, phone, ID and address wherever they appear in it."""
     return mask_for_public(matter, matter.subject)
+
+
+def submitted_details(matter: Matter) -> list[tuple[str, str]]:
+    """What the submitter wrote on the form (its details), as the tracking page shows it to
+    the holder of the number and code: through the one public masking, like the subject."""
+    intake = get_intake(matter.procedure)
+    if intake is None:
+        return []
+    shown = []
+    for spec in intake.detail_fields:
+        declared = matter.declaration.detail_field(spec.name)
+        value = matter.details.get(spec.name)
+        if declared is None or value in (None, "") or declared.type == FieldType.BOOL:
+            continue
+        if declared.type == FieldType.CHOICE:
+            value = declared.choice_label(value)
+        shown.append((spec.label or declared.label, mask_for_public(matter, str(value))))
+    return shown
+
+
+def submitter_files(matter: Matter) -> QuerySet[Attachment]:
+    """The files of ``matter`` its submitter may fetch on the tracking page: those they sent
+    (with the submission or a supplement of their own) and those published to them."""
+    own = Q(step__action="register") | Q(step__action="supplement", step__actor__isnull=True)
+    return (
+        Attachment.objects.filter(matter=matter)
+        .filter(own | Q(public=True))
+        .order_by("uploaded_at", "pk")
+    )
 
 
 def trackable(queryset: QuerySet[Matter] | None = None) -> QuerySet[Matter]:

@@ -8,9 +8,10 @@ from typing import Any
 from django.db import transaction
 
 from fazhi.core import clock
+from fazhi.portal.notices import subscribe
 from fazhi.procedures.attachments import add_attachment
-from fazhi.procedures.models import Attachment, Channel, Matter
-from fazhi.procedures.services import intake_org, register_matter
+from fazhi.procedures.models import Attachment, Channel, Matter, Step
+from fazhi.procedures.services import act, intake_org, register_matter
 
 
 def submit_public(
@@ -20,6 +21,7 @@ def submit_public(
     party: Mapping[str, Any],
     details: Mapping[str, Any],
     attachments: Iterable[tuple[str, bytes]] = (),
+    notify: Mapping[str, str] | None = None,
 ) -> Matter:
     """Register a public submission in the procedure's intake unit, with its attachments.
 
@@ -30,6 +32,8 @@ def submit_public(
     try:
         with transaction.atomic():
             matter = _register(procedure, subject, party, details)
+            if notify:
+                subscribe(matter, **notify)
             files = list(attachments)
             if files:
                 first = matter.steps.get(seq=1)
@@ -58,3 +62,25 @@ def _register(
         party=party,
         details=details,
     )
+
+
+# The generic action by which the submitter adds information or files (procedures.generic).
+SUPPLEMENT = "supplement"
+
+
+def supplement_matter(matter: Matter, text: str, files: Iterable[tuple[str, bytes]]) -> Step:
+    """The submitter's ``supplement`` step on the tracking page and its files, all or nothing
+    (a refused file leaves no step and no stored file)."""
+    stored: list[Attachment] = []
+    try:
+        with transaction.atomic():
+            step = act(matter, SUPPLEMENT, None, public=True, data={"text": text} if text else {})
+            for name, content in files:
+                stored.append(
+                    add_attachment(matter, name, content, by=None, step=step, submitter=True)
+                )
+    except Exception:
+        for attachment in stored:
+            attachment.file.delete(save=False)
+        raise
+    return step

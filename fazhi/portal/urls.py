@@ -20,7 +20,10 @@ urlpatterns = [
     ),
     path("submitted/", views.submitted, name="submitted"),
     path("track/", views.track, name="track"),
+    path("track/matter/", views.tracked, name="tracked"),
     path("track/act/<slug:action>/", views.track_act, name="track-act"),
+    path("track/file/<int:pk>/", views.track_file, name="track-file"),
+    path("track/unsubscribe/", views.track_unsubscribe, name="track-unsubscribe"),
     path("track/end/", views.track_end, name="track-end"),
     path("replies/", views.replies, name="replies"),
 ]

@@ -22,7 +22,14 @@ from django.core.exceptions import (
     TooManyFilesSent,
 )
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -32,8 +39,16 @@ from django.views.decorators.http import require_POST
 from fazhi.core import errorpages
 from fazhi.core.ratelimit import client_address, rate_limited, seconds_to_next_window
 from fazhi.portal import public
-from fazhi.portal.forms import ActionForm, SubmissionForm, TrackForm, submission_form
-from fazhi.portal.services import submit_public
+from fazhi.portal.forms import (
+    ActionForm,
+    SubmissionForm,
+    SupplementForm,
+    TrackForm,
+    submission_form,
+)
+from fazhi.portal.models import Subscription
+from fazhi.portal.notices import unsubscribe
+from fazhi.portal.services import SUPPLEMENT, submit_public, supplement_matter
 from fazhi.procedures.attachments import max_attachment_bytes
 from fazhi.procedures.declarations import Action, get_procedure
 from fazhi.procedures.errors import ProcedureError
@@ -48,6 +63,7 @@ RECEIPT_KEY = "portal_receipt"
 TRACK_KEY = "portal_track"
 TRACK_SALT = "fazhi.portal.track"
 TRACK_SECONDS = 30 * 60  # a tracking session lasts half an hour; then the code is asked again
+EXPIRED = "查询已过期，请重新输入查询编号和查询码。"
 NOT_FOUND = "未找到对应的事项。请核对查询编号和查询码后重试（查询码不区分大小写）。"
 
 ViewFunc = Callable[..., HttpResponseBase]
@@ -179,6 +195,7 @@ class SubmitView(View):
                 party=form.party(),
                 details=form.details(),
                 attachments=form.attachments,
+                notify=form.notify(),
             )
         except ProcedureError as exc:
             form.add_engine_error(exc)
@@ -240,28 +257,39 @@ def _render_matter(
     matter: Matter,
     bound: ActionForm | None = None,
     status: int = 200,
+    supplement: SupplementForm | None = None,
 ) -> HttpResponse:
     steps = list(matter.steps.order_by("seq"))
     snap = snapshot_of(matter, steps)
+    actions = _public_actions(matter, snap)
     forms = [
         bound if bound is not None and bound.action.name == a.name else ActionForm(a)
-        for a in _public_actions(matter, snap)
+        for a in actions
+        if a.name != SUPPLEMENT
     ]
+    supplement_form = None
+    if any(a.name == SUPPLEMENT for a in actions):
+        supplement_form = supplement if supplement is not None else SupplementForm()
     return render(
         request,
         "portal/track.html",
         {
             "matter": matter,
             "subject": public.tracked_subject(matter),
+            "submitted": public.submitted_details(matter),
+            "files": public.submitter_files(matter),
             "timeline": public.public_timeline(matter, steps),
             "action_forms": forms,
+            "supplement_form": supplement_form,
+            "notified": Subscription.objects.filter(matter=matter, active=True).exists(),
         },
         status=status,
     )
 
 
 def _render_track_form(request: HttpRequest, form: TrackForm, status: int = 200) -> HttpResponse:
-    return render(request, "portal/track.html", {"track_form": form}, status=status)
+    context = {"track_form": form, "following": _remembered(request)}
+    return render(request, "portal/track.html", context, status=status)
 
 
 @public_view
@@ -276,7 +304,7 @@ def track(request: HttpRequest) -> HttpResponse:
             form.add_error(None, NOT_FOUND)
             return _render_track_form(request, form)
         _remember(request, matter)
-        return redirect("portal:track")
+        return redirect("portal:tracked")
     if "code" in request.GET:
         # An old link with the code in its query (#19 defect 8): the code would sit in access
         # logs and browser history. Nothing is looked up; the link goes to the form, with the
@@ -291,9 +319,17 @@ def track(request: HttpRequest) -> HttpResponse:
     if "reference" in request.GET:  # a prefilled form; the code is asked by POST
         initial = {"reference": str(request.GET["reference"])[:64]}
         return _render_track_form(request, TrackForm(initial=initial))
+    # 进度查询 always opens on the form (another matter may be looked up); the matter this
+    # browser is following stays one click away until the submitter ends the lookup.
+    return _render_track_form(request, TrackForm())
+
+
+@public_view
+def tracked(request: HttpRequest) -> HttpResponse:
+    """The matter this browser looked up (by number and code, within ``TRACK_SECONDS``)."""
     matter = _remembered(request)
     if matter is None:
-        return _render_track_form(request, TrackForm())
+        return redirect("portal:track")
     return _render_matter(request, matter)
 
 
@@ -303,13 +339,15 @@ def track_act(request: HttpRequest, action: str) -> HttpResponse:
     """The submitter's action on the tracked matter (rate, request_reopen)."""
     matter = _remembered(request)
     if matter is None:
-        messages.error(request, "查询已过期，请重新输入查询编号和查询码。")
+        messages.error(request, EXPIRED)
         return redirect("portal:track")
     snap = snapshot_of(matter)
     allowed = {a.name: a for a in _public_actions(matter, snap)}
     if action not in allowed:
         messages.error(request, "该事项当前不能进行此操作。")
-        return redirect("portal:track")
+        return redirect("portal:tracked")
+    if action == SUPPLEMENT:
+        return _supplement(request, matter)
     form = ActionForm(allowed[action], request.POST)
     if not form.is_valid():
         return _render_matter(request, matter, bound=form)
@@ -323,7 +361,52 @@ def track_act(request: HttpRequest, action: str) -> HttpResponse:
         "request_reopen": "重办申请已提交，承办单位将重新办理。",
     }
     messages.success(request, done.get(action, f"“{allowed[action].label}”已提交。"))
-    return redirect("portal:track")
+    return redirect("portal:tracked")
+
+
+def _supplement(request: HttpRequest, matter: Matter) -> HttpResponse:
+    """The submitter's further information and files: one step, its files, one transaction."""
+    form = SupplementForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_matter(request, matter, supplement=form, status=400)
+    try:
+        supplement_matter(matter, form.cleaned_data["text"], form.files_checked)
+    except ProcedureError as exc:
+        form.add_engine_error(exc)
+        return _render_matter(request, matter, supplement=form, status=400)
+    messages.success(request, "补充材料已提交，承办单位会看到。")
+    return redirect("portal:tracked")
+
+
+@public_view
+def track_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """One of the submitter's own files (or a file published to them) of the tracked matter."""
+    matter = _remembered(request)
+    if matter is None:
+        messages.error(request, EXPIRED)
+        return redirect("portal:track")
+    attachment = public.submitter_files(matter).filter(pk=pk).first()
+    if attachment is None:
+        raise Http404("没有这个文件。")
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.name
+    )
+    response["Content-Type"] = attachment.content_type or "application/octet-stream"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@public_view
+@require_POST
+def track_unsubscribe(request: HttpRequest) -> HttpResponse:
+    """The submitter stops the SMS and email notices of the tracked matter."""
+    matter = _remembered(request)
+    if matter is None:
+        messages.error(request, EXPIRED)
+        return redirect("portal:track")
+    if unsubscribe(matter):
+        messages.success(request, "已取消该事项的短信和邮件通知。")
+    return redirect("portal:tracked")
 
 
 @public_view

@@ -39,6 +39,10 @@ _TYPES: dict[str, tuple[str, bytes | None]] = {
 ALLOWED_EXTENSIONS = tuple(sorted(_TYPES))
 
 
+# The steps whose files the submitter brings (``submitter=True``).
+SUBMITTER_STEPS = frozenset({"register", "supplement"})
+
+
 def max_attachment_bytes() -> int:
     return int(getattr(settings, "FAZHI_MAX_ATTACHMENT_BYTES", DEFAULT_MAX_BYTES))
 
@@ -88,11 +92,14 @@ def add_attachment(
 
     ``by`` must be allowed to (``permissions.attachment_refusal``: the lead unit's staff),
     else ``NotAllowed``. ``submitter=True`` (and ``by=None``): the public's files sent with
-    their submission (the portal), stored on its ``register`` step.
+    their submission (the portal), stored on its ``register`` step, or with a ``supplement``
+    they took themselves on the tracking page.
     """
     if submitter:
-        if by is not None or step is None or step.action != "register":
-            raise NotAllowed("提交人只能在提交时附上材料。", field="file")
+        if by is not None or step is None or step.action not in SUBMITTER_STEPS:
+            raise NotAllowed("提交人只能在提交或补充材料时附上材料。", field="file")
+        if step.action != "register" and step.actor_id is not None:
+            raise NotAllowed("这一步不是提交人本人的补充材料。", field="file")
     else:
         problem = attachment_refusal(by, matter)
         if problem:

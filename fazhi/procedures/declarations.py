@@ -268,7 +268,9 @@ class Action:
     action: when filled, the matter moves to that unit, as a ``transfer`` moves it (a routing
     step that hands the matter to the unit that handles it). ``targets`` (with ``target_by``,
     a choice field) picks the target state from the value of that field — ``(("repeal",
-    "repealed"), …)``; a value not listed keeps ``target``.
+    "repealed"), …)``; a value not listed keeps ``target``. ``notify``: what the submitter is told when
+    the step is taken (``已受理``), if they asked to be told (the portal's notices); without it
+    they are told of a reply published to them and of the conclusion only.
     """
 
     name: str
@@ -286,6 +288,7 @@ class Action:
     link: Link | None = None
     assisting: str = ""
     moves_to: str = ""
+    notify: str = ""
     target_by: str = ""
     targets: tuple[tuple[str, str], ...] = ()
 
@@ -389,6 +392,7 @@ class Procedure:
             "refuse_extend",
             "request_return",
             "refuse_return",
+            "supplement",
         }
     )
     initial_state: str = "received"

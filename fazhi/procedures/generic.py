@@ -5,7 +5,9 @@ opinion_reply 答复会办意见 (the lead unit), transfer 转办, return 退回
 only), suspend/resume 中止/恢复 (time in between does not count), note 备注; assign_handler
 指派经办人 (a person of the unit handles it), instruct 批示 (the leader's instruction),
 request_extend 申请延期 answered by an approver's extend 延期 or refuse_extend 不予批准延期,
-request_return 申请退回 answered by return 退回 or refuse_return 不予批准退回.
+request_return 申请退回 answered by return 退回 or refuse_return 不予批准退回; supplement
+补充材料 (the submitter's further information or files, through the tracking page, or staff
+recording what the submitter brought).
 They apply in any open state (``"*"``) and keep the state.
 """
 
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from fazhi.procedures.declarations import (
     APPROVER_ROLES,
+    PUBLIC,
     STAFF_ROLES,
     Action,
     Field,
@@ -180,6 +183,23 @@ GENERIC: dict[str, Action] = {
         "suspend", "中止", ANY_OPEN, fields=(_REASON,), guard=_not_suspended, generic=True
     ),
     "resume": Action("resume", "恢复", ANY_OPEN, fields=(), guard=_suspended, generic=True),
+    "supplement": Action(
+        "supplement",
+        "补充材料",
+        ANY_OPEN,
+        fields=(
+            Field(
+                "text",
+                "补充内容",
+                FieldType.TEXT,
+                required=False,
+                max_length=5000,
+                help="补充的情况说明；也可以只附文件。",
+            ),
+        ),
+        roles=STAFF_ROLES | {PUBLIC},
+        generic=True,
+    ),
     "note": Action(
         "note",
         "备注",

@@ -76,7 +76,7 @@ def _who_may(action: Action) -> str:
 
 def _role_refusal(role: str | None, action: Action, matter: Matter, public: bool) -> str | None:
     if public:
-        if PUBLIC not in action.roles or action.generic:
+        if PUBLIC not in action.roles:
             return f"公众不能对{matter.declaration.label}执行“{action.label}”。"
         return None
     if role is None:

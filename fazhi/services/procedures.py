@@ -55,7 +55,7 @@ def _last_rating_dissatisfied(
 
 def _shared_actions(code: str) -> tuple[Action, ...]:
     return (
-        Action("accept", "受理", frozenset({"received"}), "in_scope"),
+        Action("accept", "受理", frozenset({"received"}), "in_scope", notify="已受理"),
         Action(
             "refuse",
             "不予受理",

@@ -56,8 +56,12 @@ def shoot(page, name: str, tmp_path: Path) -> None:
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_submit_conclude_and_rate_in_a_browser(live_server, intake, users, monkeypatch, tmp_path):
+def test_submit_conclude_and_rate_in_a_browser(
+    live_server, intake, users, monkeypatch, tmp_path, settings
+):
     require_browser()
+    settings.FAZHI_SMS_URL = ""
+    settings.FAZHI_SMS_OUTBOX = str(tmp_path / "outbox")  # the log SMS backend
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the
     # test body (not from the live server's threads) are safe here.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -83,6 +87,7 @@ def test_submit_conclude_and_rate_in_a_browser(live_server, intake, users, monke
             page.get_by_label("联系电话").fill("13700137000")
             page.get_by_label("标题").fill("不动产登记材料反复补正")
             page.get_by_label("具体情况").fill("已三次到窗口，每次都被告知缺不同的材料。")
+            expect(page.get_by_label("有进展时发短信告诉我（发到上面的手机号码）")).to_be_checked()
             assert fits_the_screen(page)
             page.get_by_role("button", name="提交", exact=True).click()
             expect(page.get_by_role("heading", name="提交成功")).to_be_visible()
@@ -90,6 +95,21 @@ def test_submit_conclude_and_rate_in_a_browser(live_server, intake, users, monke
             code = page.get_by_test_id("code").inner_text().strip()
             matter = Matter.objects.get(reference=reference)
             assert matter.verification_code == code and matter.org == intake
+
+            # 1b. The submitter tracks it: their own text, and they add a file.
+            page.goto(f"{live_server.url}/track/")
+            page.get_by_label("查询编号").fill(reference)
+            page.get_by_label("查询码").fill(code)
+            page.get_by_role("button", name="查询进度").click()
+            expect(page.get_by_test_id("submitted")).to_contain_text("每次都被告知缺不同的材料")
+            pdf = tmp_path / "补充材料.pdf"
+            pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+            page.get_by_label("补充内容").fill("第三次去时窗口说缺户口本复印件。")
+            page.get_by_label("补充文件").set_input_files(str(pdf))
+            page.get_by_role("button", name="提交补充材料").click()
+            expect(page.get_by_text("补充材料已提交，承办单位会看到。")).to_be_visible()
+            expect(page.get_by_test_id("files")).to_contain_text("补充材料.pdf")
+            assert fits_the_screen(page)
 
             # 2. A staff member logs in and concludes it in the workbench (htmx, no reload).
             desk = browser.new_context(locale="zh-CN").new_page()
@@ -99,6 +119,7 @@ def test_submit_conclude_and_rate_in_a_browser(live_server, intake, users, monke
             desk.get_by_role("button", name="登录").click()
             desk.wait_for_url(f"{live_server.url}/workbench/**")
             desk.goto(f"{live_server.url}/workbench/matters/{matter.pk}/")
+            expect(desk.get_by_role("link", name="补充材料.pdf")).to_be_visible()
             desk.get_by_test_id("action-accept").click()
             desk.locator('form[data-action="accept"]').get_by_role("button", name="受理").click()
             expect(desk.get_by_test_id("matter-state")).to_have_text("办理中")
@@ -108,8 +129,17 @@ def test_submit_conclude_and_rate_in_a_browser(live_server, intake, users, monke
             conclude.get_by_role("button", name="办结").click()
             expect(desk.get_by_test_id("matter-state")).to_have_text("已办结")
 
-            # 3. The submitter tracks it and rates it.
+            # 3. The submitter is told by SMS (the worker sends what the steps queued) …
+            from fazhi.core.tasks import run_pending
+
+            run_pending()
+            outbox = (tmp_path / "outbox" / "sms.log").read_text(encoding="utf-8")
+            assert "已受理" in outbox and "已办结" in outbox and reference in outbox
+
+            # … comes back to 进度查询, which opens on the form with the matter one click away,
+            # and rates it.
             page.goto(f"{live_server.url}/track/")
+            expect(page.get_by_test_id("following")).to_contain_text(reference)
             page.get_by_label("查询编号").fill(reference)
             page.get_by_label("查询码").fill(code.lower())
             page.get_by_role("button", name="查询进度").click()
@@ -132,6 +162,7 @@ def test_submit_conclude_and_rate_in_a_browser(live_server, intake, users, monke
     assert matter.state == "concluded" and matter.satisfaction == "satisfied"
     assert list(matter.steps.values_list("action", flat=True).order_by("seq")) == [
         "register",
+        "supplement",
         "accept",
         "conclude",
         "rate",

@@ -62,7 +62,7 @@ def test_tracking_shows_state_dates_and_the_public_timeline(client, intake, user
     with clock.frozen(dt.date(2024, 6, 6)):
         response = lookup(client, matter.reference.lower(), matter.verification_code.lower())
     page = response.content.decode()
-    assert response.redirect_chain == [(reverse("portal:track"), 302)]
+    assert response.redirect_chain == [(reverse("portal:tracked"), 302)]
     assert matter.reference in page and "办不成事请找我" in page
     assert '<strong data-testid="public-state">已办结</strong>' in page
     assert "2024年6月3日" in page and "办结日期" in page
@@ -127,7 +127,9 @@ def test_a_get_link_with_the_code_looks_nothing_up_and_drops_the_code(client, in
     assert "办证难" not in page  # the form, prefilled, asks for the code again
     assert f'value="{matter.reference}"' in page and 'method="post"' in page
     assert lookup(client, matter.reference, matter.verification_code).status_code == 200
-    assert "办证难" in client.get(url).content.decode()  # by POST, then the session
+    assert (
+        "办证难" in client.get(reverse("portal:tracked")).content.decode()
+    )  # by POST, then the session
 
 
 def test_the_tracking_page_masks_what_is_not_the_submitters_own(client, intake, users):
@@ -168,7 +170,7 @@ def test_the_session_keeps_only_a_signed_expiring_id(client, intake, users):
     session = client.session
     session[TRACK_KEY] = stored[TRACK_KEY][:-2] + "xx"  # tampered
     session.save()
-    page = client.get(reverse("portal:track")).content.decode()
+    page = client.get(reverse("portal:tracked"), follow=True).content.decode()
     assert "办证难" not in page and 'name="reference"' in page
     client.post(
         reverse("portal:track"), {"reference": matter.reference, "code": matter.verification_code}
@@ -180,7 +182,7 @@ def test_the_session_keeps_only_a_signed_expiring_id(client, intake, users):
 def test_rating_through_tracking(client, intake, users):
     matter = concluded(intake, users)
     lookup(client, matter.reference, matter.verification_code)
-    page = client.get(reverse("portal:track")).content.decode()
+    page = client.get(reverse("portal:tracked"), follow=True).content.decode()
     assert 'data-public-action="rate"' in page
     assert 'data-public-action="request_reopen"' not in page  # only after a dissatisfied rating
     with clock.frozen(dt.date(2024, 6, 7)):
@@ -214,7 +216,7 @@ def test_dissatisfied_rating_then_reopen(client, intake, users):
         client.post(
             reverse("portal:track-act", args=["rate"]), {"rate-satisfaction": "dissatisfied"}
         )
-        page = client.get(reverse("portal:track")).content.decode()
+        page = client.get(reverse("portal:tracked"), follow=True).content.decode()
         assert 'data-public-action="request_reopen"' in page
         response = client.post(
             reverse("portal:track-act", args=["request_reopen"]),
@@ -313,5 +315,5 @@ def test_a_remembered_matter_that_became_confidential_is_not_shown(
     session = client.session
     session[TRACK_KEY] = signing.dumps(matter.pk, salt=TRACK_SALT)
     session.save()
-    page = client.get(reverse("portal:track")).content.decode()
+    page = client.get(reverse("portal:tracked"), follow=True).content.decode()
     assert "保密测试程序" not in page and 'name="reference"' in page

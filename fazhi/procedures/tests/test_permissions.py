@@ -107,8 +107,11 @@ def test_allowed_actions_per_user(matter, users):
         assert (refused is None) == (action.name in clerk), action.name
 
 
-def test_the_public_may_rate_a_concluded_matter_and_nothing_generic(matter, users):
-    assert allowed_actions(None, matter, public=True) == []
+def test_the_public_may_supplement_an_open_matter_rate_a_concluded_one_and_nothing_else(
+    matter, users
+):
+    # open: the submitter's further information (the one generic action open to them)
+    assert names(allowed_actions(None, matter, public=True)) == ["supplement"]
     act(matter, "accept", users["staff_a"], TODAY)
     act(matter, "conclude", users["staff_a"], TODAY, result="已办结")
     matter.refresh_from_db()
