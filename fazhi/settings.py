@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "fazhi.enforcement",
     "fazhi.rulemaking",
     "fazhi.safety",
+    "fazhi.accountability",
     "fazhi.reports",  # the annual report: over the indicators and the domains, under the faces
     "fazhi.portal",
     "fazhi.workbench",
