@@ -393,7 +393,7 @@ class MatterDetailSerializer(MatterSerializer):
             "name": matter.party_name,
             "kind": matter.party_kind,
             "id_number": matter.party_id_number,
-            "phone": matter.party_phone,
+            "phone": matter.party_phone_shown,
             "address": matter.party_address,
         }
 

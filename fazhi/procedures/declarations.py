@@ -401,6 +401,8 @@ class Procedure:
     public_submission: bool = False
     reference_prefix: str = ""
     party_required: bool = False
+    # the party's phone shown masked to staff as well (138****5678): a hotline caller's number
+    party_phone_masked: bool = False
     description: str = ""
     links: tuple[Link, ...] = ()  # made by the register step from details keys (``Link``)
     register_check: RegisterCheck | None = None  # against a register: register_matter, import

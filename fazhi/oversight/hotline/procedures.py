@@ -183,6 +183,7 @@ HOTLINE_ORDER = register(
             ),
         ),
         reference_prefix="RX",
+        party_phone_masked=True,  # the caller's phone masked everywhere, staff pages included
         description=(
             "12345政务服务便民热线（接诉即办）工单：签收、退单（承办单位申请、派单机构批准）、"
             "延期（经批准）、办结、回访和重办；期限按紧急程度分级（本地规定）。"

@@ -351,3 +351,18 @@ def test_the_callers_phone_is_masked_on_the_page(client, district, users, year_2
     assert "年度“20x4”无效" in bad.content.decode()
     assert "月份“2024-13”无效" in bad.content.decode()
     assert Matter.objects.filter(procedure="hotline_order").count() == 9
+
+
+def test_the_callers_phone_is_masked_for_staff_too(client, district, users):
+    from django.urls import reverse
+
+    m = order(district["a"], users["staff_a"], D(2024, 5, 6))
+    client.force_login(users["staff_a"])
+    page = client.get(reverse("workbench:matter-detail", args=[m.pk])).content.decode()
+    assert "139****5678" in page and "13912345678" not in page
+    assert "签收" in page and "申请退单" in page  # the clerk's actions, from the declaration
+    api = client.get(f"/api/v1/matters/{m.pk}/").json()
+    assert api["party"]["phone"] == "139****5678"
+    # staff still find the order by the caller's number
+    found = Matter.objects.for_user(users["staff_a"]).filtered(today=TODAY, q="13912345678")
+    assert list(found) == [m]

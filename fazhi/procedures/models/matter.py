@@ -352,6 +352,15 @@ class Matter(models.Model):
         return get_procedure(self.procedure)
 
     @property
+    def party_phone_shown(self) -> str:
+        """The phone as staff see it: masked where the procedure says so (``party_phone_masked``)."""
+        if self.party_phone and self.declaration.party_phone_masked:
+            from fazhi.core.pii import mask_mobile
+
+            return mask_mobile(self.party_phone)
+        return self.party_phone
+
+    @property
     def procedure_label(self) -> str:
         return self.declaration.label
 
