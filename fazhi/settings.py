@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "fazhi.rulemaking",
     "fazhi.safety",
     "fazhi.accountability",
+    "fazhi.keytasks",
     "fazhi.reports",  # the annual report: over the indicators and the domains, under the faces
     "fazhi.portal",
     "fazhi.workbench",

@@ -1,0 +1,9 @@
+from fazhi.core import domains
+
+
+class KeytasksConfig(domains.DomainConfig):
+    """A domain app: the year's key-task lists (report section 四), registered on import."""
+
+    name = "fazhi.keytasks"
+    label = "keytasks"
+    verbose_name = "重点任务"
