@@ -290,3 +290,26 @@ def test_the_declaration_is_confidential():
 
     p = get_procedure("petition")
     assert p.confidential and not p.public_submission and not p.public_trackable
+
+
+@pytest.mark.parametrize(
+    ("channel", "data", "state"),
+    [("mediation", {"venue": "people"}, "received"), ("litigation", {}, "served")],
+)
+def test_a_diversion_into_mediation_or_litigation_opens_it(district, users, channel, data, state):
+    """The channels helper lit declares (fazhi/disputes/procedures): run once they are on main."""
+    from fazhi.procedures.declarations import all_procedures
+
+    if channel not in {p.code for p in all_procedures()}:
+        pytest.skip(f"the {channel} procedure is not declared yet")
+    b, s = district["b"], users["staff_a"]
+    m = petition(district["a"], s, D(2025, 3, 3), office=False)
+    do(m, "accept", s, D(2025, 3, 5))
+    step = do(m, "divert", s, D(2025, 3, 7), channel=channel, to_org=b.pk, **data)
+    opened = Matter.objects.of(channel).get()
+    assert (opened.org, opened.state, opened.party_name) == (b, state, "李四")
+    for key, value in data.items():
+        assert opened.details[key] == value
+    link = MatterLink.objects.get()
+    assert (link.source, link.target, link.kind, link.step) == (m, opened, "diverted_to", step)
+    assert not Matter.objects.for_user(users["staff_b"]).filter(pk=m.pk).exists()
