@@ -13,6 +13,7 @@ import random
 from fazhi.core import clock
 from fazhi.core.models import OrgUnit
 from fazhi.procedures.demodata import DemoMatters, already_built, later, route, spread, unit
+from fazhi.services import demo_registers
 
 COMPLAINTS = [
     "企业开办登记材料反复要求补正",
@@ -144,8 +145,9 @@ def build(root: OrgUnit, year: int) -> str:
     office = unit(root, "区政数局")
     route("business_complaint", office)
     route("help_request", office)
+    registers = demo_registers.build(root, year)
     if already_built("business_complaint", year):
-        return ""
+        return registers
     rng = random.Random(year)
     demo = DemoMatters()
     complaints = _complaints_2024(demo, root, year, rng)
@@ -154,4 +156,5 @@ def build(root: OrgUnit, year: int) -> str:
     if clock.today().year != year and not already_built("help_request", clock.today().year):
         current = _open_work(demo, root, rng)
     demo.save("政务服务与营商环境")
-    return f"{year}年营商环境投诉{complaints}件、求助{helps}件；当前在办{current}件"
+    made = f"{year}年营商环境投诉{complaints}件、求助{helps}件；当前在办{current}件"
+    return "；".join(p for p in (made, registers) if p)

@@ -1,4 +1,5 @@
-"""Indicators of report part (一): business-environment complaints and the help window.
+"""Indicators of report part (一): business-environment complaints, the help window and the
+registers of services (service items, supervisors, commitments, duty lists).
 
 States as of the cut-off (spec/procedures.md): received → in_scope (accepted) or out_of_scope
 (refused) → concluded; a reopened matter is back in_scope (办理中) until concluded again.
@@ -12,6 +13,7 @@ from fazhi.indicators.registry import (
     RATED,
     SATISFIED,
     Balance,
+    Entries,
     Indicator,
     MatterSet,
     register,
@@ -144,4 +146,67 @@ for _proc, _label in (
             op="==",
             names=("受理范围", "已办结", "办理中"),
         ),
+    )
+
+
+# --- the registers (fazhi.services.models): entries in force on the cut-off, in scope -----------
+
+ITEMS = "services.ServiceItem"
+register(
+    from_catalog(
+        "services.time_limit_compression",
+        "截止日在用的政务服务事项（本机构及下级）：1 − Σ承诺办结时限 / Σ法定办结时限，"
+        "即 Σ(法定 − 承诺) / Σ法定。",
+        Entries(ITEMS, total="legal_days", minus="committed_days"),
+        Entries(ITEMS, total="legal_days"),
+    ),
+    from_catalog(
+        "services.business_supervisors",
+        "截止日在聘期内的营商环境监督员人数。",
+        Entries("services.BusinessSupervisor"),
+    ),
+)
+
+
+def _register_addition(code: str, label: str, definition: str, order: int, src: Entries) -> None:
+    register(
+        Indicator(
+            code=f"services.{code}",
+            label=label,
+            section="1",
+            definition=definition + _ADDITION,
+            unit="项",
+            numerator=src,
+            addition=True,
+            order=order,
+        )
+    )
+
+
+_register_addition(
+    "service_items", "在用政务服务事项", "截止日在用的政务服务事项数。", 90, Entries(ITEMS)
+)
+_register_addition(
+    "public_commitments",
+    "营商环境公开承诺",
+    "截止日有效的营商环境公开承诺条数。",
+    91,
+    Entries("services.PublicCommitment"),
+)
+_register_addition(
+    "duty_items",
+    "乡街履职事项",
+    "截止日在用的乡（街道）履职事项清单事项数。",
+    92,
+    Entries("services.DutyItem"),
+)
+for _i, (_kind, _label) in enumerate(
+    (("basic", "基本履职事项"), ("cooperative", "配合履职事项"), ("taken_back", "上级部门收回事项"))
+):
+    _register_addition(
+        f"duty_items.{_kind}",
+        f"乡街履职事项（{_label}）",
+        f"截止日在用的{_label}清单事项数。",
+        93 + _i,
+        Entries("services.DutyItem", where=(("kind", _kind),)),
     )

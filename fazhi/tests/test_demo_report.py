@@ -25,6 +25,8 @@ SEED_2024 = {
     "business_complaint.concluded": 3,
     "business_complaint.in_progress": 2,
     "business_complaint.satisfaction_rate": Decimal(100),
+    "services.business_supervisors": 24,
+    "services.time_limit_compression": Decimal(85),
     "reconsideration.received": 19,
     "reconsideration.accepted": 16,
     "reconsideration.rejected": 2,
