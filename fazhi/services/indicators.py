@@ -186,27 +186,3 @@ def _register_addition(code: str, label: str, definition: str, order: int, src: 
 _register_addition(
     "service_items", "在用政务服务事项", "截止日在用的政务服务事项数。", 90, Entries(ITEMS)
 )
-_register_addition(
-    "public_commitments",
-    "营商环境公开承诺",
-    "截止日有效的营商环境公开承诺条数。",
-    91,
-    Entries("services.PublicCommitment"),
-)
-_register_addition(
-    "duty_items",
-    "乡街履职事项",
-    "截止日在用的乡（街道）履职事项清单事项数。",
-    92,
-    Entries("services.DutyItem"),
-)
-for _i, (_kind, _label) in enumerate(
-    (("basic", "基本履职事项"), ("cooperative", "配合履职事项"), ("taken_back", "上级部门收回事项"))
-):
-    _register_addition(
-        f"duty_items.{_kind}",
-        f"乡街履职事项（{_label}）",
-        f"截止日在用的{_label}清单事项数。",
-        93 + _i,
-        Entries("services.DutyItem", where=(("kind", _kind),)),
-    )

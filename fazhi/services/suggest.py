@@ -40,6 +40,7 @@ jieba.setLogLevel(60)  # its dictionary-loading messages are not ours to log
 K1, B = 1.5, 0.75  # the usual BM25 constants
 KEYWORD_WEIGHT = 2
 MIN_SCORE = 0.5
+USE_BIGRAMS = True
 
 # Words of every complaint that say nothing about whose duty it is.
 STOPWORDS = frozenset(
@@ -146,12 +147,29 @@ def tokens(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def bigrams(text: str) -> tuple[str, ...]:
+    """Overlapping character pairs of each run of Chinese characters, prefixed "~" so they never
+    equal a word: they match what segmentation splits differently (病死猪 / 死猪)."""
+    out = []
+    for run in _CJK_RUN.findall(text or ""):
+        out.extend(f"~{run[i : i + 2]}" for i in range(len(run) - 1))
+    return tuple(out)
+
+
+def terms(text: str) -> tuple[str, ...]:
+    """What a text is matched on: its words and, when enabled, its character pairs."""
+    return tokens(text) + (bigrams(text) if USE_BIGRAMS else ())
+
+
 def item_tokens(item: DutyItem) -> list[str]:
     keywords = re.sub(r"[、，,;；/]+", " ", item.keywords or "")
     return [
-        *tokens(item.name),
-        *tokens(item.content or ""),
-        *(list(tokens(keywords)) * KEYWORD_WEIGHT),
+        *terms(item.name),
+        *terms(item.content or ""),
+        *(list(terms(keywords)) * KEYWORD_WEIGHT),
     ]
 
 
@@ -237,7 +255,7 @@ def suggest_units(
     )
     if not items:
         return []
-    query = tokens(text)
+    query = terms(text)
     scored = _Index.of(items).scores(query)
     best: dict[int, tuple[float, DutyItem, list[str]]] = {}
     for item, (score, hits) in zip(items, scored, strict=True):
@@ -255,7 +273,8 @@ def suggest_units(
 
 def _reason(item: DutyItem, hits: list[str], place: OrgUnit | None) -> str:
     where = item.org.short_name or item.org.name
-    words = "、".join(sorted(hits, key=len, reverse=True)[:4])
+    shown = [h for h in hits if not h.startswith("~")] or [h[1:] for h in hits]
+    words = "、".join(sorted(shown, key=len, reverse=True)[:4])
     text = f"{where}{item.get_kind_display()}清单“{item.name}”（匹配：{words}）"
     if item.kind == DutyListKind.COOPERATIVE:
         text += (

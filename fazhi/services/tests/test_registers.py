@@ -136,10 +136,6 @@ def test_a_new_version_ends_the_old_one_the_day_before(street, district):
         ("2023年版", D(2023, 1, 1), D(2024, 6, 30), 2),
         ("2024年版", D(2024, 7, 1), None, 3),
     ]
-    values = compute_indicators(district["root"], Y).values
-    assert values["services.duty_items"] == 3
-    assert values["services.duty_items.cooperative"] == 1
-    assert compute_indicators(district["root"], Y, D(Y, 3, 1)).values["services.duty_items"] == 2
 
 
 def test_versions_may_not_overlap(street):
