@@ -23,19 +23,25 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from fazhi.core import clock
 from fazhi.core.models import OrgUnit
 from fazhi.services.models import DUTY_UNIT_KINDS, DutyItem, DutyListKind
 
-with warnings.catch_warnings():
-    # jieba 0.42.1 imports pkg_resources when it is there (only to find its own dictionary);
-    # newer setuptools warn on that import. Nothing else of it warns.
-    warnings.simplefilter("ignore")
-    import jieba
 
-jieba.setLogLevel(60)  # its dictionary-loading messages are not ours to log
+@lru_cache(maxsize=1)
+def _jieba() -> Any:
+    """jieba, imported on first use (its dictionary loads then, about a second)."""
+    with warnings.catch_warnings():
+        # jieba 0.42.1 imports pkg_resources when it is there (only to find its own
+        # dictionary); newer setuptools warn on that import. Nothing else of it warns.
+        warnings.simplefilter("ignore")
+        import jieba
+
+    jieba.setLogLevel(60)  # its dictionary-loading messages are not ours to log
+    return jieba
+
 
 K1, B = 1.5, 0.75  # the usual BM25 constants
 KEYWORD_WEIGHT = 2
@@ -138,8 +144,8 @@ class Suggestion(NamedTuple):
 @lru_cache(maxsize=4096)
 def tokens(text: str) -> tuple[str, ...]:
     """The words of ``text`` that can tell duties apart (jieba search mode, no stop words)."""
-    out = []
-    for word in jieba.lcut_for_search(text or ""):
+    out: list[str] = []
+    for word in _jieba().lcut_for_search(text or ""):
         word = word.strip()
         if len(word) < 2 or word in STOPWORDS or _PUNCT.match(word):
             continue
@@ -153,7 +159,7 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 def bigrams(text: str) -> tuple[str, ...]:
     """Overlapping character pairs of each run of Chinese characters, prefixed "~" so they never
     equal a word: they match what segmentation splits differently (病死猪 / 死猪)."""
-    out = []
+    out: list[str] = []
     for run in _CJK_RUN.findall(text or ""):
         out.extend(f"~{run[i : i + 2]}" for i in range(len(run) - 1))
     return tuple(out)
