@@ -128,3 +128,43 @@ def matter_tools(matter: Any) -> list[NavLink]:
             continue
         links.append(NavLink(tool.label, url, False, False))
     return links
+
+
+# --- a matter's panels from its domain ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatterPanel:
+    """A block of a domain shown on the pages of a procedure's matters (e.g. the units its
+    duty lists suggest): ``template`` is included with ``panel`` = ``context(matter, request)``;
+    a context of None leaves the block out for that matter."""
+
+    template: str
+    context: Any  # Callable[[Matter, HttpRequest], dict | None] (core names no procedures model)
+
+
+@dataclass(frozen=True)
+class ShownPanel:
+    template: str
+    context: dict[str, Any]
+
+
+_PANELS: dict[str, list[MatterPanel]] = {}
+
+
+def register_matter_panel(procedure: str, *panels: MatterPanel) -> None:
+    """Declare blocks of the pages of ``procedure``'s matters (from a domain's ``nav.py``)."""
+    known = _PANELS.setdefault(procedure, [])
+    for panel in panels:
+        if panel not in known:
+            known.append(panel)
+
+
+def matter_panels(matter: Any, request: Any) -> list[ShownPanel]:
+    """The domain blocks of ``matter``'s page for this request, in declaration order."""
+    shown = []
+    for panel in _PANELS.get(matter.procedure, []):
+        context = panel.context(matter, request)
+        if context is not None:
+            shown.append(ShownPanel(panel.template, context))
+    return shown

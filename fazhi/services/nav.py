@@ -1,8 +1,12 @@
-"""The domain's entries in the public site's navigation (its channels' forms)."""
+"""The domain's entries in the site's navigation, and its block on the help window's matters."""
 
-from fazhi.core.nav import NavEntry, register_nav
+from fazhi.core.nav import MatterPanel, NavEntry, register_matter_panel, register_nav
+from fazhi.services import routing
 
 register_nav(
     NavEntry("public", "办不成事请找我", "portal:submit-help-request", order=10),
     NavEntry("public", "营商环境投诉", "portal:submit-business-complaint", order=20),
+    NavEntry("staff", "乡街履职清单", "services:duty-lists", order=60),
 )
+for _procedure in routing.SUGGESTING:
+    register_matter_panel(_procedure, MatterPanel("services/_unit_suggestion.html", routing.panel))

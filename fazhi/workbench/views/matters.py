@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views import View
 
 from fazhi.core.models import AuditEvent, OrgUnit, Role, StaffProfile
-from fazhi.core.nav import matter_tools
+from fazhi.core.nav import matter_panels, matter_tools
 from fazhi.core.scope import can_act_on, scope_queryset
 from fazhi.core.views import StaffRequiredMixin
 from fazhi.procedures import publicity, rules
@@ -318,6 +318,7 @@ def matter_context(
         "code_policy": CODE_POLICY,
         "panel_blocks": list(MATTER_BLOCKS),
         "matter_tools": matter_tools(matter),
+        "matter_panels": matter_panels(matter, request),
         **links_context(request, matter),
     }
 
