@@ -102,6 +102,43 @@ def _help_year(demo: DemoMatters, root: OrgUnit, year: int, rng: random.Random, 
     return count
 
 
+def _service_requests(
+    demo: DemoMatters, root: OrgUnit, year: int, rng: random.Random, count: int
+) -> int:
+    """A year of service requests at the hall: items of the register with their committed
+    limits, served in and out of hours, the elderly and disabled given free assisted service."""
+    cutoff = dt.date(year, 12, 31)
+    items = demo_registers.ITEMS + demo_registers.ITEMS_MORE
+    for received in spread(rng, year, count):
+        organ, name, _category, _legal, committed = rng.choice(items)
+        group = rng.choices(["general", "elderly", "disabled", "other_special"], [80, 13, 5, 2])[0]
+        assisted = group != "general" and rng.random() < 0.8
+        m = demo.add(
+            "service_request",
+            org=unit(root, organ),
+            received_on=received,
+            subject=name,
+            channel="window",
+            party={"name": rng.choice(["王", "李", "张", "刘"]) + rng.choice(["敏", "伟", "芳"])},
+            details={
+                "item": name,
+                "committed_days": committed,
+                "time_slot": rng.choices(
+                    ["regular", "extended", "off_peak", "no_lunch_break", "weekend"],
+                    [82, 8, 3, 6, 1],
+                )[0],
+                "assistance": rng.choice(["lead", "help", "proxy"]) if assisted else "none",
+                "group": group,
+                "free": assisted,
+            },
+        )
+        if rng.random() < 0.02:
+            m.step("refuse", received, reason="申请材料不齐全，已一次性告知需补齐的材料。")
+            continue
+        m.step("conclude", later(received, rng, 0, max(committed, 0), cutoff))
+    return count
+
+
 def _open_work(demo: DemoMatters, root: OrgUnit, rng: random.Random) -> int:
     """Current matters, so that the queue has warnings and overdue items to show."""
     office = unit(root, "区政数局")
@@ -152,9 +189,13 @@ def build(root: OrgUnit, year: int) -> str:
     demo = DemoMatters()
     complaints = _complaints_2024(demo, root, year, rng)
     helps = _help_year(demo, root, year, rng, 60)
+    served = _service_requests(demo, root, year, rng, 480)
     current = 0
     if clock.today().year != year and not already_built("help_request", clock.today().year):
         current = _open_work(demo, root, rng)
     demo.save("政务服务与营商环境")
-    made = f"{year}年营商环境投诉{complaints}件、求助{helps}件；当前在办{current}件"
+    made = (
+        f"{year}年营商环境投诉{complaints}件、求助{helps}件、政务服务办件{served}件；"
+        f"当前在办{current}件"
+    )
     return "；".join(p for p in (made, registers) if p)

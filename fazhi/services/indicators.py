@@ -15,9 +15,13 @@ from fazhi.indicators.registry import (
     Balance,
     Entries,
     Indicator,
+    Matters,
     MatterSet,
+    breakdown,
+    detail,
     register,
     register_check,
+    timely,
 )
 
 ACCEPTED = frozenset({"in_scope", "concluded"})
@@ -185,4 +189,98 @@ def _register_addition(code: str, label: str, definition: str, order: int, src: 
 
 _register_addition(
     "service_items", "在用政务服务事项", "截止日在用的政务服务事项数。", 90, Entries(ITEMS)
+)
+
+
+# --- service requests (政务服务办件): how they were served --------------------------------------
+
+SR = Matters("service_request")
+ASSISTED = ("lead", "help", "proxy")
+_SPECIAL = ("elderly", "disabled")
+
+
+def _sr(code: str, label: str, definition: str, order: int, **kw: object) -> Indicator:
+    return Indicator(
+        code=f"service_request.{code}",
+        label=label,
+        section="1",
+        definition=definition + _ADDITION,
+        addition=True,
+        order=order,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+_received = _sr("received", "政务服务办件", "本年度受理的政务服务办件。", 80, numerator=SR)
+_assisted = _sr(
+    "assisted",
+    "领办帮办代办",
+    "本年度受理的办件中提供领办、帮办或代办服务的，按服务方式分列。",
+    81,
+    numerator=Matters("service_request", where=(detail("assistance", *ASSISTED),)),
+)
+register(
+    _received,
+    *breakdown(_assisted, "assistance", (("lead", "领办"), ("help", "帮办"), ("proxy", "代办"))),
+    _sr(
+        "special_groups_assisted",
+        "老年人残疾人领办帮办代办",
+        "本年度为老年人、残疾人办理的办件中提供领办、帮办或代办服务的。",
+        82,
+        numerator=Matters(
+            "service_request",
+            where=(detail("assistance", *ASSISTED), detail("group", *_SPECIAL)),
+        ),
+    ),
+    _sr(
+        "special_groups_assisted_free_rate",
+        "特殊群体帮办代办免费率",
+        "为老年人、残疾人提供领办、帮办、代办的办件中免费提供的比例。",
+        83,
+        numerator=Matters(
+            "service_request",
+            where=(
+                detail("assistance", *ASSISTED),
+                detail("group", *_SPECIAL),
+                detail("free", True),
+            ),
+        ),
+        denominator=Matters(
+            "service_request",
+            where=(detail("assistance", *ASSISTED), detail("group", *_SPECIAL)),
+        ),
+        unit="%",
+        target="100%",
+        target_min=HUNDRED,
+    ),
+    *breakdown(
+        _sr(
+            "outside_hours",
+            "延时错峰午间服务办件",
+            "本年度在正常工作时间以外（延时、错峰、午间不间断、周末）受理的办件，按服务时段分列。",
+            84,
+            numerator=Matters(
+                "service_request",
+                where=(detail("time_slot", "extended", "off_peak", "no_lunch_break", "weekend"),),
+            ),
+        ),
+        "time_slot",
+        (
+            ("extended", "延时服务"),
+            ("off_peak", "错峰服务"),
+            ("no_lunch_break", "午间不间断服务"),
+            ("weekend", "周末服务"),
+        ),
+    ),
+    _sr(
+        "on_time_rate",
+        "承诺时限内办结率",
+        "本年度受理的办件中在承诺时限内办结的比例；截止日未办结且已超过承诺时限的计入分母。",
+        85,
+        numerator=timely(SR, "service_request.conclude")[0],
+        denominator=timely(SR, "service_request.conclude")[1],
+        unit="%",
+        target="100%",
+        target_min=HUNDRED,
+    ),
 )

@@ -1,5 +1,6 @@
 """Time limits of business-environment complaints and the help window: local rules, configurable
-(defaults of spec/procedures.md)."""
+(defaults of spec/procedures.md); a service request's is its item's committed limit (the
+request's ``committed_days``), 20 working days when none is given."""
 
 from __future__ import annotations
 
@@ -50,4 +51,17 @@ LIMITS: tuple[TimeLimit, ...] = (
     ),
 )
 
-register_limits(*LIMITS)
+SERVICE_LIMITS: tuple[TimeLimit, ...] = (
+    TimeLimit(
+        "service_request.conclude",
+        "政务服务办件办结（承诺时限）",
+        20,
+        W,
+        "受理之日",
+        LOCAL_RULE,
+        "—",
+        configurable=True,
+    ),
+)
+
+register_limits(*LIMITS, *SERVICE_LIMITS)

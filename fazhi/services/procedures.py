@@ -153,3 +153,80 @@ HELP_REQUEST = register(
         description="“办不成事请找我”窗口受理的求助、投诉、举报和咨询。",
     )
 )
+
+
+# --- 政务服务办件: one service request at the hall, with how it was served ----------------------
+
+TIME_SLOTS = (
+    ("regular", "正常工作时间"),
+    ("extended", "延时服务"),
+    ("off_peak", "错峰服务"),
+    ("no_lunch_break", "午间不间断服务"),
+    ("weekend", "周末服务"),
+)
+ASSISTANCE = (
+    ("none", "无"),
+    ("lead", "领办"),
+    ("help", "帮办"),
+    ("proxy", "代办"),
+)
+GROUPS = (
+    ("general", "一般群众和企业"),
+    ("elderly", "老年人"),
+    ("disabled", "残疾人"),
+    ("other_special", "其他特殊群体"),
+)
+
+SERVICE_REQUEST = register(
+    Procedure(
+        code="service_request",
+        label="政务服务办件",
+        states={"received": "办理中", "concluded": "已办结", "refused": "不予受理"},
+        closed_states=frozenset({"concluded", "refused"}),
+        actions=(
+            Action("conclude", "办结", frozenset({"received"}), "concluded", outcome="concluded"),
+            Action(
+                "refuse",
+                "不予受理",
+                frozenset({"received"}),
+                "refused",
+                fields=(Field("reason", "不予受理理由", FieldType.TEXT, max_length=2000),),
+                outcome="refused",
+            ),
+        ),
+        deadlines=(
+            Deadline(
+                "service_request.conclude",
+                frozenset({"received"}),
+                ("register",),
+                "办结",
+                length_from="committed_days",
+            ),
+        ),
+        details=(
+            Field("item", "办理事项", FieldType.STR, max_length=200, help="政务服务事项名称。"),
+            Field(
+                "committed_days",
+                "承诺时限（工作日）",
+                FieldType.INT,
+                required=False,
+                min_value=0,
+                max_value=365,
+                help="该事项的承诺办结时限；不填按20个工作日。",
+            ),
+            Field("time_slot", "服务时段", FieldType.CHOICE, choices=TIME_SLOTS),
+            Field("assistance", "领办帮办代办", FieldType.CHOICE, choices=ASSISTANCE),
+            Field("group", "服务对象", FieldType.CHOICE, choices=GROUPS),
+            Field(
+                "free",
+                "免费",
+                FieldType.BOOL,
+                required=False,
+                help="领办、帮办、代办是否免费提供。",
+            ),
+        ),
+        reference_prefix="ZW",
+        description="政务服务中心受理的办件：服务时段（延时、错峰、午间不间断）和对老年人、残疾人等"
+        "特殊群体的领办、帮办、代办服务逐件登记；按事项承诺时限计算办结期限。",
+    )
+)

@@ -126,8 +126,12 @@ def test_assembled_figures_come_from_the_records(complaints):
     )
     # the template's prose markers and the figures not in the platform are listed
     assert section.todos and section.is_missing
-    assert "services.business_supervisors" in {p.code for p in report.placeholders}
-    assert "【待补：services.business_supervisors】" in text
+    # a figure whose procedure is not in the platform yet is listed and marked where it stands
+    pending = sorted({p.code for p in report.placeholders})
+    if pending:
+        whole = "".join(p.text for s in report.sections for para in s.paragraphs for p in para)
+        assert f"【待补：{pending[0]}】" in whole
+    assert "services.business_supervisors" not in pending  # computed (from its register)
     assert report.failures == []
     data = report.as_json()
     fig = next(f for f in data["figures"] if f["code"] == "business_complaint.received")
