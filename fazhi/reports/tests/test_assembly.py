@@ -205,13 +205,14 @@ def run(*args):
 
 def test_command_writes_each_format_and_refuses_bad_input(complaints, tmp_path, capsys):
     data = json.loads(run("--org", "220302", "--year", "2024", "--format", "json"))
-    assert data["year"] == 2024 and data["placeholders"]
+    # every figure of the template may be computed by now: the list is there, possibly empty
+    assert data["year"] == 2024 and isinstance(data["placeholders"], list)
     assert "已写入" in run(
         "--org", "220302", "--year", "2024", "--format", "json,md", "-o", str(tmp_path)
     )
     md = next(tmp_path.glob("*.md")).read_text(encoding="utf-8")
     assert md.startswith("# 测试区人民政府\n# 关于2024年度法治政府建设情况的报告")
-    assert "待补数字" in capsys.readouterr().err
+    assert ("待补数字" in capsys.readouterr().err) == bool(data["placeholders"])
     with pytest.raises(CommandError, match="格式“odt”无效"):
         run("--org", "220302", "--year", "2024", "--format", "odt")
     with pytest.raises(CommandError, match="需要用 -o"):
