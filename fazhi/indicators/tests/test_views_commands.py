@@ -10,7 +10,14 @@ from django.urls import reverse
 
 from fazhi.core import clock
 from fazhi.indicators.engine.conditional import query_families
-from fazhi.indicators.registry import Entries, Matters, Steps, Timely, all_indicators
+from fazhi.indicators.registry import (
+    Entries,
+    Matters,
+    Steps,
+    Timely,
+    all_indicators,
+    pending_indicators,
+)
 from fazhi.indicators.tests.test_engine import a_pending_code
 from fazhi.procedures.activities import record_activity
 from fazhi.procedures.models import Activity
@@ -58,7 +65,8 @@ def test_dashboard_smoke(client, users, district, data, django_assert_max_num_qu
     html = r.content.decode()
     assert r.status_code == 200
     assert "（一）政府履职" in html and "（七）制约监督" in html
-    assert "—（尚未建立该程序）" in html
+    # a figure whose procedure is not built yet says so (none left once every domain is in)
+    assert ("—（尚未建立该程序）" in html) == bool(pending_indicators())
     assert "<svg" in html and "各单位比较" in html
     assert 'data-code="business_complaint.received"' in html
     assert "每月收到事项（按渠道）" in html
@@ -202,7 +210,8 @@ def test_report_json_and_table(district, data):
     table = run(
         "report", "indicators", "--org", "220302", "--year", "2024", "--as-of", "2024-03-01"
     )
-    assert "营商环境投诉举报案件" in table and "—（尚未建立该程序）" in table
+    assert "营商环境投诉举报案件" in table
+    assert ("—（尚未建立该程序）" in table) == bool(pending_indicators())
 
 
 def test_report_xlsx(district, data, tmp_path):
