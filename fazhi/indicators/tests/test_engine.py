@@ -274,8 +274,7 @@ def a_pending_code() -> str:
 
 def test_pending_indicators_are_none_with_a_reason(district):
     v = compute_indicators(district["root"], Y).values
-    pending = [i for i in all_indicators() if i.is_pending]
-    assert pending, "the catalog lists indicators whose procedures do not exist yet"
+    pending = [i for i in all_indicators() if i.is_pending]  # none once every domain is in
     for ind in pending:
         assert v[ind.code] is None
         assert "尚未建立" in ind.pending
