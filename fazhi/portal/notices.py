@@ -153,9 +153,8 @@ def deliver(notice: Notice) -> str:
     sub = notice.subscription
     notice.attempts += 1
     try:
-        sent = _send_sms(sub.address, notice.text) if sub.channel == NoticeChannel.SMS else None
-        if sub.channel == NoticeChannel.EMAIL:
-            sent = _send_email(sub.address, notice.text)
+        send = _send_sms if sub.channel == NoticeChannel.SMS else _send_email
+        sent = send(sub.address, notice.text)
     except (OSError, urllib.error.URLError, ValueError) as exc:
         notice.status = NoticeStatus.FAILED
         notice.error = f"{type(exc).__name__}: {exc}"[:300]
