@@ -1,6 +1,6 @@
 """The responsible unit of an incoming matter: suggested from the duty lists, confirmed by staff.
 
-On the page of a help-window request (and of any procedure that declares the panel,
+On the page of a help-window request or a 12345 hotline order (the procedures of
 ``SUGGESTING``), staff see the top three units of ``suggest_units`` for the matter's subject,
 content and address, and confirm one or name another (``confirm_unit``); optionally the
 matter is transferred to it through ``procedures.act`` ("transfer"). The confirmation keeps the
@@ -26,8 +26,9 @@ from fazhi.procedures.services import act
 from fazhi.services.models import UnitSuggestion
 from fazhi.services.suggest import Suggestion, suggest_units
 
-#: the procedures whose matter pages show the suggestion (the help window's)
-SUGGESTING = ("help_request",)
+#: the procedures whose matter pages show the suggestion: the help window's requests and the
+#: hotline's orders (their subject, category and address are what the suggestion reads)
+SUGGESTING = ("help_request", "hotline_order")
 
 
 class RoutingError(Exception):
@@ -35,9 +36,14 @@ class RoutingError(Exception):
 
 
 def matter_text(matter: Matter) -> str:
-    """What the suggestion reads of a matter: its subject, content and the party's address."""
+    """What the suggestion reads of a matter: its subject, content (a help request's), category
+    and address (a hotline order's) and the party's address."""
     details = matter.details or {}
-    parts = [matter.subject, str(details.get("content") or ""), matter.party_address or ""]
+    parts = [
+        matter.subject,
+        *(str(details.get(k) or "") for k in ("content", "category", "address")),
+        matter.party_address or "",
+    ]
     return "\n".join(p for p in parts if p)
 
 

@@ -141,3 +141,46 @@ def test_duty_lists_page(client, users, lists, district):
     assert "环境卫生整治" in html and "2024年版" in html and district["b"].name in html
     bad = client.get(reverse("services:duty-lists"), {"on": "2024-13-01"})
     assert bad.status_code == 200 and "格式错误" in bad.content.decode()
+
+
+@pytest.fixture
+def hotline(district, users, lists):
+    """A 12345 order dispatched to the justice bureau; its category and address point to the
+    street's food-safety duty (the subject alone names no duty item)."""
+    return make_matter(
+        "hotline_order",
+        district["a"],
+        users["staff_a"],
+        D(2024, 9, 2),
+        subject="市民来电反映问题",
+        channel="hotline",
+        party={"name": "王女士", "phone": "13912345678"},
+        details={"urgency": "ordinary", "category": "过期食品", "address": "测试街道某超市"},
+    )
+
+
+def test_a_hotline_order_gets_the_suggestion_as_the_help_window_does(
+    client, users, hotline, district
+):
+    html = page(client, users["staff_a"], hotline).content.decode()
+    assert 'data-testid="unit-suggestion"' in html
+    assert district["b"].name in html and "食品安全协管" in html
+    # confirmed and transferred from the order's page, counted in the accuracy
+    client.force_login(users["staff_a"])
+    with clock.frozen(TODAY):
+        r = client.post(
+            reverse("services:confirm-unit", args=[hotline.pk]),
+            {"org": district["b"].pk, "transfer": "1"},
+        )
+    assert r.status_code == 302
+    row = UnitSuggestion.objects.get(matter=hotline)
+    assert (row.confirmed_org, row.rank) == (district["b"], 1)
+    hotline.refresh_from_db()
+    assert hotline.org == district["b"]
+    assert hotline.steps.filter(action="transfer").count() == 1
+
+
+def test_another_procedure_gets_no_suggestion(client, users, district, lists):
+    other = make_matter("reconsideration", district["a"], users["staff_a"], D(2024, 9, 2))
+    html = page(client, users["staff_a"], other).content.decode()
+    assert 'data-testid="unit-suggestion"' not in html
