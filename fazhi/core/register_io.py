@@ -21,6 +21,7 @@ from typing import IO, Any
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models, transaction
 
+from fazhi.core.choices import choice_code
 from fazhi.core.models import OrgUnit
 from fazhi.core.registers import Register, RegisterEntry, entry_values, save_entry
 from fazhi.core.scope import AnyUser
@@ -161,8 +162,9 @@ def parse_cell(f: models.Field[Any, Any], value: Any, orgs: _Orgs) -> Any:
         return orgs.find(str(value))
     if f.choices:
         text = str(value)
-        for key, label in _choices(f):
-            if text in (label, str(key)):
+        code = choice_code(_choices(f), text)  # the code, the label or a synonym (core.choices)
+        for key, _label in _choices(f):
+            if code == str(key):
                 return key
         options = "、".join(label for _, label in _choices(f))
         raise ValueError(f"“{text}”不是可选值，应为：{options}。")

@@ -15,6 +15,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from fazhi.core.choices import choice_code
 from fazhi.procedures.errors import InvalidData, MissingData, UnknownAction, UnknownProcedure
 from fazhi.workdays import InvalidDateError, check_date
 
@@ -104,11 +105,14 @@ class Field:
                 check_date(cleaned, self._where)
             except InvalidDateError as exc:
                 raise InvalidData(str(exc), field=self.name) from None
-        if self.type == FieldType.CHOICE and cleaned not in dict(self.choices):
-            allowed = "、".join(f"{k}（{v}）" for k, v in self.choices)
-            raise InvalidData(
-                f"{self._where}的值 {value!r} 不在可选范围内：{allowed}。", field=self.name
-            )
+        if self.type == FieldType.CHOICE and cleaned not in self._choice_codes:
+            code = choice_code(self.choices, cleaned)  # a label or a synonym (core.choices)
+            if code is None:
+                allowed = "、".join(f"{v}（{k}）" for k, v in self.choices)
+                raise InvalidData(
+                    f"{self._where}的值 {value!r} 不在可选范围内：{allowed}。", field=self.name
+                )
+            cleaned = code
         if isinstance(cleaned, str) and len(cleaned) > self.max_length:
             raise InvalidData(
                 f"{self._where}过长：最多 {self.max_length} 字，实际 {len(cleaned)} 字。",

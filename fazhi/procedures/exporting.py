@@ -18,6 +18,7 @@ from typing import IO, Any
 
 from django.db.models import QuerySet
 
+from fazhi.core.choices import SYNONYMS
 from fazhi.core.models import OrgUnit
 from fazhi.procedures.declarations import FieldType, Procedure, get_procedure
 from fazhi.procedures.importing import (
@@ -203,6 +204,12 @@ def record_row(
     return row
 
 
+def _choice_words(code: str, label: str) -> str:
+    """``自然人（person；也可填：个人、公民…）``: a choice as the 说明 sheet lists it."""
+    others = SYNONYMS.get(str(label), ())
+    return f"{label}（{code}{'；也可填：' + '、'.join(others) if others else ''}）"
+
+
 def _guide_rows(procedure: Procedure, columns: list[Column]) -> Iterator[list[str]]:
     yield ["列代码", "列名", "类型", "必填", "可选值", "示例", "说明"]
     for c in columns:
@@ -215,7 +222,7 @@ def _guide_rows(procedure: Procedure, columns: list[Column]) -> Iterator[list[st
             c.label,
             type_label(c),
             required,
-            "、".join(f"{label}（{code}）" for code, label in c.choices),
+            "、".join(_choice_words(code, label) for code, label in c.choices),
             c.example,
             c.help,
         ]
@@ -224,7 +231,7 @@ def _guide_rows(procedure: Procedure, columns: list[Column]) -> Iterator[list[st
         "填写说明",
         f"本模板用于导入“{procedure.label}”（{procedure.code}）。第1行为列代码、第2行为列名，"
         "请勿修改；从第3行起每行一件事项。填写了某个操作的日期，即表示该操作已经发生；"
-        "各操作按日期先后依次按办理规则核验（同日按列的先后）。选项可填中文或代码。"
+        "各操作按日期先后依次按办理规则核验（同日按列的先后）。选项可填中文、常用说法（见“可选值”）或代码。"
         "同一编号重复导入不会重复登记；已有事项可在原有操作之后补填后续操作。",
     ]
 

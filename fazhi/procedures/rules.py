@@ -21,7 +21,13 @@ from fazhi.procedures.declarations import (
     FieldType,
     Procedure,
 )
-from fazhi.procedures.errors import InvalidData, InvalidDate, InvalidTransition, NotAllowed
+from fazhi.procedures.errors import (
+    InvalidData,
+    InvalidDate,
+    InvalidTransition,
+    NotAllowed,
+    UnknownAction,
+)
 from fazhi.workdays import (
     SHANGHAI,
     Calendar,
@@ -199,6 +205,21 @@ def check_mailed_on(
     return day
 
 
+def step_label(procedure: Procedure, name: str) -> str:
+    """A step's name as people say it (收到 for the registration)."""
+    if name == "register":
+        return "收到"
+    try:
+        return procedure.action(name).label
+    except UnknownAction:
+        return name
+
+
+def leads_to(action: Action, needed: Action) -> bool:
+    """Whether ``action`` moves a matter into a state ``needed`` may be taken from."""
+    return bool(action.possible_targets & needed.sources)
+
+
 def is_allowed_from(action: Action, snap: MatterSnapshot) -> bool:
     if snap.state in action.sources:
         return True
@@ -244,9 +265,10 @@ def apply(
         )
     last_on = snap.last_on
     if on < last_on:
+        before = step_label(procedure, snap.steps[-1].action) if snap.steps else "收到"
         raise InvalidDate(
-            f"“{action.label}”的日期 {on.isoformat()} 早于上一步骤的日期 "
-            f"{last_on.isoformat()}：步骤须按时间顺序登记。",
+            f"{action.label}日期{on.isoformat()}早于{before}日期{last_on.isoformat()}"
+            "：步骤须按时间顺序登记。",
             field="on",
         )
     if at is not None:

@@ -18,6 +18,7 @@ from django.db.models import F
 
 from fazhi.core import audit, clock
 from fazhi.core.audit import actor_label
+from fazhi.core.choices import allowed_words, choice_code
 from fazhi.core.models import OrgUnit, Role, StaffProfile
 from fazhi.core.pii import (
     credit_code_error,
@@ -125,7 +126,19 @@ def intake_org(procedure: str) -> OrgUnit:
     return root
 
 
-# --- party ----------------------------------------------------------------------------------
+# --- channel and party ----------------------------------------------------------------------
+
+
+def clean_channel(channel: str) -> str:
+    """The channel's code from its code, label or synonym (窗口, 12345热线, 来信 …)."""
+    if channel in Channel.values:
+        return channel
+    code = choice_code(Channel.choices, channel)
+    if code is None:
+        raise InvalidData(
+            f"渠道“{channel}”无效，可选：{allowed_words(Channel.choices)}。", field="channel"
+        )
+    return code
 
 
 def clean_party(party: Mapping[str, Any] | None, *, required: bool) -> dict[str, str]:
@@ -143,10 +156,14 @@ def clean_party(party: Mapping[str, Any] | None, *, required: bool) -> dict[str,
     kind = str(party.get("kind") or "").strip()
     id_number = str(party.get("id_number") or "").strip()
     if kind and kind not in PartyKind:  # by value (Django's choices), without building .values
-        raise InvalidData(
-            f"当事人类别“{kind}”无效，应为 person（自然人）或 organisation（组织）。",
-            field="party.kind",
-        )
+        code = choice_code(PartyKind.choices, kind)  # 个人, 自然人, 企业或其他组织 … (core.choices)
+        if code is None:
+            raise InvalidData(
+                f"当事人类别“{kind}”无效，应为“自然人”（个人）或“法人或其他组织”"
+                "（代码 person 或 organisation）。",
+                field="party.kind",
+            )
+        kind = code
     if id_number:
         if not kind:
             kind = (
@@ -338,8 +355,7 @@ def register_matter(
         raise MissingData("缺少事由。", field="subject")
     if len(subject) > 300:
         raise InvalidData(f"事由过长：最多300字，实际{len(subject)}字。", field="subject")
-    if channel not in Channel.values:
-        raise InvalidData(f"渠道“{channel}”无效。", field="channel")
+    channel = clean_channel(channel)
     cleaned_party = clean_party(party, required=declaration.party_required)
     cleaned_details = rules.clean_details(declaration, details)
     if declaration.register_check is not None:

@@ -25,10 +25,10 @@ from fazhi.procedures.declarations import (
     all_procedures,
     get_procedure,
 )
-from fazhi.procedures.errors import InvalidData, ProcedureError
+from fazhi.procedures.errors import InvalidData, InvalidDate, InvalidTransition, ProcedureError
 from fazhi.procedures.importing.report import LineError
 from fazhi.procedures.models import Channel
-from fazhi.procedures.services import clean_party
+from fazhi.procedures.services import clean_channel, clean_party
 from fazhi.workdays import FIRST_DAY, SHANGHAI, Calendar, Due
 
 LINE_KEYS = (
@@ -312,8 +312,7 @@ class Replayer:
             raise InvalidData(f"事由过长：最多300字，实际{len(subject)}字。", field="subject")
         channel = _text(record.get("channel"), "channel") or Channel.IMPORT.value
         if channel not in self._channels:
-            allowed = "、".join(f"{c.value}（{c.label}）" for c in Channel)
-            raise InvalidData(f"渠道“{channel}”无效，可选：{allowed}。", field="channel")
+            channel = clean_channel(channel)  # a label or a synonym (core.choices), or refused
         party_in = record.get("party")
         if party_in is not None and not _is_mapping(party_in):
             raise InvalidData(
@@ -460,7 +459,12 @@ class Replayer:
                 )
                 if spec.link is not None:
                     self._step_link(target, spec, transition.step.data, on, i)  # type: ignore[arg-type]
-            except ProcedureError as exc:
+            except ProcedureError as caught:
+                exc = caught
+                if isinstance(caught, InvalidTransition) and not rules.is_allowed_from(
+                    spec, target.snap
+                ):  # the step it needs may be in the line, dated later: name the dates
+                    exc = _needed_later(procedure, spec, on, steps_in, i) or caught  # type: ignore[arg-type]
                 where = f"steps[{i}]"
                 f = exc.field or ""
                 if f.startswith("@."):  # a key of the step itself
@@ -468,6 +472,8 @@ class Replayer:
                 elif f and f not in ("on", "action", "mailed_on", "by", "data") and "." not in f:
                     f = f"data.{f}"  # a field of the action's data
                 exc.field = f"{where}.{f}" if f else where
+                if exc is not caught:
+                    raise exc from None
                 raise
             if name in _ORG_ACTIONS or spec.moves_to:  # org_effects adds to the step's data
                 step_data = dict(transition.step.data)
@@ -534,6 +540,30 @@ class Replayer:
             _step_key(_action_or_none(procedure, s.action), s.action, s.on, s.data)
             for s in replayed.steps
         ]
+
+
+def _needed_later(
+    procedure: Procedure, spec: Action, on: dt.date, steps_in: Sequence[Any], i: int
+) -> InvalidDate | None:
+    """The step a refused step ``i`` needs, when the line has it dated later (a template row's
+    办结 dated before its 受理): the error then names the two dates, not the state."""
+    for raw in steps_in[i + 1 :]:
+        if not _is_mapping(raw):
+            continue
+        later = _action_or_none(procedure, str(raw.get("action") or ""))
+        try:
+            later_on = _date(raw.get("on"), "on")
+        except ProcedureError:
+            continue
+        if later is None or later_on is None or later_on <= on:
+            continue
+        if rules.leads_to(later, spec):
+            return InvalidDate(
+                f"{spec.label}日期{on.isoformat()}早于{later.label}日期{later_on.isoformat()}"
+                f"：须先{later.label}，才能{spec.label}。",
+                field="on",
+            )
+    return None
 
 
 def _action_or_none(procedure: Procedure, name: str) -> Action | None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fazhi.core.choices import choice_code
 from fazhi.procedures.declarations import (
     PUBLIC,
     Action,
@@ -155,13 +156,10 @@ def _cell_text(value: object) -> str:
 
 
 def _choice_value(column: Column, text: str) -> str:
-    """A choice column accepts the code or the Chinese label."""
+    """A choice column accepts the code, the Chinese label or a synonym (core.choices)."""
     if not column.choices or not text:
         return text
-    for code, label in column.choices:
-        if text in (code, str(label)):
-            return code
-    return text  # the rules refuse it with the allowed values named
+    return choice_code(column.choices, text) or text  # else refused with the choices named
 
 
 def row_to_record(

@@ -339,7 +339,7 @@ BROKEN: dict[str, tuple[Any, str, str]] = {
     "step before the previous": (
         complaint("X", steps=[{"action": "accept", "on": "2025-03-01"}]),
         "steps[0].on",
-        "早于上一步骤",
+        "受理日期2025-03-01早于收到日期2025-03-03",
     ),
     "bad date": (complaint("X", received_on="2025-02-30"), "received_on", "日期无效"),
     "date in words": (
