@@ -151,9 +151,14 @@ class ShownPanel:
 
 _PANELS: dict[str, list[MatterPanel]] = {}
 
+EVERY_PROCEDURE = "*"
+"""``register_matter_panel(EVERY_PROCEDURE, …)``: a block on every matter's page (a face's,
+e.g. the portal's notices to the submitter), shown before the procedure's own blocks."""
+
 
 def register_matter_panel(procedure: str, *panels: MatterPanel) -> None:
-    """Declare blocks of the pages of ``procedure``'s matters (from a domain's ``nav.py``)."""
+    """Declare blocks of the pages of ``procedure``'s matters (from a domain's ``nav.py``), or
+    of every matter's (``EVERY_PROCEDURE``)."""
     known = _PANELS.setdefault(procedure, [])
     for panel in panels:
         if panel not in known:
@@ -163,7 +168,7 @@ def register_matter_panel(procedure: str, *panels: MatterPanel) -> None:
 def matter_panels(matter: Any, request: Any) -> list[ShownPanel]:
     """The domain blocks of ``matter``'s page for this request, in declaration order."""
     shown = []
-    for panel in _PANELS.get(matter.procedure, []):
+    for panel in [*_PANELS.get(EVERY_PROCEDURE, []), *_PANELS.get(matter.procedure, [])]:
         context = panel.context(matter, request)
         if context is not None:
             shown.append(ShownPanel(panel.template, context))

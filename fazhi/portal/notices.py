@@ -209,3 +209,46 @@ def _send_email(to: str, text: str) -> bool:
         return False
     send_mail(f"{district_name()}：事项办理进度", text, settings.DEFAULT_FROM_EMAIL, [to])
     return True
+
+
+def staff_panel(matter: Matter, request: Any) -> dict[str, Any] | None:
+    """The staff matter page's block (core.nav ``EVERY_PROCEDURE``): what the submitter asked
+    to be told by and each notice sent (channel, step, when, status); None when they asked for
+    nothing. The addresses are left out: the party's contact is shown where it belongs."""
+    subs = list(Subscription.objects.filter(matter=matter).order_by("channel"))
+    if not subs:
+        return None
+    procedure = matter.declaration
+    notices = []
+    for n in (
+        Notice.objects.filter(matter=matter)
+        .select_related("subscription", "step")
+        .order_by("created_at", "pk")
+    ):
+        notices.append(
+            {
+                "channel": n.subscription.get_channel_display(),
+                "step": _step_label(procedure, n.step.action),
+                "on": n.step.on,
+                "created_at": n.created_at,
+                "sent_at": n.sent_at,
+                "status": n.status,
+                "status_label": n.get_status_display(),
+                "error": n.error,
+                "attempts": n.attempts,
+            }
+        )
+    return {
+        "subscriptions": [
+            {"channel": s.get_channel_display(), "active": s.active, "since": s.created_at}
+            for s in subs
+        ],
+        "notices": notices,
+    }
+
+
+def _step_label(procedure: Any, action: str) -> str:
+    try:
+        return str(procedure.action(action).label)
+    except ProcedureError:
+        return action

@@ -246,3 +246,36 @@ def _upload(name, content=PDF):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content)
+
+
+def test_the_staff_matter_page_shows_the_notices_sent(
+    client, intake, users, outbox, django_capture_on_commit_callbacks
+):
+    """Issue #21: staff see on the matter page what the submitter was told, by which channel,
+    when and whether it went out (until now only the admin showed it)."""
+    from fazhi.core.tasks import run_pending
+
+    matter, _ = submit(client, notify_sms="on")
+    quiet, _ = submit(client)
+    staff = users["staff_a"]
+    with django_capture_on_commit_callbacks(execute=True):
+        act(matter, "accept", staff)
+    run_pending()
+    with django_capture_on_commit_callbacks(execute=False):  # queued, not yet sent
+        act(matter, "conclude", staff, result="已办结。")
+    client.force_login(staff)
+    page = client.get(reverse("workbench:matter-detail", args=[matter.pk])).content.decode()
+    block = page.split('data-testid="notices"', 1)[1].split("</section>", 1)[0]
+    assert "提交人要求通知：短信" in block
+    rows = re.findall(
+        r'<tr data-testid="notice" data-status="(\w+)"><td>(.*?)</td><td>(.*?)</td>', block
+    )
+    assert [(s, step.split("（")[0], ch) for s, step, ch in rows] == [
+        ("sent", "受理", "短信"),
+        ("queued", "办结", "短信"),
+    ]
+    assert "已发送" in block and "待发送" in block and "发出" in block
+    assert "13800138000" not in block  # no address in the block
+    # a matter whose submitter asked for nothing has no block
+    other = client.get(reverse("workbench:matter-detail", args=[quiet.pk])).content.decode()
+    assert 'data-testid="notices"' not in other
