@@ -6,3 +6,12 @@ class EnforcementConfig(domains.DomainConfig):
 
     name = "fazhi.enforcement"
     verbose_name = "行政执法"
+
+    def ready(self) -> None:
+        super().ready()
+        from fazhi.enforcement import search
+        from fazhi.procedures.signals import observe_imports, step_recorded
+
+        # the public disclosure index follows each decision's steps and every import
+        step_recorded.connect(search.on_step_recorded, dispatch_uid="fazhi.enforcement.search")
+        observe_imports(search.DisclosureImport)

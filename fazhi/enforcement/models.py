@@ -400,3 +400,62 @@ class CaseRecord(models.Model):
 
     def __str__(self) -> str:
         return self.document
+
+
+class DisclosureEntry(models.Model):
+    """One decision on the public disclosure list, as the public may read it (the search index
+    of 行政执法公示, ``fazhi.enforcement.search``): only what is public and already masked — an
+    organisation's name and credit code, a natural person's surname, never a minor (no entry).
+    Written when a decision is published, withdrawn or expires (and by an import); the full
+    text indexes over ``search_text`` (SQLite FTS5 trigram, PostgreSQL pg_trgm) and ``bigrams``
+    are made by migration 0008."""
+
+    matter = models.OneToOneField(
+        "procedures.Matter",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="disclosure_entry",
+        verbose_name="执法决定",
+    )
+    organ = models.ForeignKey(
+        "core.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name="执法机关"
+    )
+    action_type = models.CharField(
+        "执法类别", max_length=20, choices=ACTION_TYPES, help_text="许可、处罚、强制等。"
+    )
+    decided_on = models.DateField("决定日期", help_text="作出执法决定的日期。")
+    published_on = models.DateField("公示日期", help_text="决定在本站公示的日期。")
+    shown_until = models.DateField(
+        "公示截止日期",
+        help_text="公示期（自然人较短）届满之日，当日起不再公开；无期限的为9999-12-31。",
+    )
+    withdrawn = models.BooleanField(
+        "已撤回", default=False, help_text="决定被变更、撤销而撤回公示的，只公开撤回原因。"
+    )
+    party = models.CharField(
+        "当事人（公开）", max_length=200, help_text="组织的名称；自然人只保留姓氏。"
+    )
+    credit_code = models.CharField(
+        "统一社会信用代码", max_length=18, blank=True, help_text="组织的代码；自然人为空。"
+    )
+    decision_number = models.CharField("决定文号", max_length=100, help_text="已脱敏的决定文号。")
+    search_text = models.TextField(
+        "检索文本", help_text="公开可检索的文字：组织名称和决定文号（自然人只有决定文号）。"
+    )
+    bigrams = models.TextField(
+        "二字词", blank=True, help_text="检索文本中相邻两个字的组合，以空格分隔（两字检索用）。"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "行政执法公示索引"
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["-decided_on", "-matter"], name="enf_disclosure_date"),
+            models.Index(fields=["organ", "-decided_on", "-matter"], name="enf_disclosure_organ"),
+            models.Index(
+                fields=["action_type", "-decided_on", "-matter"], name="enf_disclosure_type"
+            ),
+            models.Index(fields=["credit_code"], name="enf_disclosure_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party} {self.decision_number}"

@@ -43,8 +43,17 @@ def _refuse_minor(snap: MatterSnapshot, on: dt.date, data: Mapping[str, Any]) ->
 
 def publicity_limit(snap: MatterSnapshot) -> str:
     """The publicity period's limit: shorter where the party is a natural person."""
-    person = snap.party_kind == PartyKind.PERSON
+    return publicity_limit_code(snap.party_kind)
+
+
+def publicity_limit_code(party_kind: str) -> str:
+    person = party_kind == PartyKind.PERSON
     return "enforcement.publicity_period_person" if person else "enforcement.publicity_period"
+
+
+def publicity_ends(party_kind: str, published_on: dt.date) -> dt.date | None:
+    """The day a decision published on ``published_on`` may be taken down (None: not known)."""
+    return get_limit(publicity_limit_code(party_kind)).due(published_on, provisional=True).on
 
 
 def _unit(unit: Unit) -> str:
@@ -56,7 +65,7 @@ def _period_passed(snap: MatterSnapshot, on: dt.date, data: Mapping[str, Any]) -
     if published is None:  # pragma: no cover - expire is only allowed from "published"
         return "该决定尚未公示。"
     limit = get_limit(publicity_limit(snap))
-    ends = limit.due(published.on, provisional=True).on
+    ends = publicity_ends(snap.party_kind, published.on)
     if ends is not None and on < ends:
         return (
             f"公示期尚未届满：{limit.label}为{limit.length}{_unit(limit.unit)}，"

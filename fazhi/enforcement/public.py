@@ -12,15 +12,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
+from fazhi.core import clock
 from fazhi.core.pii import mask_name, mask_public
+from fazhi.enforcement import search
+from fazhi.enforcement.models import DisclosureEntry
 from fazhi.enforcement.types import action_type_label
 from fazhi.procedures.models import Matter, PartyKind, Step
 from fazhi.procedures.publicity import mask_for_public
 
-PROCEDURE = "enforcement_decision"
-SHOWN_STATES = ("published", "withdrawn")
+PROCEDURE = search.PROCEDURE
+SHOWN_STATES = search.SHOWN_STATES
 
 
 def masked(text: object, matter: Matter) -> str:
@@ -43,6 +46,7 @@ class PublicDecision:
     decision_number: str
     legal_basis: str
     result: str
+    facts: str
     decided_on: dt.date
     published_on: dt.date | None
     withdrawn: bool
@@ -52,41 +56,35 @@ class PublicDecision:
 
 def disclosed(
     *,
+    today: dt.date | None = None,
     query: str = "",
     organ: int | None = None,
     action_type: str = "",
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
-) -> QuerySet[Matter]:
-    """The decisions on the disclosure list, newest first, filtered as the public asks.
+) -> QuerySet[DisclosureEntry]:
+    """The decisions on the disclosure list on ``today``, newest first, filtered as the public
+    asks (``search.find``: the index of what is public, masked; ``search.SearchError`` for a
+    query it cannot answer). ``query`` matches an organisation's name or credit code, or the
+    decision number; a natural person is never found by name (the list does not publish it)."""
+    return search.find(
+        today=today or clock.today(),
+        query=query,
+        organ=organ,
+        action_type=action_type,
+        date_from=date_from,
+        date_to=date_to,
+    )
 
-    ``query`` matches an organisation's name or credit code, or the decision number; a natural
-    person is never found by name (the list does not publish it)."""
-    qs = Matter.objects.public().filter(procedure=PROCEDURE, state__in=SHOWN_STATES)
-    qs = qs.exclude(details__minor=True)
-    if query:
-        org_party = Q(party_kind=PartyKind.ORGANISATION) & (
-            Q(party_name__icontains=query) | Q(party_id_number__iexact=query.upper())
+
+def with_public_steps(qs: QuerySet[Matter]) -> QuerySet[Matter]:
+    """``qs`` with the organ and the publish and withdraw steps the public page shows."""
+    return qs.select_related("org").prefetch_related(
+        Prefetch(
+            "steps",
+            queryset=Step.objects.filter(action__in=("publish", "withdraw")).order_by("seq"),
+            to_attr="public_steps",
         )
-        qs = qs.filter(org_party | Q(details__decision_number__icontains=query))
-    if organ:
-        qs = qs.filter(org_id=organ)
-    if action_type:
-        qs = qs.filter(details__action_type=action_type)
-    if date_from:
-        qs = qs.filter(received_on__gte=date_from)
-    if date_to:
-        qs = qs.filter(received_on__lte=date_to)
-    return (
-        qs.select_related("org")
-        .prefetch_related(
-            Prefetch(
-                "steps",
-                queryset=Step.objects.filter(action__in=("publish", "withdraw")).order_by("seq"),
-                to_attr="public_steps",
-            )
-        )
-        .order_by("-received_on", "-pk")
     )
 
 
@@ -102,12 +100,13 @@ def public_decision(matter: Matter) -> PublicDecision:
     return PublicDecision(
         reference=matter.reference,
         organ=matter.org.name,
-        party=mask_name(matter.party_name) if person else matter.party_name,
+        party=mask_name(matter.party_name) if person else masked(matter.party_name, matter),
         credit_code="" if person else matter.party_id_number,
         action_type=action_type_label(str(d.get("action_type", ""))),
-        decision_number=str(d.get("decision_number", "")),
+        decision_number=masked(d.get("decision_number"), matter),
         legal_basis="" if withdrawn else masked(d.get("legal_basis"), matter),
         result="" if withdrawn else masked(d.get("result"), matter),
+        facts="" if withdrawn else masked(d.get("facts"), matter),
         decided_on=matter.received_on,
         published_on=publish.on if publish else None,
         withdrawn=withdrawn,

@@ -27,6 +27,7 @@ from fazhi.enforcement import (
     public,
     records,
     reviews,
+    search,
     statistics,
 )
 from fazhi.enforcement.checks import handler_numbers
@@ -70,12 +71,18 @@ def _date(value: str | None, label: str, errors: list[str]) -> dt.date | None:
 def disclosure(request: HttpRequest) -> HttpResponse:
     """行政执法公示: published decisions, searchable by party, organ, type and date."""
     errors: list[str] = []
-    query = request.GET.get("q", "").strip()[:100]
+    today = clock.today()
+    query = request.GET.get("q", "")[:1000]
+    try:
+        query = search.normalize_query(query)
+    except search.SearchError as e:
+        errors.append(str(e))
+        query = ""
     action_type = request.GET.get("type", "")
     if action_type and action_type not in dict(ACTION_TYPES):
         errors.append("执法类别无效，请从列表中选择。")
         action_type = ""
-    organs = OrgUnit.objects.filter(pk__in=public.disclosed().values("org_id")).order_by("path")
+    organs = OrgUnit.objects.filter(search.organs_shown(today)).order_by("path")
     organ: int | None = None
     raw_organ = request.GET.get("organ", "")
     if raw_organ:
@@ -85,15 +92,23 @@ def disclosure(request: HttpRequest) -> HttpResponse:
             errors.append("执法机关无效，请从列表中选择。")
     date_from = _date(request.GET.get("from"), "起始日期", errors)
     date_to = _date(request.GET.get("to"), "截止日期", errors)
+    if date_from and date_to and date_from > date_to:
+        errors.append("起始日期晚于截止日期，请调换或修改。")
+        date_from = date_to = None
     qs = public.disclosed(
-        query=query, organ=organ, action_type=action_type, date_from=date_from, date_to=date_to
+        today=today,
+        query=query,
+        organ=organ,
+        action_type=action_type,
+        date_from=date_from,
+        date_to=date_to,
     )
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     return render(
         request,
         "enforcement/disclosure.html",
         {
-            "decisions": [public.public_decision(m) for m in page.object_list],
+            "decisions": [public.public_decision(m) for m in search.matters_of(page.object_list)],
             "page_obj": page,
             "is_paginated": page.has_other_pages(),
             "total": page.paginator.count,

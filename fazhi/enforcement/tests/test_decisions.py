@@ -210,26 +210,51 @@ def test_the_disclosure_list_masks_every_field(client, district, users, officers
         "当事人欧阳娜娜（身份证11010519491231002X，手机13912345678，"
         "银行卡6217000000000000006）拒不改正。"
     )
-    m = decide(
-        district, users, D(2024, 7, 1), party=PERSON, result=pasted, legal_basis="第二十八条"
+    other_card = (
+        "另查明其使用他人身份证110105194912310037、手机13800138000和银行卡6222020000000000008。"
     )
-    do(m, "publish", users, D(2024, 7, 2))
-    company = decide(district, users, D(2024, 7, 1))
-    do(company, "publish", users, D(2024, 7, 2))
-    html = client.get(reverse("enforcement:disclosure")).content.decode()
-    for secret in ("欧阳娜娜", "11010519491231002X", "13912345678", "6217000000000000006"):
+    m = decide(
+        district,
+        users,
+        D(2025, 7, 1),  # a natural person's 2 years: still shown on TODAY
+        party=PERSON,
+        result=pasted,
+        facts=pasted + other_card,
+        legal_basis="第二十八条",
+    )
+    do(m, "publish", users, D(2025, 7, 2))
+    company = decide(district, users, D(2025, 7, 1), facts="经营者联系电话13912345678。")
+    do(company, "publish", users, D(2025, 7, 2))
+    url = reverse("enforcement:disclosure")
+    with clock.frozen(TODAY):
+        html = client.get(url).content.decode()
+        by_name = client.get(url, {"q": "欧阳娜娜"}).content.decode()
+        by_surname = client.get(url, {"q": "欧阳"}).context["total"]
+        found = client.get(url, {"q": "91350100M000100Y43"}).context["total"]
+    assert "拒不改正" in html and "主要事实" in html  # the facts are shown, masked
+    for secret in (
+        "欧阳娜娜",
+        "11010519491231002X",
+        "13912345678",
+        "6217000000000000006",
+        "110105194912310037",
+        "13800138000",
+        "6222020000000000008",
+    ):
         assert secret not in html
     assert "欧***" in html  # the person by the surname only
     assert (
         "四平市某某商贸有限公司" in html and "91350100M000100Y43" in html
     )  # organisations in full
-    # a person is never found by name; an organisation by name or credit code
-    assert (
-        "拒不改正"
-        not in client.get(reverse("enforcement:disclosure"), {"q": "欧阳娜娜"}).content.decode()
-    )
-    found = client.get(reverse("enforcement:disclosure"), {"q": "91350100M000100Y43"})
-    assert found.context["total"] == 1
+    # a person is never found by name (nor by surname); an organisation by name or credit code
+    assert "拒不改正" not in by_name and by_surname == 0
+    assert found == 1
+    # the index holds only the masked fields
+    from fazhi.enforcement.models import DisclosureEntry
+
+    entry = DisclosureEntry.objects.get(matter=m)
+    assert entry.party == "欧***" and entry.credit_code == ""
+    assert "欧阳" not in entry.search_text + entry.bigrams
 
 
 def test_the_disclosure_search_filters_and_refuses_bad_input_plainly(
