@@ -91,3 +91,21 @@ def add_activity_file(
     name, content, content_type = _content((name, content))
     with transaction.atomic():
         return _store_by(activity, name, content, content_type, by)
+
+
+def add_activity_files(
+    activity: Activity, files: Iterable[tuple[str, bytes]], *, by: AnyUser | None
+) -> list[ActivityFile]:
+    """Attach several files at once: every file checked first, then all written in one
+    transaction (one bad file adds none)."""
+    if activity.kind not in KIND_CODES:
+        raise InvalidData("只能为督查、审计和统计监督活动上传文件。", field="activity")
+    if by is not None and not can_act_on(by, activity.org):
+        raise NotAllowed(f"您不能为“{activity.org.label}”的活动上传文件。", field="file")
+    checked = [_content(f) for f in files]
+    if not checked:
+        raise InvalidData("请选择要上传的文件。", field="files")
+    if len(checked) > MAX_FILES:
+        raise InvalidData(f"一次最多上传{MAX_FILES}个文件。", field="files")
+    with transaction.atomic():
+        return [_store_by(activity, n, c, t, by) for n, c, t in checked]
