@@ -43,6 +43,12 @@ def _opinion_issued(snap: MatterSnapshot, on: dt.date, data: Mapping[str, Any]) 
     """行政复议法 §76: what became of a letter is recorded only once one was sent."""
     if snap.latest("issue_opinion") is None:
         return "尚未制发意见书或建议书。"
+    number = str(data.get("document_number") or "").strip()
+    if number and not any(
+        s.action == "issue_opinion" and str(s.data.get("document_number") or "") == number
+        for s in snap.steps
+    ):
+        return f"本案没有文号为“{number}”的意见书或建议书。"
     return None
 
 
@@ -221,6 +227,14 @@ RECONSIDERATION = register(
                 fields=(
                     Field("acted", "已落实", FieldType.BOOL),
                     Field("response", "落实情况", FieldType.TEXT, required=False, max_length=5000),
+                    Field(
+                        "document_number",
+                        "所涉文书文号",
+                        FieldType.STR,
+                        required=False,
+                        max_length=100,
+                        help="制发过多份意见书、建议书时填写所落实的那一份的文号；不填为最近一份",
+                    ),
                 ),
                 guard=_opinion_issued,
             ),
