@@ -6,7 +6,7 @@ from fazhi.services import routing
 register_nav(
     NavEntry("public", "办不成事请找我", "portal:submit-help-request", order=10),
     NavEntry("public", "营商环境投诉", "portal:submit-business-complaint", order=20),
-    NavEntry("staff", "乡街履职清单", "services:duty-lists", order=60),
+    NavEntry("staff", "政务服务", "services:home", order=35),
 )
 for _procedure in routing.SUGGESTING:
     register_matter_panel(_procedure, MatterPanel("services/_unit_suggestion.html", routing.panel))

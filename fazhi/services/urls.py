@@ -7,6 +7,7 @@ from fazhi.services import views
 app_name = "services"
 
 urlpatterns = [
+    path("workbench/services/", views.HomeView.as_view(), name="home"),
     path(
         "workbench/services/matters/<int:pk>/unit/",
         views.ConfirmUnitView.as_view(),

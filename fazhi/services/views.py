@@ -1,13 +1,16 @@
-"""The pages of report part (一): confirming the unit the duty lists suggest for a matter, the
-suggestion's accuracy on confirmed matters, and the duty lists of townships and streets."""
+"""The pages of report part (一): the staff's government-services page (the registers' figures
+and what waits), confirming the unit the duty lists suggest for a matter, the suggestion's
+accuracy on confirmed matters, and the duty lists of townships and streets."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +24,69 @@ from fazhi.core.views import StaffRequiredMixin
 from fazhi.procedures.errors import ProcedureError
 from fazhi.procedures.models import Matter
 from fazhi.services import duties, routing
-from fazhi.services.models import DUTY_UNIT_KINDS, DutyListKind, UnitSuggestion
+from fazhi.services.models import (
+    DUTY_UNIT_KINDS,
+    BusinessSupervisor,
+    DutyListKind,
+    PublicCommitment,
+    ServiceHours,
+    ServiceItem,
+    UnitSuggestion,
+)
+
+#: the part's procedures whose open matters the page counts
+PROCEDURES = (
+    ("help_request", "办不成事请找我"),
+    ("business_complaint", "营商环境投诉举报"),
+    ("service_request", "政务服务办件"),
+)
+
+
+def compression(items: Any) -> str:
+    """Σ(legal − committed) / Σ legal over ``items`` (``services.time_limit_compression``)."""
+    sums = items.aggregate(legal=Sum("legal_days"), committed=Sum("committed_days"))
+    if not sums["legal"]:
+        return "—"
+    value = 100 * (sums["legal"] - sums["committed"]) / sums["legal"]
+    return f"{value:.0f}%" if value == int(value) else f"{value:.2f}%"
+
+
+class HomeView(StaffRequiredMixin, View):
+    """政务服务: the registers in force on the cut-off, the open matters, the part's pages."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        today = clock.today()
+        text = (request.GET.get("year") or "").strip()
+        year = int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else today.year
+        cutoff = min(dt.date(year, 12, 31), today) if year == today.year else dt.date(year, 12, 31)
+
+        def in_force(model: Any) -> Any:
+            return scope_queryset(model.objects.valid_on(cutoff), request.user)
+
+        items = in_force(ServiceItem)
+        visible = Matter.objects.for_user(request.user)
+        open_counts = dict(
+            visible.of(*(code for code, _ in PROCEDURES))
+            .open()
+            .values_list("procedure")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        return render(
+            request,
+            "services/home.html",
+            {
+                "year": year,
+                "cutoff": cutoff,
+                "items": items.count(),
+                "compression": compression(items),
+                "supervisors": in_force(BusinessSupervisor).count(),
+                "commitments": in_force(PublicCommitment).count(),
+                "hours": in_force(ServiceHours).count(),
+                "open": [(code, label, open_counts.get(code, 0)) for code, label in PROCEDURES],
+                "registers": [r for r in all_registers() if r.app_label == "services"],
+            },
+        )
 
 
 class ConfirmUnitView(StaffRequiredMixin, View):
