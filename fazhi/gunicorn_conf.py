@@ -60,4 +60,4 @@ forwarded_allow_ips = os.environ.get("FAZHI_FORWARDED_ALLOW_IPS", "127.0.0.1,::1
 control_socket_disable = True
 proc_name = "fazhi"
 # heartbeat files in memory, not on a disk that may stall (gunicorn's advice for containers)
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 tmpfs, gunicorn's own use
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 tmpfs, gunicorn's own use  # nosec B108

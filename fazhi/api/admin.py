@@ -38,7 +38,7 @@ class ApiClientAdmin(AuditedAdminMixin, admin.ModelAdmin[ApiClient]):
     def save_model(
         self, request: HttpRequest, obj: Model, form: ModelForm[Any], change: bool
     ) -> None:
-        assert isinstance(obj, ApiClient)  # noqa: S101 this admin edits ApiClient only
+        assert isinstance(obj, ApiClient)  # noqa: S101 this admin edits ApiClient only  # nosec B101
         raw = None if change else obj.set_new_key()
         super().save_model(request, obj, form, change)
         if raw is not None:

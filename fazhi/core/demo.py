@@ -70,7 +70,7 @@ STREET_BODIES = [
 ]
 SEPARATE_BODIES = ["综合服务中心", "应急管理办公室"]
 
-DEMO_PASSWORD = "fazhi-demo-2024"  # noqa: S105 printed demo logins on a local demo only
+DEMO_PASSWORD = "fazhi-demo-2024"  # noqa: S105 printed demo logins on a local demo only  # nosec B105
 
 
 @dataclass(frozen=True)

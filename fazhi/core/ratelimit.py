@@ -72,7 +72,7 @@ def _incr_database(cache: DatabaseCache, key: str, timeout: int) -> int:
             table = quote(cache.cache_model_class._meta.db_table)
             with connection.cursor() as cursor:
                 cursor.execute(
-                    f"SELECT 1 FROM {table} WHERE {quote('cache_key')} = %s FOR UPDATE",  # noqa: S608 table name from settings, quoted; the key is a parameter
+                    f"SELECT 1 FROM {table} WHERE {quote('cache_key')} = %s FOR UPDATE",  # noqa: S608 table name from settings, quoted; the key is a parameter  # nosec B608
                     [cache.make_and_validate_key(key)],
                 )
         value = int(cache.get(key, 0) or 0) + 1

@@ -149,7 +149,7 @@ def _tally_columns() -> tuple[str, list[str], str]:
 def _upsert_sql() -> str:
     table, keys, n = _tally_columns()
     return (
-        f"INSERT INTO {table} ({', '.join(keys)}, {n}) "  # noqa: S608 model columns
+        f"INSERT INTO {table} ({', '.join(keys)}, {n}) "  # noqa: S608 model columns  # nosec B608
         f"VALUES ({', '.join(['%s'] * (len(keys) + 1))}) "
         f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {n} = {table}.{n} + excluded.{n}"
     )
@@ -191,7 +191,7 @@ def _upsert_by_copy(rows: list[tuple[Any, ...]]) -> None:
     staged = "fazhi_tally_changes"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"CREATE TEMPORARY TABLE {staged} ON COMMIT DROP AS "  # noqa: S608 model columns
+            f"CREATE TEMPORARY TABLE {staged} ON COMMIT DROP AS "  # noqa: S608 model columns  # nosec B608
             f"SELECT {keys}, {n} FROM {table} WITH NO DATA"
         )
         cursor.execute(f"ALTER TABLE {staged} ADD COLUMN place serial")
@@ -199,7 +199,7 @@ def _upsert_by_copy(rows: list[tuple[Any, ...]]) -> None:
             for row in rows:
                 copy.write_row(row)
         cursor.execute(
-            f"INSERT INTO {table} ({keys}, {n}) "  # noqa: S608 model columns
+            f"INSERT INTO {table} ({keys}, {n}) "  # noqa: S608 model columns  # nosec B608
             f"SELECT {keys}, {n} FROM {staged} ORDER BY place "
             f"ON CONFLICT ({keys}) DO UPDATE SET {n} = {table}.{n} + excluded.{n}"
         )

@@ -23,7 +23,7 @@ class SupervisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.kind = get_kind(kind)
         org_field = self.fields["org"]
-        assert isinstance(org_field, forms.ModelChoiceField)  # noqa: S101  declared above
+        assert isinstance(org_field, forms.ModelChoiceField)  # noqa: S101  declared above  # nosec B101
         org_field.queryset = orgs
         for f in self.kind.figures:
             field: forms.Field

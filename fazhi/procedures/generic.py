@@ -65,7 +65,7 @@ def _extension_allowed(snap: MatterSnapshot, on: dt.date, data: Mapping[str, Any
         return f"“{names}”的期限依法不能延长。"
     days = int(data.get("days") or 0)
     for limit, used in extendable:
-        assert limit.extension_max is not None  # noqa: S101 filtered above
+        assert limit.extension_max is not None  # noqa: S101 filtered above  # nosec B101
         if used + days > limit.extension_max:
             left = limit.extension_max - used
             return (

@@ -132,7 +132,7 @@ def _finish(
         entries.append(entry)
     if errors:
         raise NoticeFileError(sorted(errors))
-    assert year is not None  # noqa: S101 (guaranteed by the error checks above)
+    assert year is not None  # noqa: S101 (guaranteed by the error checks above)  # nosec B101
     return ParsedNotice(year, notice, number, published_on, tuple(entries))
 
 

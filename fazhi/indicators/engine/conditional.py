@@ -285,7 +285,7 @@ def _family_query(
         cohort, merged = _family_cohort(inners, org, period)
         qs = _with_state(Matter.objects.filter(cohort), inners, period, "pk")
         for alias, src in aliases.items():
-            assert isinstance(src, Matters)  # noqa: S101  the family holds Matters only
+            assert isinstance(src, Matters)  # noqa: S101  the family holds Matters only  # nosec B101
             q = _matter_part(src, period, "") & _own_procedure(src, merged, "")
             if src.total:
                 aggregates[alias] = Sum(Cast(KT(f"details__{src.total}"), AMOUNT), filter=q)
@@ -308,7 +308,7 @@ def _family_query(
             "matter_id",
         )
         for alias, src in aliases.items():
-            assert isinstance(src, Steps)  # noqa: S101
+            assert isinstance(src, Steps)  # noqa: S101  # nosec B101
             q = (
                 Q(action__in=sorted(src.actions))
                 & _data_q(src.data)
@@ -330,7 +330,7 @@ def _family_query(
         "matter_id",
     )
     for alias, src in aliases.items():
-        assert isinstance(src, Timely)  # noqa: S101
+        assert isinstance(src, Timely)  # noqa: S101  # nosec B101
         q = (
             Q(limit__in=src.limits)
             & _timely_q(src, period)

@@ -221,7 +221,7 @@ def _replay_in_workers(
         while True:
             kind, payload = _receive(workers[k % count], queues[k % count])
             if kind == "batch":
-                yield pickle.loads(payload)  # noqa: S301 our own worker's bytes
+                yield pickle.loads(payload)  # noqa: S301 our own worker's bytes  # nosec B301
                 k += 1
                 continue
             # the file ended before chunk k: every other worker's next message is its last
@@ -234,7 +234,7 @@ def _replay_in_workers(
                 finals.append(payload)
             finished = True
             for payload in finals:
-                yield pickle.loads(payload)  # noqa: S301 our own worker's bytes
+                yield pickle.loads(payload)  # noqa: S301 our own worker's bytes  # nosec B301
             return
     finally:
         for w in workers:

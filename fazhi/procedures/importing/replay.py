@@ -302,7 +302,7 @@ class Replayer:
             raise InvalidData("编号过长（最多64字）。", field="reference")
         org_id = self.orgs.resolve(record.get("org"), "org")
         received_on = _date(record.get("received_on"), "received_on")
-        assert received_on is not None  # noqa: S101 required=True above; narrows for mypy
+        assert received_on is not None  # noqa: S101 required=True above; narrows for mypy  # nosec B101
         if received_on > self.today:
             raise InvalidData(f"收到日期 {received_on.isoformat()} 晚于今天。", field="received_on")
         subject = _text(record.get("subject"), "subject")
@@ -516,7 +516,7 @@ class Replayer:
         without one opens nothing on import: the opened matter is a line of its own, whose
         reference the step names."""
         link = spec.link
-        assert link is not None  # noqa: S101 the caller checked
+        assert link is not None  # noqa: S101 the caller checked  # nosec B101
         value = data.get(link.reference) if link.reference else None
         if value in (None, ""):
             return

@@ -165,11 +165,11 @@ class StageBuilder:
             db.execute(f"CREATE TABLE s ({', '.join(s_cols)})")
             db.execute(f"CREATE TABLE c ({', '.join(c_cols)})")
             marks = ", ".join(["?"] * len(m_cols))
-            db.executemany(f"INSERT INTO m ({', '.join(m_cols)}) VALUES ({marks})", self._matters)  # noqa: S608 our column names
+            db.executemany(f"INSERT INTO m ({', '.join(m_cols)}) VALUES ({marks})", self._matters)  # noqa: S608 our column names  # nosec B608
             marks = ", ".join(["?"] * len(s_cols))
-            db.executemany(f"INSERT INTO s VALUES ({marks})", self._steps)  # noqa: S608 our column names
+            db.executemany(f"INSERT INTO s VALUES ({marks})", self._steps)  # noqa: S608 our column names  # nosec B608
             marks = ", ".join(["?"] * len(c_cols))
-            db.executemany(f"INSERT INTO c VALUES ({marks})", self._clocks)  # noqa: S608 our column names
+            db.executemany(f"INSERT INTO c VALUES ({marks})", self._clocks)  # noqa: S608 our column names  # nosec B608
             db.execute("COMMIT")
             return db.serialize()
         finally:
@@ -220,7 +220,7 @@ class SqliteStage(Stage):
             [*(f"c{i}" for i in range(len(MATTER_COLUMNS))), *["?"] * len(MATTER_CONSTANTS)]
         )
         self._insert_matters = (
-            f"INSERT INTO {self._matter} (id, {m_cols}) "  # noqa: S608 model columns
+            f"INSERT INTO {self._matter} (id, {m_cols}) "  # noqa: S608 model columns  # nosec B608
             f"SELECT rowid + ?, {staged_m} FROM {STAGE}.m ORDER BY rowid"
         )
         s_cols = _quoted(_columns(Step, ("matter", *STEP_COLUMNS, *STEP_CONSTANTS)))
@@ -228,22 +228,22 @@ class SqliteStage(Stage):
             [*(f"c{i}" for i in range(len(STEP_COLUMNS))), *["?"] * len(STEP_CONSTANTS)]
         )
         self._insert_steps = (
-            f"INSERT INTO {self._step} ({s_cols}) "  # noqa: S608 model columns
+            f"INSERT INTO {self._step} ({s_cols}) "  # noqa: S608 model columns  # nosec B608
             f"SELECT m + ?, {staged_s} FROM {STAGE}.s ORDER BY rowid"
         )
         c_cols = _quoted(_columns(Clock, ("matter", *CLOCK_COLUMNS)))
         staged_c = ", ".join(f"c{i}" for i in range(len(CLOCK_COLUMNS)))
         self._insert_clocks = (
-            f"INSERT INTO {qn(Clock._meta.db_table)} ({c_cols}) "  # noqa: S608 model columns
+            f"INSERT INTO {qn(Clock._meta.db_table)} ({c_cols}) "  # noqa: S608 model columns  # nosec B608
             f"SELECT m + ?, {staged_c} FROM {STAGE}.c ORDER BY rowid"
         )
         proc, ref = _columns(Matter, ("procedure", "reference"))
         self._stored = (
-            f"SELECT b.rowid, b.line FROM {STAGE}.m AS b JOIN {self._matter} AS t "  # noqa: S608 model columns
+            f"SELECT b.rowid, b.line FROM {STAGE}.m AS b JOIN {self._matter} AS t "  # noqa: S608 model columns  # nosec B608
             f'ON t."{proc}" = b.c0 AND t."{ref}" = b.c1 ORDER BY b.rowid'
         )
         self._next_id = (
-            f"SELECT max(coalesce((SELECT max(id) FROM {self._matter}), 0), "  # noqa: S608 model table
+            f"SELECT max(coalesce((SELECT max(id) FROM {self._matter}), 0), "  # noqa: S608 model table  # nosec B608
             "coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0))"
         )
         if self._raw is None or not any(
@@ -261,9 +261,9 @@ class SqliteStage(Stage):
         for start in range(0, len(rowids), 900):
             chunk = list(rowids[start : start + 900])
             marks = ", ".join(["?"] * len(chunk))
-            self._raw.execute(f"DELETE FROM {STAGE}.m WHERE rowid IN ({marks})", chunk)  # noqa: S608 placeholders
-            self._raw.execute(f"DELETE FROM {STAGE}.s WHERE m IN ({marks})", chunk)  # noqa: S608 placeholders
-            self._raw.execute(f"DELETE FROM {STAGE}.c WHERE m IN ({marks})", chunk)  # noqa: S608 placeholders
+            self._raw.execute(f"DELETE FROM {STAGE}.m WHERE rowid IN ({marks})", chunk)  # noqa: S608 placeholders  # nosec B608
+            self._raw.execute(f"DELETE FROM {STAGE}.s WHERE m IN ({marks})", chunk)  # noqa: S608 placeholders  # nosec B608
+            self._raw.execute(f"DELETE FROM {STAGE}.c WHERE m IN ({marks})", chunk)  # noqa: S608 placeholders  # nosec B608
 
     def write(self) -> tuple[int, int]:
         # the ids: past every id the table has held (AUTOINCREMENT never reuses one)
@@ -325,7 +325,7 @@ class RowStage(Stage):
             (i, c) for i, n in enumerate(CLOCK_COLUMNS) if (c := _converter(c_fields[n]))
         ]
         self._ids = (
-            f"SELECT nextval(pg_get_serial_sequence('{Matter._meta.db_table}', 'id')) "  # noqa: S608 model table
+            f"SELECT nextval(pg_get_serial_sequence('{Matter._meta.db_table}', 'id')) "  # noqa: S608 model table  # nosec B608
             "FROM generate_series(1, %s)"
         )
         m_fields = {f.name: f for f in Matter._meta.concrete_fields}
@@ -353,7 +353,7 @@ class RowStage(Stage):
 
     @property
     def db(self) -> sqlite3.Connection:
-        assert self._db is not None  # noqa: S101 load() comes first
+        assert self._db is not None  # noqa: S101 load() comes first  # nosec B101
         return self._db
 
     def stored(self) -> list[tuple[int, int]]:

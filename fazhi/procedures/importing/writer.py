@@ -37,7 +37,7 @@ def _insert_sql(model: type[Any], names: Sequence[str]) -> str:
     columns = {f.name: f.column for f in model._meta.concrete_fields}
     cols = ", ".join(qn(columns[n]) for n in names)
     marks = ", ".join(["%s"] * len(names))
-    return f"INSERT INTO {qn(model._meta.db_table)} ({cols}) VALUES ({marks})"  # noqa: S608 column names come from the model
+    return f"INSERT INTO {qn(model._meta.db_table)} ({cols}) VALUES ({marks})"  # noqa: S608 column names come from the model  # nosec B608
 
 
 class _Codes:
@@ -101,12 +101,12 @@ class Writer:
         self._clock_sql = _insert_sql(Clock, _CLOCK_INSERT)
         qn0 = ops.quote_name
         self._clock_delete = (
-            f"DELETE FROM {qn0(Clock._meta.db_table)} WHERE {qn0('matter_id')} = %s"  # noqa: S608 model table
+            f"DELETE FROM {qn0(Clock._meta.db_table)} WHERE {qn0('matter_id')} = %s"  # noqa: S608 model table  # nosec B608
         )
         qn = ops.quote_name
         columns = {f.name: f.column for f in Matter._meta.concrete_fields}
         sets = ", ".join(f"{qn(columns[n])} = %s" for n in _UPDATE_COLUMNS)
-        self._update_sql = f"UPDATE {qn(Matter._meta.db_table)} SET {sets} WHERE {qn('id')} = %s"  # noqa: S608 model columns
+        self._update_sql = f"UPDATE {qn(Matter._meta.db_table)} SET {sets} WHERE {qn('id')} = %s"  # noqa: S608 model columns  # nosec B608
         self._code = _Codes()
         self.numbers: dict[tuple[str, int], int] = {}  # highest imported number per prefix, year
         self._prefixes: dict[str, re.Pattern[str]] = {}

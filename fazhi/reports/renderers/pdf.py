@@ -47,7 +47,7 @@ def docx_to_pdf(docx: bytes) -> bytes:
         profile = (folder / "profile").as_uri()
         env = {**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF)}
         try:
-            done = subprocess.run(  # noqa: S603  a fixed program and arguments, no shell
+            done = subprocess.run(  # noqa: S603  a fixed program and arguments, no shell  # nosec B603
                 [
                     program,
                     f"-env:UserInstallation={profile}",

@@ -74,4 +74,4 @@ class Command(BaseCommand):
         if options["verbosity"] >= 1:
             self.stdout.write(f"网页服务启动中：http://{env.get('FAZHI_BIND', '127.0.0.1:8000')}/")
             self.stdout.flush()
-        os.execve(sys.executable, argv, env)  # noqa: S606 our own interpreter, fixed arguments
+        os.execve(sys.executable, argv, env)  # noqa: S606 our own interpreter, fixed arguments  # nosec B606

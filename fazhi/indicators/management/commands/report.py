@@ -95,7 +95,7 @@ def write_xlsx(result: IndicatorResult, path: Path, *, approx: bool = False) -> 
 
     book = Workbook()
     sheet = book.active
-    assert sheet is not None  # noqa: S101  a new workbook always has its first sheet
+    assert sheet is not None  # noqa: S101  a new workbook always has its first sheet  # nosec B101
     sheet.title = "指标"
     sheet.append([f"{result.org.name} {result.year}年 指标（截止 {result.as_of.isoformat()}）"])
     sheet.append(["部分", "代码", "指标", "数值", "显示", "单位", "目标", "未达目标", "定义"])
