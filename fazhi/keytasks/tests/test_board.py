@@ -187,3 +187,34 @@ def test_the_daily_sweep_reminds_the_lead_unit_before_and_after_the_due_date(dis
     ).exists()
     sweep(D(2024, 7, 1))  # once
     assert Notification.objects.filter(matter=m, kind="overdue").count() == 2  # staff and head
+
+
+# --- entered by hand ------------------------------------------------------------------------
+
+
+def test_the_office_enters_a_task_in_the_workbench_and_adds_an_assisting_unit(
+    client, users, district
+):
+    client.force_login(users["office"])
+    with clock.frozen(D(2024, 1, 15)):
+        form = client.get(reverse("workbench:matter-create"), {"procedure": "key_task"})
+        assert 'name="details.measure"' in form.content.decode()
+        r = client.post(
+            reverse("workbench:matter-create"),
+            {
+                "procedure": "key_task",
+                "org": str(district["b"].pk),
+                "received_on": "2024-01-15",
+                "subject": "建立首违不罚清单",
+                "channel": "other",
+                "details.task_list": "2024年清单",
+                "details.number": "5",
+                "details.due_on": "2024-08-31",
+                "details.measure": "清单印发并公布",
+            },
+        )
+    m = Matter.objects.get(subject="建立首违不罚清单")
+    assert r.status_code == 302 and m.org == district["b"] and m.due_on == D(2024, 8, 31)
+    post(client, users["office"], m, "add_assistant", org=str(district["a"].pk))
+    assert m.assistants.filter(org=district["a"]).exists()
+    assert "建立首违不罚清单" in board_page(client, users["staff_a"])  # now also a's task
