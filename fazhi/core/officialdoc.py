@@ -32,6 +32,8 @@ from docx.shared import Mm, Pt
 from docx.styles.style import ParagraphStyle
 from docx.text.paragraph import Paragraph as DocxParagraph
 
+from fazhi.core.dates import public_date
+
 PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
 TOP, BOTTOM, LEFT, RIGHT = Mm(37), Mm(35), Mm(28), Mm(26)
 LINES, CHARS = 22, 28
@@ -224,8 +226,9 @@ def official_document(title: str, author: str) -> Any:
 
 
 def chinese_date(day: dt.date) -> str:
-    """2025年3月31日 (the signature's date, in Arabic numerals as GB/T 9704 allows)."""
-    return f"{day.year}年{day.month}月{day.day}日"
+    """2025年3月31日 (the signature's date, in Arabic numerals as GB/T 9704 allows): the
+    public's date (core.dates)."""
+    return public_date(day)
 
 
 def add_signature(doc: Any, issuer: str, day: dt.date) -> None:

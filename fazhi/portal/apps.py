@@ -28,5 +28,4 @@ class PortalConfig(AppConfig):
             NavEntry("public", "首页", "portal:home", order=0),
             NavEntry("public", "进度查询", "portal:track", order=80),
             NavEntry("public", "信件公开", "portal:replies", order=85),
-            NavEntry("public", "征求意见", order=95, soon=True),
         )

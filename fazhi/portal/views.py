@@ -37,6 +37,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 
 from fazhi.core import errorpages
+from fazhi.core.dates import public_date
 from fazhi.core.ratelimit import client_address, rate_limited, seconds_to_next_window
 from fazhi.portal import public
 from fazhi.portal.forms import (
@@ -204,8 +205,7 @@ class SubmitView(View):
             "reference": matter.reference,
             "code": matter.verification_code,
             "procedure": matter.procedure_label,
-            "received_on": f"{matter.received_on.year}年{matter.received_on.month}月"
-            f"{matter.received_on.day}日",  # public pages: dates as 2026年12月3日
+            "received_on": public_date(matter.received_on),  # 2026年12月3日 (core.dates)
             "unit": matter.org.name,
             "time_limits": public.time_limit_text(matter.declaration),
         }

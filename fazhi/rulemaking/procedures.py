@@ -18,6 +18,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from fazhi.core.dates import public_date
 from fazhi.procedures.declarations import (
     Action,
     Deadline,
@@ -548,12 +549,12 @@ def _comment_window(
         return f"没有编号为“{reference[:40]}”的公开征求意见的决策草案。"
     opened, closes, closed = window
     if received_on < opened:
-        return f"该草案于{opened.isoformat()}起公开征求意见。"
+        return f"该草案于{public_date(opened)}起公开征求意见。"  # the public's form
     if (closes is not None and received_on > closes) or (
         closed is not None and received_on > closed
     ):
         end = closes or closed
-        return f"该草案的征求意见已于{end.isoformat() if end else ''}截止。"
+        return f"该草案的征求意见已于{public_date(end)}截止。"
     return None
 
 

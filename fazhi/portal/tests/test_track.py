@@ -108,6 +108,9 @@ def test_wrong_code_and_unknown_reference_answer_the_same(client, intake, users)
     for response in (wrong_code, unknown):
         assert response.status_code == 200
         assert "未找到对应的事项" in response.content.decode()
+        # the box says what happened: nothing was submitted, the lookup found nothing (#21)
+        assert "没有查到，请核对以下内容" in response.content.decode()
+        assert "提交未成功" not in response.content.decode()
     # Same page apart from the reference echoed back in the form field.
     a = without_tokens(wrong_code.content.decode()).replace(matter.reference, "REF")
     b = without_tokens(unknown.content.decode()).replace("BC-2099-999999", "REF")
@@ -206,6 +209,7 @@ def test_invalid_rating_is_refused_with_the_reason(client, intake, users):
     response = client.post(reverse("portal:track-act", args=["rate"]), {"rate-satisfaction": "meh"})
     assert response.status_code == 200
     assert "“满意度”的选项无效" in response.content.decode()
+    assert "评价未提交，请修改以下内容" in response.content.decode()
     assert not matter.steps.filter(action="rate").exists()
 
 

@@ -86,7 +86,7 @@ def test_no_comment_once_the_window_has_closed(client, district, users):
             post, {"article": "0", "text": "意见", "name": "李四", "phone": "13944340002"}
         )
     assert answer.status_code == 400
-    assert "已于2025-01-10截止" in answer.content.decode()
+    assert "已于2025年1月10日截止" in answer.content.decode()  # a public page (core.dates)
     assert not Matter.objects.filter(procedure="draft_comment").exists()
 
 
