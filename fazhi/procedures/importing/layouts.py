@@ -6,7 +6,9 @@ that sheet's layout here, from its own module: the columns by the header texts t
 writes, and a pure function from one row (column key → cell text) to the canonical record of
 docs/import-format.md. ``fazhi import FILE.xlsx`` (and .csv, and the workbench's upload) tries
 the declared layouts before the templates: a first row that has every required column of a
-layout is read with it, whatever the columns' order; other columns are ignored. The records
+layout is read with it, whatever the columns' order; other columns are ignored. A first row
+of one cell (the sheet's title) may stand above that header: the title reaches each row as
+``TITLE_KEY``. The records
 then go through the same replay, checks, idempotency and report as any other line.
 """
 
@@ -17,6 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 
 RowReader = Callable[[Mapping[str, str], int], dict[str, Any]]
+#: the key of a row's mapping that holds the sheet's title, when a single-cell title row stands
+#: above the header (交办表: "第十八届人大三次会议代表建议交办表"); absent otherwise
+TITLE_KEY = "_title"
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from fazhi.procedures.declarations import (
     all_procedures,
 )
 from fazhi.procedures.importing.formats import Record, nul_error
-from fazhi.procedures.importing.layouts import SheetLayout, match_layout
+from fazhi.procedures.importing.layouts import TITLE_KEY, SheetLayout, match_layout
 from fazhi.procedures.importing.replay import _ISO_DATE, IMPORT_ROLE
 from fazhi.procedures.importing.report import ImportFileError, LineError
 from fazhi.procedures.models import Channel, PartyKind
@@ -249,10 +249,19 @@ def _table_records(
     header = [_cell_text(v) for v in header_row]
     while header and not header[-1]:
         header.pop()
-    foreign = match_layout(header, procedure.code if procedure is not None else None)
+    code = procedure.code if procedure is not None else None
+    foreign = match_layout(header, code)
     if foreign is not None:  # another system's sheet (layouts.py)
         yield from _layout_records(rows, *foreign)
         return
+    filled = [h for h in header if h]
+    if len(filled) == 1:  # a title row above another system's header (交办表的表名)
+        second = next(rows, None)
+        below = [_cell_text(v) for v in second] if second is not None else []
+        foreign = match_layout(below, code)
+        if foreign is not None:
+            yield from _layout_records(rows, *foreign, start=3, title=filled[0])
+            return
     proc, columns = _check_header(procedure, header)
     for number, cells in enumerate(rows, start=2):
         texts = [_cell_text(v) for v in cells[: len(columns)]]
@@ -273,12 +282,21 @@ def _table_records(
 
 
 def _layout_records(
-    rows: Iterator[Sequence[object]], layout: SheetLayout, keys: dict[int, str]
+    rows: Iterator[Sequence[object]],
+    layout: SheetLayout,
+    keys: dict[int, str],
+    *,
+    start: int = 2,
+    title: str = "",
 ) -> Iterator[Record]:
-    for number, cells in enumerate(rows, start=2):
+    """The rows below the header read with ``layout``; a title above the header (the sheet's
+    name, e.g. the session of a congress) reaches each row as ``TITLE_KEY``."""
+    for number, cells in enumerate(rows, start=start):
         texts = {key: _cell_text(cells[i]) for i, key in keys.items() if i < len(cells)}
         if not any(texts.values()):
             continue
+        if title:
+            texts[TITLE_KEY] = title
         nul = next((k for k, t in texts.items() if "\x00" in t), None)
         if nul is not None:
             yield number, nul_error(number, nul), None
