@@ -245,3 +245,23 @@ def test_the_nav_has_the_page(client, users):
     client.force_login(users["staff_a"])
     page = client.get(reverse("workbench:home")).content.decode()
     assert reverse("oversight-suggestions:list") in page and "建议提案" in page
+
+
+def test_the_records_behind_the_figures(client, users, district, year):
+    from fazhi.indicators.engine import drill_down
+
+    m, a = year, district["a"]
+    on_time = drill_down("npc_suggestion.on_time_rate", a, 2025, TODAY)
+    base = drill_down("npc_suggestion.on_time_rate", a, 2025, TODAY, part="denominator")
+    assert {x.pk for x in on_time} == {m[1].pk}
+    assert {x.pk for x in base} == {m[1].pk, m[2].pk, m[3].pk}
+    assert {x.pk for x in drill_down("npc_suggestion.results.C", a, 2025, TODAY)} == {m[3].pk}
+    satisfied = drill_down("npc_suggestion.satisfaction_rate", a, 2025, TODAY)
+    assert {x.pk for x in satisfied} == {m[1].pk}
+    # the statistics page's links open the same records
+    client.force_login(users["staff_a"])
+    url = reverse("indicators:drill", args=["npc_suggestion.results.C"])
+    page = client.get(url, {"org": a.pk, "year": 2025})
+    assert page.status_code == 200
+    assert f"/workbench/matters/{m[3].pk}/" in page.content.decode()
+    assert f"/workbench/matters/{m[1].pk}/" not in page.content.decode()
