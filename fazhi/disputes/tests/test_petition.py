@@ -64,9 +64,9 @@ def test_the_office_routes_and_the_organ_then_holds_and_sees_it(district, users,
     assert m.state == "routed" and m.org == b
     assert step.data["from_org"] == a.pk and step.data["to_org_name"] == b.name
     assert step.org == a  # the office took the step
-    # the handling organ now sees it and the office's other staff no longer do
+    # the handling organ now sees it; the office keeps sight of it (petitions/sight.py)
     assert Matter.objects.for_user(users["staff_b"]).filter(pk=m.pk).exists()
-    assert not Matter.objects.for_user(users["staff_a"]).filter(pk=m.pk).exists()
+    assert Matter.objects.for_user(users["staff_a"]).filter(pk=m.pk).exists()
     route_clock = m.clocks.get(limit="petition.route")
     assert route_clock.answered_on == D(2025, 3, 10) and route_clock.in_time
     # §23: the organ's 15 days run from the routing step

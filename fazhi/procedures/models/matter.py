@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from fazhi.core import clock
 from fazhi.core.models import OrgUnit
 from fazhi.core.scope import AnyUser, scope_of, visible_org_ids
+from fazhi.procedures.reading import reading_scopes
 from fazhi.procedures.search import digits_of, phone_digits
 
 if TYPE_CHECKING:
@@ -53,21 +54,33 @@ class Satisfaction(models.TextChoices):
 
 class MatterQuerySet(models.QuerySet["Matter"]):
     def for_user(self, user: AnyUser | None) -> MatterQuerySet:
-        """Matters the user may see: the whole platform, or those of the user's org subtree and
-        those a unit of that subtree assists (会办: ``MatterAssistant``)."""
+        """Matters the user may see: the whole platform, or those of the user's org subtree,
+        those a unit of that subtree assists (会办: ``MatterAssistant``) and those a domain
+        lets it read (``procedures.reading``: e.g. the petitions its office routed)."""
         scope = scope_of(user)
         if not scope.is_staff_member:
             return self.none()
         if scope.all_orgs:
             return self
-        return self.in_units(visible_org_ids(user) or [])
+        ids = visible_org_ids(user) or []
+        extra = reading_scopes()
+        if not extra:
+            return self.in_units(ids)
+        read = self._units_q(ids)
+        for matters_of in extra:
+            read |= Q(pk__in=matters_of(ids))
+        return self.filter(read)
 
     def in_units(self, org_ids: list[int]) -> MatterQuerySet:
         """Matters these units lead (``org``) or assist (``MatterAssistant``): a unit's own."""
+        return self.filter(self._units_q(org_ids))
+
+    @staticmethod
+    def _units_q(org_ids: list[int]) -> Q:
         from fazhi.procedures.models.links import MatterAssistant  # imported here: a cycle
 
         assisted = MatterAssistant.objects.filter(org_id__in=org_ids).values("matter_id")
-        return self.filter(Q(org_id__in=org_ids) | Q(pk__in=assisted))
+        return Q(org_id__in=org_ids) | Q(pk__in=assisted)
 
     def get_for_user(self, user: AnyUser | None, pk: int | str) -> Matter:
         """One matter the user may see (``for_user``); 404 for missing and forbidden alike."""
