@@ -7,3 +7,5 @@ class KeytasksConfig(domains.DomainConfig):
     name = "fazhi.keytasks"
     label = "keytasks"
     verbose_name = "重点任务"
+    # reminders.py connects the month-ahead reminder to the daily sweep
+    domain_modules = (*domains.DOMAIN_MODULES, "reminders")

@@ -2,6 +2,10 @@
 
 - ``step_recorded(sender=procedure_code, matter=Matter, step=Step)``: sent inside the
   transaction of ``register_matter``/``act``, after the step and the matter are written.
+- ``swept(sender="sweep", today=date)``: sent by the daily sweep (``sweeps.sweep``) inside its
+  transaction, after the engine's own warnings: a layer with reminders of its own (a key
+  task's a month ahead, to its assisting units too) adds them here and returns how many
+  notifications it created (an int), which the sweep adds to its count.
 - ``import_observers``: what a bulk import (``fazhi.procedures.importing``) tells the layers
   above about the matters it writes. A layer registers a factory with ``observe_imports``;
   each import makes one observer per factory (``ImportObserver``), before it starts replaying.
@@ -32,6 +36,7 @@ from typing import Any, Protocol
 from django.dispatch import Signal
 
 step_recorded = Signal()
+swept = Signal()
 
 
 class ImportedStep(Protocol):

@@ -13,6 +13,7 @@ from fazhi.core import clock
 from fazhi.procedures import rules
 from fazhi.procedures.models import Clock, Matter, Notification, Step
 from fazhi.procedures.services import WARNING_WORKING_DAYS, _apply_due, _handlers, clock_row
+from fazhi.procedures.signals import swept
 from fazhi.procedures.snapshots import snapshot_of
 from fazhi.workdays import Calendar
 
@@ -22,6 +23,7 @@ def sweep(today: dt.date | None = None, cal: Calendar | None = None) -> dict[str
 
     Warning: due within ``WARNING_WORKING_DAYS`` working days. Runs in one pass of a few
     bulk statements (cron: ``fazhi sweep``); running it twice the same day changes nothing.
+    Then the layers' own reminders (``signals.swept``), in the same transaction.
     """
     today = today or clock.today()
     cal = cal or Calendar.default()
@@ -54,6 +56,8 @@ def sweep(today: dt.date | None = None, cal: Calendar | None = None) -> dict[str
             Notification.objects.bulk_create(notes, batch_size=1000, ignore_conflicts=True)
             counts[kind] = len(rows)
             counts["notifications"] += len(notes)
+        for _, created in swept.send(sender="sweep", today=today):
+            counts["notifications"] += created if isinstance(created, int) else 0
     return counts
 
 

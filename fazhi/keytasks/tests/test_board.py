@@ -174,19 +174,36 @@ def test_an_assisting_unit_reports_progress_but_a_stranger_gets_404(client, user
 # --- reminders ------------------------------------------------------------------------------
 
 
-def test_the_daily_sweep_reminds_the_lead_unit_before_and_after_the_due_date(district, users):
-    m = task(district, users, "修订工作规则", due="2024-06-28")
+def test_the_daily_sweep_reminds_lead_and_assisting_units_a_month_ahead(district, users):
+    m = task(district, users, "修订工作规则", due="2024-06-28", assisting=("b",))
     reminders = Notification.objects.filter(matter=m, kind__in=("warning", "overdue"))
-    sweep(D(2024, 6, 17))  # 9 days ahead: no reminder yet
+    assert sweep(D(2024, 5, 20))["notifications"] == 0  # 39 days ahead: not yet
     assert not reminders.exists()
-    sweep(D(2024, 6, 25))  # within 3 working days
-    assert (users["staff_a"].pk, "warning") in set(reminders.values_list("recipient", "kind"))
+    counts = sweep(D(2024, 6, 1))  # within 30 days: the lead unit and the assisting unit
+    got = set(reminders.values_list("recipient", "kind"))
+    assert got == {
+        (users["staff_a"].pk, "warning"),
+        (users["head_a"].pk, "warning"),
+        (users["staff_b"].pk, "warning"),
+    }
+    assert counts["notifications"] == 3
+    assert sweep(D(2024, 6, 2))["notifications"] == 0  # once per person and due date
+    sweep(D(2024, 6, 25))  # the engine's warning (3 working days): not repeated
+    assert reminders.count() == 3
+    m.refresh_from_db()
+    assert m.warned_on == D(2024, 6, 25)
     sweep(D(2024, 7, 1))
     assert Notification.objects.filter(
         matter=m, kind="overdue", recipient=users["staff_a"]
     ).exists()
-    sweep(D(2024, 7, 1))  # once
-    assert Notification.objects.filter(matter=m, kind="overdue").count() == 2  # staff and head
+
+
+def test_no_reminder_for_a_task_waiting_for_acceptance(district, users):
+    m = task(district, users, "修订工作规则", due="2024-06-28")
+    with clock.frozen(D(2024, 6, 1)):
+        act(m, "submit_acceptance", users["staff_a"], D(2024, 6, 1))
+    sweep(D(2024, 6, 3))
+    assert not Notification.objects.filter(matter=m, kind="warning").exists()
 
 
 # --- entered by hand ------------------------------------------------------------------------
