@@ -265,3 +265,39 @@ def test_the_records_behind_the_figures(client, users, district, year):
     assert page.status_code == 200
     assert f"/workbench/matters/{m[3].pk}/" in page.content.decode()
     assert f"/workbench/matters/{m[1].pk}/" not in page.content.decode()
+
+
+def test_an_extension_requested_and_approved_on_the_page(client, users, year):
+    s2 = year[2]  # due 20 May; today 30 June: overdue, extended by the head to 20 August
+    client.force_login(users["staff_a"])
+    url = lambda action: reverse("workbench:matter-act", args=[s2.pk, action])  # noqa: E731
+    assert (
+        client.post(
+            url("request_extend"), {"on": "2025-05-06", "days": "3", "reason": "情况复杂"}
+        ).status_code
+        == 302
+    )
+    client.force_login(users["head_a"])
+    page = client.get(reverse("workbench:matter-detail", args=[s2.pk])).content.decode()
+    assert 'data-testid="extension-request"' in page
+    too_long = client.post(url("extend"), {"on": "2025-05-07", "days": "4", "reason": "同意"})
+    assert too_long.status_code == 200 and "最多可延长3个月" in too_long.content.decode()
+    assert (
+        client.post(url("extend"), {"on": "2025-05-07", "days": "3", "reason": "同意"}).status_code
+        == 302
+    )
+    s2.refresh_from_db()
+    assert s2.due_on == D(2025, 8, 20)
+
+
+def test_a_procuratorial_reply_with_its_measures_on_the_page(client, users, year):
+    j = year[5]
+    client.force_login(users["staff_a"])
+    url = reverse("workbench:matter-act", args=[j.pk, "reply"])
+    missing = client.post(url, {"on": "2025-06-30"})
+    assert missing.status_code == 200 and 'data-field="measures"' in missing.content.decode()
+    done = client.post(url, {"on": "2025-06-30", "measures": "开展专项检查，建立长效机制"})
+    assert done.status_code == 302
+    page = client.get(reverse("workbench:matter-detail", args=[j.pk])).content.decode()
+    block = page[page.index('data-testid="suggestion-handling"') :]
+    assert "开展专项检查，建立长效机制" in block
