@@ -41,8 +41,18 @@ def _messages(label: str, *, choose: bool = False) -> dict[str, str]:
     }
 
 
+class TextField(forms.CharField):
+    """A text counted as the page's counter counts it: a line break (CRLF from the browser)
+    as one character, so the browser's limit and the server's agree (#21)."""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.replace("\r\n", "\n")
+        return super().to_python(value)
+
+
 def text_field(label: str, *, max_length: int, required: bool = True, **kwargs: Any) -> Any:
-    return forms.CharField(
+    return TextField(
         label=label,
         max_length=max_length,
         required=required,

@@ -142,6 +142,8 @@ class Field:
             text = str(value).strip()
             if self.type == FieldType.STR and "\n" in text:
                 raise ValueError
+            if self.type == FieldType.TEXT and "\r" in text:
+                text = text.replace("\r\n", "\n")  # a browser sends a line break as CRLF
             return text
         if self.type == FieldType.BOOL:
             if isinstance(value, bool):

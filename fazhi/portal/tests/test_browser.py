@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connections
+from django.urls import reverse
 
 from fazhi.core.tests.browser import CHROMIUM, require_browser
 from fazhi.procedures.models import Matter
@@ -167,3 +168,49 @@ def test_submit_conclude_and_rate_in_a_browser(
         "conclude",
         "rate",
     ]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_text_past_its_limit_is_refused_with_the_limit_named(live_server, intake, monkeypatch):
+    """Issue #21: a 10,001-character letter is neither cut by the browser without a word nor
+    taken: the counter states the limit and counts down, the server refuses it naming the
+    limit, and the text stays as typed. A short page has no band under its footer."""
+    require_browser()
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_context(viewport=PHONE, locale="zh-CN").new_page()
+            page.goto(live_server.url + reverse("portal:submit-mailbox-letter"))
+            content = page.get_by_label("来信内容")
+            counter = page.locator("#" + content.get_attribute("data-counter"))
+            expect(counter).to_have_text("最多 10000 字，还可输入 10000 字")
+            content.fill("字" * 9990 + "\n" * 5)  # a line break counts as one, as on the server
+            expect(counter).to_have_text("最多 10000 字，还可输入 5 字")
+            content.fill("字" * 10001)
+            expect(counter).to_contain_text("已超出 1 字")
+            assert content.evaluate("e => e.value.length") == 10001  # not cut
+            page.get_by_label("姓名").fill("李四")
+            page.get_by_label("联系电话").fill("13900139000")
+            page.get_by_label("来信标题").fill("建议增设公交站点")
+            page.get_by_role("button", name="提交", exact=True).click()
+            expect(page.locator(".error-summary")).to_contain_text(
+                "“来信内容”最多 10000 字，现在是 10001 字"
+            )
+            assert page.get_by_label("来信内容").evaluate("e => e.value.length") == 10001
+            assert not Matter.objects.exists()
+            assert fits_the_screen(page)
+
+            # a short page on a tall screen: the footer reaches the bottom, nothing below it
+            desk = browser.new_context(viewport={"width": 1280, "height": 1400}).new_page()
+            desk.goto(live_server.url + reverse("portal:track"))
+            bottom = desk.evaluate(
+                "document.querySelector('footer').getBoundingClientRect().bottom"
+            )
+            assert abs(bottom - 1400) <= 1, bottom
+        finally:
+            browser.close()
+            connections.close_all()

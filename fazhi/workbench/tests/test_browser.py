@@ -112,6 +112,8 @@ def test_leader_records_an_instruction_and_approves_an_extension(
             # the instruction
             page.get_by_test_id("action-instruct").click()
             form = page.locator('form[data-action="instruct"]')
+            # the form swapped in by htmx states its text's limit and counts down (#21)
+            expect(form.locator(".counter")).to_contain_text("还可输入")
             form.locator('[name="text"]').fill("依法从快审查，按时答复申请人。")
             form.get_by_role("button", name="批示").click()
             expect(page.get_by_test_id("instructions")).to_contain_text("依法从快审查")
