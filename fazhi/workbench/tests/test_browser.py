@@ -71,15 +71,21 @@ def test_clerk_takes_the_next_action_from_the_buttons(live_server, district, use
 def test_matter_page_fits_a_phone(live_server, district, users, monkeypatch):
     require_browser()
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    from fazhi.portal.models import Subscription
+    from fazhi.procedures.services import act
 
     staff = users["staff_a"]
     m = make_matter("help_request", district["a"], staff, clock.today(), subject="窗口求助")
+    Subscription.objects.create(matter=m, channel="sms", address="13912345678")
+    act(m, "accept", staff, clock.today())  # a notice queued: the block of notices is shown
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
             page = log_in(browser, live_server, staff, viewport=PHONE)
             page.goto(f"{live_server.url}/workbench/matters/{m.pk}/")
+            expect(page.get_by_test_id("notice")).to_contain_text("受理")
             assert fits_the_screen(page), too_wide(page)
         finally:
             browser.close()
