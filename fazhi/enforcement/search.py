@@ -28,10 +28,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
+from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 
 from fazhi.core.pii import credit_code_error, mask_name
@@ -43,6 +44,7 @@ PROCEDURE = "enforcement_decision"
 SHOWN_STATES = ("published", "withdrawn")
 FTS_TABLE = "enforcement_disclosure_fts"
 BIGRAM_TABLE = "enforcement_disclosure_bigram"
+COUNT_CAP = 10_000  # the list counts this far; beyond, it asks to narrow the search
 MIN_QUERY = 2
 MAX_QUERY = 100
 NO_END = dt.date.max
@@ -249,9 +251,32 @@ def find(
     return qs.order_by("-decided_on", "-matter_id")
 
 
-def organs_shown(today: dt.date) -> Q:
-    """The organs that have decisions on the list (for the search form's choice)."""
-    return Q(pk__in=DisclosureEntry.objects.filter(shown_until__gt=today).values("organ_id"))
+class DisclosurePaginator(Paginator):
+    """Pages of ``find``'s answer that count at most ``COUNT_CAP`` entries (``capped``: there
+    are more): a count of half a million matches would cost more than the page itself."""
+
+    cap = COUNT_CAP
+    capped = False
+
+    @property
+    def count(self) -> int:
+        if not hasattr(self, "_capped_count"):
+            entries = cast(QuerySet[DisclosureEntry], self.object_list)
+            n = entries.order_by()[: self.cap + 1].count()
+            self.capped = n > self.cap
+            self._capped_count = min(n, self.cap)
+        return int(self._capped_count)
+
+
+def page_of(entries: QuerySet[DisclosureEntry], number: str | None, per_page: int = 20) -> Any:
+    """The page ``number`` of ``entries`` as the public list shows it (a Django ``Page``)."""
+    return DisclosurePaginator(entries, per_page).get_page(number)
+
+
+def organs_shown(today: dt.date) -> Exists:
+    """The organs that have decisions on the list (for the search form's choice): a probe of
+    the organ index per unit, not a scan of the list."""
+    return Exists(DisclosureEntry.objects.filter(organ_id=OuterRef("pk"), shown_until__gt=today))
 
 
 def matters_of(entries: Iterable[DisclosureEntry]) -> list[Matter]:

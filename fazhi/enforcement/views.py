@@ -103,7 +103,7 @@ def disclosure(request: HttpRequest) -> HttpResponse:
         date_from=date_from,
         date_to=date_to,
     )
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    page = search.page_of(qs, request.GET.get("page"))
     return render(
         request,
         "enforcement/disclosure.html",
@@ -112,6 +112,7 @@ def disclosure(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "is_paginated": page.has_other_pages(),
             "total": page.paginator.count,
+            "capped": page.paginator.capped,
             "errors": errors,
             "q": query,
             "type": action_type,

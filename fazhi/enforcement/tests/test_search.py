@@ -271,3 +271,33 @@ def test_the_database_has_its_substring_index():
         else:
             cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [search.FTS_TABLE])
             assert "trigram" in cursor.fetchone()[0]
+
+
+def test_decisions_imported_from_an_xlsx_sheet_are_on_the_list(district, officers, tmp_path):
+    from fazhi.procedures.declarations import get_procedure
+    from fazhi.procedures.exporting import write_table
+    from fazhi.procedures.importing import import_file
+
+    lines, shown = generate([district["b"]], random.Random(7), n=12)
+    path = tmp_path / "decisions.xlsx"
+    with path.open("wb") as out:
+        written = write_table(get_procedure("enforcement_decision"), lines, out, "xlsx")
+    assert written.written == len(lines), written.left_out
+    report = import_file(path, today=TODAY)
+    assert report.committed, report.errors[:3]
+    assert Matter.objects.of("enforcement_decision").count() == len(lines)
+    refs = Matter.objects.filter(pk__in=disclosed(today=TODAY).values("matter_id"))
+    assert sorted(refs.values_list("reference", flat=True)) == sorted(s["reference"] for s in shown)
+
+
+def test_the_list_counts_to_its_cap_and_then_asks_to_narrow(
+    client, district, users, officer, monkeypatch
+):
+    for day in (3, 4):
+        m = decide(district, users, D(2025, 3, day), party=COMPANY)
+        do(m, "publish", users, D(2025, 3, 5))
+    monkeypatch.setattr(search.DisclosurePaginator, "cap", 1)
+    with clock.frozen(TODAY):
+        page = client.get(reverse("enforcement:disclosure"))
+    assert page.context["total"] == 1 and page.context["capped"]
+    assert "符合条件的超过 1 条" in page.content.decode()
