@@ -257,8 +257,14 @@ def _workbook(procedure: Procedure, columns: list[Column], *, write_only: bool) 
                 formula1='"' + ",".join(options) + '"',
                 allow_blank=True,
                 showErrorMessage=True,
-                errorTitle="无效的选项",
-                error=f"“{c.label}”请从下拉列表中选择。",
+                # a warning, not a stop: the import also reads the synonyms (个人 for 自然人)
+                errorStyle="warning" if c.type != "bool" else "stop",
+                errorTitle="不在下拉列表中",
+                error=(
+                    f"“{c.label}”请从下拉列表中选择，或填写“说明”表列出的常用说法（如个人、企业）。"
+                    if c.type != "bool"
+                    else f"“{c.label}”请填写“是”或“否”。"
+                ),
             )
             dv.add(f"{letter}3:{letter}1048576")
             ws.data_validations.append(dv)

@@ -214,3 +214,14 @@ def test_a_step_dated_before_the_receipt_names_it(district, tmp_path):
     line = complaint("D", steps=[{"action": "accept", "on": "2025-03-01"}])
     report = import_file(write(tmp_path, [line]), skip_invalid=True)
     assert report.errors[0].message.startswith("受理日期2025-03-01早于收到日期2025-03-03")
+
+
+def test_template_dropdowns_warn_instead_of_refusing_a_synonym(district, tmp_path):
+    path = tmp_path / "t.xlsx"
+    call_command("import", "template", "business_complaint", output=str(path))
+    ws = load_workbook(path).worksheets[0]
+    columns = [c.code for c in template_columns(get_procedure("business_complaint"))]
+    letter = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[columns.index("party_kind")]
+    (dv,) = [d for d in ws.data_validations.dataValidation if f"{letter}3" in str(d.sqref)]
+    assert dv.errorStyle == "warning"  # Excel lets 个人 stand; the import reads it
+    assert "自然人" in dv.formula1
