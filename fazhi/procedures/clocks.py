@@ -16,10 +16,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from fazhi.procedures.declarations import Deadline, Procedure
+from fazhi.procedures.declarations.actions import Deadline
 from fazhi.workdays import Calendar, Due, LimitKind, TimeLimit, Unit, get_limit, start_of_day
 
 if TYPE_CHECKING:
+    from fazhi.procedures.declarations import Procedure
     from fazhi.procedures.rules import MatterSnapshot, StepRecord
 
 ONE_DAY = dt.timedelta(days=1)

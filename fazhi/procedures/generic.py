@@ -17,14 +17,16 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from fazhi.procedures.declarations import (
+from fazhi.procedures.clocks import limit_of, running_extensions
+from fazhi.procedures.declarations.actions import Action
+from fazhi.procedures.declarations.fields import (
     APPROVER_ROLES,
     PUBLIC,
     STAFF_ROLES,
-    Action,
     Field,
     FieldType,
 )
+from fazhi.workdays import LimitKind
 
 if TYPE_CHECKING:
     from fazhi.procedures.declarations import Procedure
@@ -52,9 +54,6 @@ def _has_transfer(snap: MatterSnapshot, on: dt.date, data: Mapping[str, Any]) ->
 
 def _extension_allowed(snap: MatterSnapshot, on: dt.date, data: Mapping[str, Any]) -> str | None:
     """An extension applies to every running clock whose limit may be extended."""
-    from fazhi.procedures.clocks import limit_of, running_extensions  # imported here: a cycle
-    from fazhi.workdays import LimitKind
-
     running = [(limit_of(d, snap.details), used) for d, used in running_extensions(snap)]
     running = [(limit, used) for limit, used in running if limit.kind != LimitKind.MINIMUM]
     if not running:

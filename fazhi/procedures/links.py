@@ -4,14 +4,14 @@
 their transaction: a link by reference finds the other matter by its reference (an unknown one
 is refused with a plain message, so the whole step is refused); a diversion registers the new
 matter through ``register_matter`` — the same rules as any new matter, no second path — and
-links to it. The bulk import makes the same links by reference after writing its rows
+links to it (``act()`` hands it in as ``register``: this module does not import the services). The bulk import makes the same links by reference after writing its rows
 (``importing.linking``). ``links_for`` is what a page shows of a matter's links.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,8 +88,10 @@ def link_from_step(
     *,
     today: dt.date,
     cal: Calendar | None,
+    register: Callable[..., Matter],
 ) -> Matter | None:
-    """The link ``step`` makes (``spec.link``); returns the matter a diversion opened."""
+    """The link ``step`` makes (``spec.link``); returns the matter a diversion opened through
+    ``register`` (``services.register_matter``)."""
     link = spec.link
     if link is None:
         return None
@@ -109,7 +111,7 @@ def link_from_step(
     code = link.opened_procedure(data)
     if code not in {p.code for p in all_procedures()}:
         return None  # e.g. a petition diverted to arbitration: no procedure here to open
-    opened = _open(matter, link, code, data, step, by, today=today, cal=cal)
+    opened = _open(matter, link, code, data, step, by, today=today, cal=cal, register=register)
     record_link(matter, opened, link.kind, step.on, step, by)
     return opened
 
@@ -124,9 +126,8 @@ def _open(
     *,
     today: dt.date,
     cal: Calendar | None,
+    register: Callable[..., Matter],
 ) -> Matter:
-    from fazhi.procedures.services import register_matter  # imported here: services calls us
-
     procedure = get_procedure(code)
     org: OrgUnit | int = matter.org
     if link.to_org and data.get(link.to_org) not in (None, ""):
@@ -140,7 +141,7 @@ def _open(
     }
     details = {name: data[name] for name in link.carries if data.get(name) not in (None, "")}
     try:
-        return register_matter(
+        return register(
             code,
             org=org,
             received_on=step.on,

@@ -4,7 +4,10 @@ Pure Python (numpy, no Django needed to compute); ``Calendar.default()`` adds th
 overrides when Django is configured. See docs/calendar.md.
 """
 
-from fazhi.workdays import statutory  # noqa: F401  registers the pending limits
+from fazhi.workdays import (
+    loading,  # noqa: F401  Calendar.default() with the database's overrides
+    statutory,  # noqa: F401  registers the pending limits
+)
 from fazhi.workdays.calendar import (
     FIRST_DAY,
     LAST_INPUT_DAY,

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import calendar as _stdcalendar
 import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -213,10 +213,9 @@ class Calendar:
 
     @classmethod
     def default(cls) -> Calendar:
-        """The shipped calendar plus the database's additions when Django is configured."""
-        from fazhi.workdays.loading import default_calendar
-
-        return default_calendar()
+        """The shipped calendar plus the database's additions when Django is configured
+        (``workdays.loading``, which the package imports, sets where it comes from)."""
+        return _default_source()
 
     def merged(
         self,
@@ -465,3 +464,13 @@ SHIPPED_YEARS = frozenset(range(2004, 2027))
 @cache
 def _shipped() -> Calendar:
     return Calendar(read_shipped_entries(), SHIPPED_YEARS, version="shipped")
+
+
+_default_source: Callable[[], Calendar] = _shipped
+
+
+def set_default_source(source: Callable[[], Calendar]) -> None:
+    """Where ``Calendar.default()`` comes from (``workdays.loading``: the shipped calendar merged
+    with the database's overrides); this module itself imports no Django code."""
+    global _default_source
+    _default_source = source

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 import threading
 
-from fazhi.workdays.calendar import Calendar, CalendarEntry, DayKind
+from fazhi.workdays.calendar import Calendar, CalendarEntry, DayKind, set_default_source
 
 _lock = threading.Lock()
 _cached: Calendar | None = None
@@ -78,3 +78,6 @@ def clear_cache() -> None:
     """Forget the merged calendar (tests)."""
     global _cached
     _cached = None
+
+
+set_default_source(default_calendar)

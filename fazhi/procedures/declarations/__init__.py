@@ -5,6 +5,14 @@ A domain app declares its procedures with these dataclasses and registers them i
 here touches the database.
 """
 
+from fazhi.procedures.declarations.actions import (
+    LINK_KINDS,
+    Action,
+    Deadline,
+    Guard,
+    Link,
+    RegisterCheck,
+)
 from fazhi.procedures.declarations.fields import (
     APPROVER_ROLES,
     PUBLIC,
@@ -13,15 +21,7 @@ from fazhi.procedures.declarations.fields import (
     Field,
     FieldType,
 )
-from fazhi.procedures.declarations.procedure import (
-    LINK_KINDS,
-    Action,
-    Deadline,
-    Guard,
-    Link,
-    Procedure,
-    RegisterCheck,
-)
+from fazhi.procedures.declarations.procedure import Procedure
 from fazhi.procedures.declarations.ratings import (
     CALLBACK_SOURCES,
     RATINGS_PER_CONCLUSION,

@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from fazhi.procedures.declarations.actions import Action
 from fazhi.procedures.declarations.fields import PUBLIC, STAFF_ROLES, Field, FieldType
-from fazhi.procedures.declarations.procedure import Action
 from fazhi.procedures.errors import UnknownAction
 
 if TYPE_CHECKING:

@@ -295,7 +295,7 @@ def act(
             label="公众" if public else None,
             data={"on": on.isoformat(), "state": new.state, **step_data},
         )
-        links.link_from_step(locked, spec, step, by, today=today, cal=cal)
+        links.link_from_step(locked, spec, step, by, today=today, cal=cal, register=register_matter)
         if org_changed:
             _notify_unit(locked, NotificationKind.ASSIGNED, exclude=by)
         if action == "assign_handler":

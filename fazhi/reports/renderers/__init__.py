@@ -8,16 +8,11 @@ asked for, so the other formats work without them.
 from __future__ import annotations
 
 import json
-from typing import Literal
 
 from fazhi.reports.assembly import AnnualReport
+from fazhi.reports.renderers.base import FORMATS, Links, RendererUnavailableError
 
-Links = Literal["drill", "anchor", "none"]
-FORMATS = {"json": "json", "md": "md", "html": "html", "docx": "docx", "pdf": "pdf"}
-
-
-class RendererUnavailableError(RuntimeError):
-    """A renderer needs a program or library that is not installed; Chinese message."""
+__all__ = ["FORMATS", "Links", "RendererUnavailableError", "file_name", "render"]
 
 
 def file_name(report: AnnualReport, fmt: str) -> str:

@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from fazhi.reports.assembly import AnnualReport, Figure
 from fazhi.reports.placeholders import Paragraph, Piece
-from fazhi.reports.renderers import Links
+from fazhi.reports.renderers.base import Links
 
 
 def drill_url(report: AnnualReport, code: str, year: int) -> str:

@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from fazhi.reports.assembly import AnnualReport
+from fazhi.reports.renderers.base import RendererUnavailableError
 
 TIMEOUT_SECONDS = 180
 FONTS_CONF = Path(__file__).with_name("fonts.conf")
@@ -35,8 +36,6 @@ def soffice() -> str | None:
 
 
 def docx_to_pdf(docx: bytes) -> bytes:
-    from fazhi.reports.renderers import RendererUnavailableError
-
     program = soffice()
     if program is None:
         raise RendererUnavailableError(INSTALL_HINT)
