@@ -339,8 +339,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema and its docs pages are for staff and client systems, like the API they
-    # describe (docs/api.md, "Who may read the schema"); Open311 has its own public discovery.
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # describe (docs/api.md, "Who may read the schema"): a signed-in user without a unit and
+    # role is refused as on the API; Open311 has its own public discovery.
+    "SERVE_PERMISSIONS": ["fazhi.api.permissions.IsStaffMember"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
