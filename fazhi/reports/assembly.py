@@ -179,6 +179,7 @@ class AnnualReport:
     issuer: str
     frozen: bool = False
     used: set[tuple[str, int]] = field(default_factory=set)
+    charts: dict[str, Any] | None = None  # an issue's frozen chart data; None: from the records
 
     @property
     def title(self) -> tuple[str, str]:

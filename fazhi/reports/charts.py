@@ -20,6 +20,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count
 
@@ -101,10 +102,9 @@ def monthly_by_channel(org: OrgUnit, year: int, as_of: dt.date) -> dict[str, lis
     return {str(labels.get(k, k)): v for k, v in sorted(series.items(), key=lambda kv: -sum(kv[1]))}
 
 
-def month_chart(org: OrgUnit, year: int, as_of: dt.date) -> Chart:
+def month_chart(year: int, series: dict[str, list[int]]) -> Chart:
     from matplotlib import rc_context
 
-    series = monthly_by_channel(org, year, as_of)
     title = f"{year}年各月受理事项（按渠道）"
     with rc_context({"font.family": cjk_font(), "svg.fonttype": "path"}):
         figure = _figure(7.2, 3.0)
@@ -124,14 +124,12 @@ def month_chart(org: OrgUnit, year: int, as_of: dt.date) -> Chart:
     return Chart(title, svg, table)
 
 
-def rate_chart(org: OrgUnit, year: int, as_of: dt.date) -> Chart | None:
-    """Rates by unit; None when the report computes no rate yet."""
-    from matplotlib import rc_context
-
+def rates_by_unit(org: OrgUnit, year: int, as_of: dt.date) -> dict[str, list]:
+    """Each computed rate (timely rates first) for the scope's own records and each direct
+    child unit: ``{"names": [rate names], "units": [[unit name, [values as strings or None]]]}``,
+    units without any rate left out. JSON as it stands, so an issue can freeze it."""
     rates = [i for i in computed_indicators() if i.is_rate]
     rates.sort(key=lambda i: 0 if "timely" in i.code else 1)
-    if not rates:
-        return None
     labels = [i.label for i in rates]
     names = [
         f"{get_procedure(i.procedure).label}{i.label}"
@@ -139,25 +137,32 @@ def rate_chart(org: OrgUnit, year: int, as_of: dt.date) -> Chart | None:
         else i.label
         for i in rates
     ]
-    units = compute_by_unit(org, year, as_of)
-    rows = [
-        (u.unit.short_name or u.unit.name) + ("（本级）" if u.own else "")
-        for u in units
-        if any(u.values.get(i.code) is not None for i in rates)
-    ]
-    kept = [u for u in units if any(u.values.get(i.code) is not None for i in rates)]
-    if not kept:
+    units = []
+    for u in compute_by_unit(org, year, as_of) if rates else []:
+        values = [u.values.get(i.code) for i in rates]
+        if any(v is not None for v in values):
+            name = (u.unit.short_name or u.unit.name) + ("（本级）" if u.own else "")
+            units.append([name, [None if v is None else str(v) for v in values]])
+    return {"names": names, "units": units}
+
+
+def rate_chart(year: int, data: dict[str, list]) -> Chart | None:
+    """Rates by unit; None when no unit has a rate."""
+    from matplotlib import rc_context
+
+    names, units = data.get("names") or [], data.get("units") or []
+    if not names or not units:
         return None
     title = f"{year}年各单位比率（%）"
     with rc_context({"font.family": cjk_font(), "svg.fonttype": "path"}):
-        figure = _figure(7.2, 0.5 + 0.35 * len(kept) * len(rates) ** 0.5)
+        figure = _figure(7.2, 0.5 + 0.35 * len(units) * len(names) ** 0.5)
         ax = figure.add_subplot()  # type: ignore[attr-defined]
-        height = 0.8 / len(rates)
-        for j, ind in enumerate(rates):
-            values = [float(u.values.get(ind.code) or 0) for u in kept]
-            ys = [i + j * height for i in range(len(kept))]
-            ax.barh(ys, values, height=height, label=names[j], color=COLOURS[j % len(COLOURS)])
-        ax.set_yticks([i + 0.4 - height / 2 for i in range(len(kept))], rows)
+        height = 0.8 / len(names)
+        for j, name in enumerate(names):
+            column = [float(vals[j] or 0) for _, vals in units]
+            ys = [i + j * height for i in range(len(units))]
+            ax.barh(ys, column, height=height, label=name, color=COLOURS[j % len(COLOURS)])
+        ax.set_yticks([i + 0.4 - height / 2 for i in range(len(units))], [u[0] for u in units])
         ax.invert_yaxis()
         ax.set_xlim(0, 100)
         ax.set_title(title, fontsize=11)
@@ -165,21 +170,35 @@ def rate_chart(org: OrgUnit, year: int, as_of: dt.date) -> Chart | None:
         ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
         svg = _svg(figure)
     table = [["单位", *names]]
-    for name, u in zip(rows, kept, strict=True):
-        table.append([name, *(_pct(u.values.get(i.code)) for i in rates)])
+    for name, values in units:
+        table.append([name, *(_pct(v) for v in values)])
     return Chart(title, svg, table)
 
 
-def _pct(value: int | Decimal | None) -> str:
+def _pct(value: int | Decimal | str | None) -> str:
     if value is None:
         return "—"
     number = Decimal(value)
     return f"{number:.0f}%" if number == number.to_integral_value() else f"{number:.2f}%"
 
 
-def charts(org: OrgUnit, year: int, as_of: dt.date) -> list[Chart]:
-    out = [month_chart(org, year, as_of)]
-    rates = rate_chart(org, year, as_of)
+def chart_data(org: OrgUnit, year: int, as_of: dt.date) -> dict[str, object]:
+    """What the charts show, computed from the records: frozen with an issue
+    (``ReportIssue.charts``) so that the issued report's charts never change."""
+    return {
+        "months": monthly_by_channel(org, year, as_of),
+        "rates": rates_by_unit(org, year, as_of),
+    }
+
+
+def draw(year: int, data: dict[str, Any]) -> list[Chart]:
+    """The charts of ``data`` (``chart_data``'s shape)."""
+    out = [month_chart(year, data.get("months") or {})]
+    rates = rate_chart(year, data.get("rates") or {})
     if rates is not None:
         out.append(rates)
     return out
+
+
+def charts(org: OrgUnit, year: int, as_of: dt.date) -> list[Chart]:
+    return draw(year, chart_data(org, year, as_of))

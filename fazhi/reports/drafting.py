@@ -26,6 +26,7 @@ from fazhi.reports.assembly import (
     figures_from_json,
     figures_to_json,
 )
+from fazhi.reports.charts import chart_data
 from fazhi.reports.models import (
     Report,
     ReportIssue,
@@ -245,6 +246,7 @@ def issue(
         texts=report.texts(),
         figures=figures_to_json(assembled.figures),
         previous=figures_to_json(used_previous),
+        charts=chart_data(report.org, report.year, assembled.as_of),
         failures=[{"kind": p.kind, "text": p.text} for p in problems],
         reason=reason if problems else "",
     )

@@ -217,6 +217,12 @@ class ReportIssue(models.Model):
     previous = models.JSONField(
         _("上年数字"), default=dict, blank=True, help_text=_("正文引用的上年数字（印发时）。")
     )
+    charts = models.JSONField(
+        _("图表数据"),
+        default=dict,
+        blank=True,
+        help_text=_("印发时图表的数据（各月受理、各单位比率），印发后不再随记录变化。"),
+    )
     failures = models.JSONField(
         _("未通过的检查"),
         default=list,

@@ -36,7 +36,7 @@ def issued(issue: ReportIssue, *, public: bool = False) -> AnnualReport:
     texts = issue.texts
     if public:
         texts = {key: mask_public(str(text)) for key, text in texts.items()}
-    return assemble(
+    assembled = assemble(
         report.org,
         report.year,
         texts=texts,
@@ -44,3 +44,5 @@ def issued(issue: ReportIssue, *, public: bool = False) -> AnnualReport:
         previous=figures_from_json(issue.previous),
         date=issue.issued_on,
     )
+    assembled.charts = issue.charts
+    return assembled

@@ -347,7 +347,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
 
 def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
     issue = get_object_or_404(_published(), pk=pk)
-    ctx = html_context(services.issued(issue, public=True), links="anchor", with_charts=False)
+    ctx = html_context(services.issued(issue, public=True), links="anchor")
     return render(request, "reports/public_detail.html", {**ctx, "issue": issue})
 
 

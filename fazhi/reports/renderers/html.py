@@ -107,13 +107,16 @@ def html_context(
 ) -> dict[str, object]:
     """What ``reports/_report.html`` shows (the public page includes it in the site's frame)."""
     from fazhi.core.officialdoc import chinese_date
-    from fazhi.reports.charts import ChartsUnavailableError, charts
+    from fazhi.reports.charts import ChartsUnavailableError, chart_data, draw
 
     chart_list = []
     chart_note = ""
     if with_charts:
         try:
-            chart_list = charts(report.org, report.year, report.as_of)
+            data = report.charts
+            if data is None:  # a draft: from the records now
+                data = chart_data(report.org, report.year, report.as_of)
+            chart_list = draw(report.year, data) if data else []  # issued before charts froze
         except ChartsUnavailableError as exc:
             chart_note = str(exc)
     sections = [

@@ -190,3 +190,30 @@ def test_the_workbench_queue_lists_the_sections_to_draft_and_the_report_to_issue
     client.force_login(office)
     home = client.get(reverse("workbench:home")).content.decode()
     assert "印发并向社会公开" in home and "2025-03-31" in home
+
+
+def test_the_issued_report_keeps_its_charts_and_the_public_page_shows_them(
+    client, district, users, complaints
+):
+    from fazhi.reports import charts
+
+    try:
+        charts.cjk_font()
+    except charts.ChartsUnavailableError:
+        pytest.skip("no CJK font installed (fonts-noto-cjk)")
+    office = users["office"]
+    report = drafting.create_report(district["root"], 2024, by=office)
+    issue = drafting.issue(report, office, issued_on=D(2025, 3, 20), reason="部分程序尚未上线。")
+    months = issue.charts["months"]
+    assert sum(sum(v) for v in months.values()) == 3  # the three complaints of 2024
+
+    # a complaint received later in 2024 changes the draft's chart, not the issued one
+    make_matter("business_complaint", district["a"], users["staff_a"], D(2024, 12, 2), today=TODAY)
+    now = charts.chart_data(report.org, 2024, drafting.draft_of(report).as_of)
+    assert sum(sum(v) for v in now["months"].values()) == 4
+    public = client.get(reverse("reports_public:detail", args=[issue.pk])).content.decode()
+    assert "2024年各月受理事项（按渠道）" in public and 'src="data:image/svg+xml;base64,' in public
+    table = public[public.index("各月受理事项（按渠道）（数据表）") :]
+    table = table[: table.index("</table>")]
+    assert table.count("<tr>") == 1 + len(months)  # the frozen series, one row a channel
+    assert ">3</td>" in table and ">4</td>" not in table

@@ -165,7 +165,7 @@ def test_charts_need_a_cjk_font(report, monkeypatch):
         charts.cjk_font()
     except charts.ChartsUnavailableError:
         pytest.skip("no CJK font installed (fonts-noto-cjk)")
-    chart = charts.month_chart(report.org, 2024, report.as_of)
+    chart = charts.month_chart(2024, charts.monthly_by_channel(report.org, 2024, report.as_of))
     assert chart.svg.startswith("<svg")
     assert sum(int(row[-1]) for row in chart.table[1:]) == 4  # 4 complaints, by channel
     monkeypatch.setattr(charts, "CJK_FONTS", ("没有这种字体",))
