@@ -30,7 +30,9 @@ from fazhi.procedures.tests.test_import import complaint
 
 pytestmark = pytest.mark.skipif(not importing._CAN_FORK, reason="no fork on this platform")
 
-LINES = 20_000  # about 2 s of import on this machine (6 MB, parallel): long enough to kill it mid-way
+LINES = (
+    20_000  # about 2 s of import on this machine (6 MB, parallel): long enough to kill it mid-way
+)
 
 _STATE = """
 import json, django
