@@ -55,7 +55,7 @@ CHANNELS = (
 )
 VENUES = (
     ("people", "人民调解委员会"),
-    ("police_station", "驻派出所调解室"),
+    ("police_station", "驻公安派出所调解室"),  # as mediation labels it
     ("court", "驻法院调解室"),
     ("other", "其他"),
 )

@@ -212,3 +212,75 @@ def test_the_import_template_has_a_column_group_for_every_action(client, users, 
             assert f"{action.label}日期" in header, action.name
     for f in declaration.details:
         assert f.label in header, f.name
+
+
+# a row of each template as staff fill it in (one step per action, steps in date order)
+FILLED = {
+    "reconsideration": ({
+        "details.respondent": "某局", "details.contested_act": "罚款决定", "details.third_parties": "赵某",
+        "party_name": "吴某", "receive_materials.on": "2025-03-04", "receive_materials.materials": "现场照片",
+        "receive_materials.submitted_by": "申请人", "accept.on": "2025-03-05", "send_copy.on": "2025-03-06",
+        "receive_reply.on": "2025-03-12", "hear.on": "2025-03-20", "hear.kind": "听证", "hear.record": "笔录",
+        "decide.on": "2025-04-01", "decide.outcome": "撤销", "issue_opinion.on": "2025-04-02",
+        "issue_opinion.kind": "建议书", "issue_opinion.to_org": "某局", "opinion_acted.on": "2025-04-20",
+        "opinion_acted.acted": "是",
+    }, "decided"),
+    "litigation": ({
+        "details.court": "区法院", "defend.on": "2025-03-10", "hear.on": "2025-04-01",
+        "hear.head_appeared": "是", "judge.on": "2025-05-01", "judge.outcome": "organ_lost",
+        "judge.effective": "是", "judge.perform_days": "30", "perform.on": "2025-05-20",
+    }, "performed"),
+    "mediation": ({
+        "details.venue": "驻公安派出所调解室", "agree.on": "2025-03-05", "agree.agreement": "赔偿",
+        "confirm.on": "2025-03-20", "confirm.court": "区法院",
+    }, "confirmed"),
+    "dispute": ({"details.screening": "PC-T", "resolve.on": "2025-03-10"}, "resolved"),
+    "petition": ({
+        "party_name": "吴某", "details.category": "申诉求决", "details.first_time": "是",
+        "details.office": "是", "route.on": "2025-03-04", "route.mode": "交办",
+        "route.to_org": "测试区市场监督管理局", "accept.on": "2025-03-10", "conclude.on": "2025-04-01",
+        "conclude.opinion": "限期整改",
+    }, "concluded"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("procedure", PROCEDURES)
+def test_a_filled_template_from_the_workbench_imports(client, district, users, tmp_path, procedure):
+    from fazhi.procedures.importing import import_file, template_columns
+
+    client.force_login(users["staff_a"])
+    response = client.get(reverse("procedures:template", args=[procedure, "xlsx"]))
+    path = tmp_path / f"{procedure}.xlsx"
+    path.write_bytes(b"".join(response))
+    if procedure == "dispute":
+        with clock.frozen(D(2025, 3, 1)):
+            record_activity(
+                "dispute_screening", org=district["a"], on=D(2025, 3, 1), title="排查",
+                figures={"found": 1}, reference="PC-T",
+            )  # fmt: skip
+    values, state = FILLED[procedure]
+    base = {
+        "reference": f"T-{procedure}",
+        "org": "测试区司法局",
+        "received_on": "2025-03-03",
+        "subject": "模板导入",
+    }
+    columns = [c.code for c in template_columns(get_procedure(procedure))]
+    wb = load_workbook(path)
+    wb.worksheets[0].append([{**base, **values}.get(c, "") for c in columns])
+    wb.save(path)
+    with clock.frozen(D(2025, 6, 30)):
+        report = import_file(path)
+    assert report.rejected == 0, [str(e) for e in report.errors]
+    m = Matter.objects.get(reference=f"T-{procedure}")
+    assert m.state == state
+    if procedure == "reconsideration":
+        from fazhi.disputes.casefile import case_file
+
+        f = case_file(m)
+        assert [x.what for x in f.materials] == ["行政复议申请书", "现场照片", "书面答复"]
+        assert f.third_parties == ["赵某"] and f.hearings[0].kind == "听证"
+        assert (f.letters[0].kind, f.letters[0].status) == ("建议书", "已落实")
+    if procedure == "petition":
+        assert m.org == district["b"]
+        assert Matter.objects.for_user(users["staff_a"]).filter(pk=m.pk).exists()  # the office
