@@ -14,6 +14,7 @@ class ReportsConfig(AppConfig):
             actions={
                 "report.create": "新建年度报告",
                 "report.approve": "审核通过年度报告",
+                "report.due_dates": "调整年度报告期限",
                 "report.issue": "印发年度报告",
                 "report.section.assign": "分派报告章节",
                 "report.section.save": "保存报告章节",
@@ -27,6 +28,8 @@ class ReportsConfig(AppConfig):
                 "due_on": "截止日期",
                 "issue": "期次",
                 "problems": "检查问题数",
+                "sections_due_on": "各部门报送期限",
+                "publish_due_on": "向社会公开期限",
             },
         )
 

@@ -168,6 +168,37 @@ def approve_section(section: ReportSection, by: Any) -> None:
 
 
 @transaction.atomic
+def set_due_dates(
+    report: Report, by: Any, *, sections_due_on: dt.date, publish_due_on: dt.date
+) -> None:
+    """The office's own due dates for the departments' sections and the public report
+    (defaults: 1 March and 31 March of the following year). Sections assigned with the old
+    default follow the new one; a section given its own date keeps it."""
+    if not is_office(by):
+        raise ReportError("只有依法治区办可以调整报送和公开期限。")
+    if publish_due_on < sections_due_on:
+        raise ReportError(
+            f"向社会公开期限（{publish_due_on:%Y-%m-%d}）不能早于各部门报送期限"
+            f"（{sections_due_on:%Y-%m-%d}）。"
+        )
+    if sections_due_on.year <= report.year - 1 or publish_due_on.year > report.year + 1:
+        raise ReportError(
+            f"期限应在{report.year}年至{report.year + 1}年内（{report.year}年度报告）。"
+        )
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    old = report.sections_due_on
+    report.sections_due_on, report.publish_due_on = sections_due_on, publish_due_on
+    report.save(update_fields=["sections_due_on", "publish_due_on", "updated_at"])
+    report.sections.filter(due_on=old).update(due_on=sections_due_on)
+    audit.record(
+        "report.due_dates",
+        report,
+        actor=by,
+        data={"sections_due_on": str(sections_due_on), "publish_due_on": str(publish_due_on)},
+    )
+
+
+@transaction.atomic
 def approve_report(report: Report, by: Any) -> None:
     if not is_office(by):
         raise ReportError("只有依法治区办可以审定报告。")

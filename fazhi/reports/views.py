@@ -41,6 +41,13 @@ def _parse_date(value: str | None, what: str) -> dt.date | None:
         raise ReportError(f"{what}“{value}”格式错误，应为 YYYY-MM-DD。") from None
 
 
+def _required_date(value: str | None, what: str) -> dt.date:
+    on = _parse_date(value, what)
+    if on is None:
+        raise ReportError(f"请填写{what}。")
+    return on
+
+
 def _report_for(request: HttpRequest, pk: int) -> Report:
     """A report the user may see: the office's, or one with a section assigned to their unit."""
     report = get_object_or_404(Report.objects.select_related("org"), pk=pk)
@@ -172,6 +179,18 @@ class ReportDetailView(StaffRequiredMixin, View):
                 due = _parse_date(request.POST.get("due_on"), "报送期限")
                 drafting.assign(section, department, due, request.user)
                 messages.success(request, f"已将该部分分配给{department.name}。")
+            elif action == "due":
+                drafting.set_due_dates(
+                    report,
+                    request.user,
+                    sections_due_on=_required_date(
+                        request.POST.get("sections_due_on"), "各部门报送期限"
+                    ),
+                    publish_due_on=_required_date(
+                        request.POST.get("publish_due_on"), "向社会公开期限"
+                    ),
+                )
+                messages.success(request, "期限已调整。")
             elif action == "approve":
                 drafting.approve_report(report, request.user)
                 messages.success(request, "报告已审定。")

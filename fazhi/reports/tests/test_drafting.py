@@ -217,3 +217,43 @@ def test_the_issued_report_keeps_its_charts_and_the_public_page_shows_them(
     table = table[: table.index("</table>")]
     assert table.count("<tr>") == 1 + len(months)  # the frozen series, one row a channel
     assert ">3</td>" in table and ">4</td>" not in table
+
+
+def test_the_office_sets_the_due_dates_and_sections_on_the_default_follow(
+    client, district, users, complaints
+):
+    office, staff_a = users["office"], users["staff_a"]
+    report = drafting.create_report(district["root"], 2024, by=office)
+    sections = report.sections.all()
+    drafting.assign(sections.get(key="1.1"), district["a"], None, office)  # the default date
+    drafting.assign(sections.get(key="1.2"), district["a"], D(2025, 2, 10), office)  # its own
+    detail = reverse("reports:detail", args=[report.pk])
+    login(client, office)
+    page = client.get(detail).content.decode()
+    assert 'name="sections_due_on" value="2025-03-01"' in page
+    client.post(
+        detail,
+        {"action": "due", "sections_due_on": "2025-02-20", "publish_due_on": "2025-03-25"},
+    )
+    report.refresh_from_db()
+    assert (report.sections_due_on, report.publish_due_on) == (D(2025, 2, 20), D(2025, 3, 25))
+    assert sections.get(key="1.1").due_on == D(2025, 2, 20)
+    assert sections.get(key="1.2").due_on == D(2025, 2, 10)
+
+    # refusals in plain Chinese, nothing changed
+    for data, message in (
+        ({"sections_due_on": "2025-03-30", "publish_due_on": "2025-03-01"}, "不能早于"),
+        ({"sections_due_on": "2025-02-30", "publish_due_on": "2025-03-25"}, "格式错误"),
+        ({"sections_due_on": "", "publish_due_on": "2025-03-25"}, "请填写各部门报送期限"),
+        ({"sections_due_on": "2027-01-01", "publish_due_on": "2027-03-01"}, "期限应在"),
+    ):
+        answer = client.post(detail, {"action": "due", **data}, follow=True)
+        assert message in answer.content.decode(), data
+    report.refresh_from_db()
+    assert report.publish_due_on == D(2025, 3, 25)
+    login(client, staff_a)
+    client.post(
+        detail, {"action": "due", "sections_due_on": "2025-01-01", "publish_due_on": "2025-01-02"}
+    )
+    report.refresh_from_db()
+    assert report.sections_due_on == D(2025, 2, 20)
