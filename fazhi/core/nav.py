@@ -16,7 +16,7 @@ from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 
-AREAS = ("public", "staff")
+AREAS = ("public", "staff", "open")  # open: 政务公开, the cards on the portal's home page
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class NavEntry:
     order: int = 100
     soon: bool = False
     perm: str = ""
+    summary: str = ""  # a line under the label, where the area shows one (open)
 
     def __post_init__(self) -> None:
         if self.area not in AREAS:
@@ -43,6 +44,7 @@ class NavLink:
     url: str
     current: bool
     soon: bool
+    summary: str = ""
 
 
 _ENTRIES: dict[tuple[str, str], NavEntry] = {}
@@ -87,7 +89,8 @@ def nav_links(area: str, current_path: str = "", user: Any = None) -> list[NavLi
                 url = reverse(entry.url_name)
             except NoReverseMatch:
                 continue
-        links.append(NavLink(entry.label, url, bool(url) and url == current_path, entry.soon))
+        current = bool(url) and url == current_path
+        links.append(NavLink(entry.label, url, current, entry.soon, entry.summary))
     return links
 
 

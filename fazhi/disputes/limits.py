@@ -81,7 +81,6 @@ register_limits(*LIMITS)
 # --- 行政应诉 (行政诉讼法) ---------------------------------------------------------------------
 
 LITIGATION_LIMITS: tuple[TimeLimit, ...] = (
-    # the same declaration as fazhi.workdays.statutory's (registering it again is a no-op)
     TimeLimit(
         "litigation.defend",
         "提交答辩状和证据",

@@ -5,6 +5,12 @@ from fazhi.core.nav import MatterTool, NavEntry, register_matter_tools, register
 register_nav(
     NavEntry("public", "执法公示", "enforcement:disclosure", order=90),
     NavEntry("staff", "行政执法", "enforcement:home", order=50),
+    NavEntry(
+        "open",
+        "行政执法公示",
+        "enforcement:disclosure",
+        summary="本区行政许可、行政处罚等行政执法决定的公示，以及执法证件查验、行政执法统计年报。",
+    ),
 )
 
 register_matter_tools(

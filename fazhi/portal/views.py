@@ -38,6 +38,7 @@ from django.views.decorators.http import require_POST
 
 from fazhi.core import errorpages
 from fazhi.core.dates import public_date
+from fazhi.core.nav import nav_links
 from fazhi.core.ratelimit import client_address, rate_limited, seconds_to_next_window
 from fazhi.portal import public
 from fazhi.portal.forms import (
@@ -149,6 +150,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "channels": public.channels(),
             "track_form": TrackForm(),
             "replies": [public.published_reply(m) for m in letters],
+            "open_links": nav_links("open", request.path, request.user),  # the domains' (nav.py)
         },
     )
 

@@ -20,6 +20,8 @@ def test_home_lists_the_three_channels_with_their_time_limits(client):
     assert "15个工作日内回复" in page
     assert 'action="/track/"' in page
     assert "执法公示" in page and 'href="/zhifa/gongshi/"' in page
+    # the 政务公开 card comes from the enforcement domain's nav.py (area "open")
+    assert '<a href="/zhifa/gongshi/">行政执法公示</a>' in page and "执法证件查验" in page
     assert "建设中" not in page  # no unfinished sections in the nav or on the page
     assert "外部资源" not in page  # the footer speaks to citizens, not of the build
 
