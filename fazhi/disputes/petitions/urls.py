@@ -8,4 +8,5 @@ app_name = "petitions"
 
 urlpatterns = [
     path("workbench/petitions/<int:pk>/repeats/", views.RepeatsView.as_view(), name="repeats"),
+    path("workbench/petitions/routed/", views.RoutedListView.as_view(), name="routed"),
 ]

@@ -1,15 +1,21 @@
-"""The staff page of likely repeats of one petition, where staff confirm one (``confirm_repeat``)."""
+"""Staff pages of petitions: the likely repeats of one petition, where staff confirm one
+(``confirm_repeat``), and the petitions the user's units routed (转送交办), where each stands."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
+from django.views.generic import ListView
 
 from fazhi.core import clock
+from fazhi.core.scope import scope_of, visible_org_ids
 from fazhi.core.views import StaffRequiredMixin
-from fazhi.disputes.petitions.procedures import CODE
+from fazhi.disputes.models import RoutedPetition
+from fazhi.disputes.petitions.procedures import CODE, ROUTE_MODES
 from fazhi.disputes.petitions.repeats import likely_repeats
 from fazhi.procedures.errors import ProcedureError
 from fazhi.procedures.models import Matter
@@ -54,3 +60,30 @@ class RepeatsView(StaffRequiredMixin, View):
             return self._page(request, matter, exc.message)
         messages.success(request, f"已确认为 {reference} 的重复信访。")
         return redirect("workbench:matter-detail", matter.pk)
+
+
+class RoutedListView(StaffRequiredMixin, ListView):
+    """转送交办的信访: what the user's units routed to handling organs, where each stands now —
+    the petition office's follow-up of what it assigned or forwarded (信访工作条例 §38)."""
+
+    template_name = "petitions/routed.html"
+    paginate_by = 50
+
+    def get_queryset(self) -> Any:
+        rows = RoutedPetition.objects.select_related("matter", "matter__org", "step")
+        scope = scope_of(self.request.user)
+        if not scope.all_orgs:
+            rows = rows.filter(org_id__in=visible_org_ids(self.request.user) or [])
+        self.open_only = self.request.GET.get("open") == "1"
+        if self.open_only:
+            rows = rows.filter(matter__closed_on__isnull=True)
+        return rows.order_by("-routed_on", "-pk")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        today = clock.today()
+        ctx["today"] = today
+        ctx["open_only"] = self.open_only
+        ctx["modes"] = dict(ROUTE_MODES)
+        ctx["overdue"] = {r.matter_id for r in ctx["object_list"] if r.matter.is_overdue(today)}
+        return ctx

@@ -145,3 +145,38 @@ def test_a_petition_received_directly_gives_no_one_else_sight(district, users, s
     )
     assert not RoutedPetition.objects.filter(matter=m).exists()
     assert not sees(users["staff_a"], m) and not sees(street_staff, m)
+
+
+def test_the_office_lists_what_it_routed(
+    client, routed, district, users, street_staff, django_assert_max_num_queries
+):
+    for i in range(5):
+        m = make_matter(
+            "petition", district["a"], users["staff_a"], D(2025, 4, 1), today=TODAY,
+            party={"name": f"信访人{i}"}, details={"category": "claim", "first_time": True, "office": True},
+        )  # fmt: skip
+        act(
+            m,
+            "route",
+            users["staff_a"],
+            D(2025, 4, 2),
+            today=TODAY,
+            mode="assigned",
+            to_org=district["b"].pk,
+        )
+    act(routed, "accept", users["staff_b"], D(2025, 3, 6), today=TODAY)
+    act(routed, "conclude", users["staff_b"], D(2025, 4, 1), today=TODAY, opinion="已处理")
+    url = reverse("petitions:routed")
+    client.force_login(users["staff_a"])
+    with clock.frozen(TODAY), django_assert_max_num_queries(12):
+        html = client.get(url).content.decode()
+    assert routed.reference in html and "转送" in html and "交办" in html
+    assert html.count("data-reference=") == 6
+    assert "已逾期" in html  # the five routed on 04-02 were due to be accepted by 04-17
+    with clock.frozen(TODAY):
+        open_only = client.get(url, {"open": "1"}).content.decode()
+    assert routed.reference not in open_only and open_only.count("data-reference=") == 5
+    # the handling organ and another unit routed nothing
+    for user in (users["staff_b"], street_staff):
+        client.force_login(user)
+        assert "data-reference=" not in client.get(url).content.decode()
