@@ -142,12 +142,6 @@ def credit_code_error(value: str) -> str | None:
     return None
 
 
-def validate_credit_code(value: str) -> None:
-    error = credit_code_error(value)
-    if error:
-        raise ValidationError(error, code="invalid_credit_code")
-
-
 # --- phone numbers -------------------------------------------------------------------------
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -161,12 +155,6 @@ def phone_error(value: str) -> str | None:
     if _MOBILE.match(phone) or _LANDLINE.match(phone) or _HOTLINE.match(phone):
         return None
     return "电话号码格式不正确：手机号为11位数字，固定电话如 0434-1234567。"
-
-
-def validate_phone(value: str) -> None:
-    error = phone_error(value)
-    if error:
-        raise ValidationError(error, code="invalid_phone")
 
 
 # --- masking -------------------------------------------------------------------------------

@@ -32,10 +32,3 @@ def format_value(ind: Indicator, value: int | Decimal | None, *, approx: bool = 
         text = f"{number:.0f}" if number == number.to_integral_value() else f"{number:.2f}"
         return f"{text}%"
     return approximate(int(value)) if approx else str(int(value))
-
-
-def format_with_unit(ind: Indicator, value: int | Decimal | None, *, approx: bool = False) -> str:
-    text = format_value(ind, value, approx=approx)
-    if ind.is_pending or value is None or ind.is_rate:
-        return text
-    return f"{text}{ind.unit}"

@@ -145,16 +145,6 @@ def records(qs: QuerySet[Matter]) -> Iterator[dict[str, Any]]:
         yield matter_record(m, steps, orgs)
 
 
-def write_jsonl(qs: QuerySet[Matter], out: IO[str]) -> int:
-    """Write one line per matter; returns the count."""
-    n = 0
-    for rec in records(qs):
-        out.write(json.dumps(rec, ensure_ascii=False, separators=(",", ":")))
-        out.write("\n")
-        n += 1
-    return n
-
-
 # --- templates and table exports ------------------------------------------------------------
 
 

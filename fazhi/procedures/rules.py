@@ -389,11 +389,6 @@ def compute_due(snap: MatterSnapshot, cal: Calendar | None = None) -> Due | None
     return matter_due(clocks_of(snap, cal))
 
 
-def open_clocks(snap: MatterSnapshot, cal: Calendar | None = None) -> list[ClockState]:
-    """The clocks running on the matter (paused ones included)."""
-    return [c for c in clocks_of(snap, cal) if c.is_open]
-
-
 # Generic actions whose data names an assisting unit (``org``): its name is recorded beside it.
 ASSISTANT_ACTIONS = frozenset({"add_assistant", "opinion", "opinion_reply"})
 

@@ -149,10 +149,6 @@ class TimeLimit:
             )
             raise ExtensionNotAllowedError(msg)
 
-    @property
-    def is_minimum(self) -> bool:
-        return self.kind == LimitKind.MINIMUM
-
 
 class _PlainDues:
     """The memo of ``TimeLimit.due`` for periods without suspension or extension: (id of a
