@@ -76,6 +76,10 @@ class Intake:
     def field(self, name: str) -> PublicField | None:
         return next((f for f in self.fields if f.name == name), None)
 
+    @property
+    def asks_id_number(self) -> bool:
+        return self.field("id_number") is not None
+
 
 _INTAKES: dict[str, Intake] = {}
 
