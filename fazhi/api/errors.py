@@ -26,6 +26,7 @@ from fazhi.procedures.errors import (
     MissingData,
     NotAllowed,
     ProcedureError,
+    StorageUnavailable,
     UnknownAction,
     UnknownProcedure,
 )
@@ -59,6 +60,7 @@ class ErrorCode(StrEnum):
 
 # the engine's errors, most specific class first
 _PROCEDURE_CODES: tuple[tuple[type[ProcedureError], ErrorCode], ...] = (
+    (StorageUnavailable, ErrorCode.SERVICE_UNAVAILABLE),
     (NotAllowed, ErrorCode.NOT_ALLOWED),
     (InvalidTransition, ErrorCode.INVALID_TRANSITION),
     (InvalidDate, ErrorCode.INVALID_DATE),
@@ -133,6 +135,8 @@ def too_large(limit: int, what: str = "请求内容") -> PayloadTooLarge:
 
 
 def procedure_error_status(exc: ProcedureError) -> int:
+    if isinstance(exc, StorageUnavailable):  # the server's fault, passing: try again later
+        return status.HTTP_503_SERVICE_UNAVAILABLE
     return status.HTTP_403_FORBIDDEN if isinstance(exc, NotAllowed) else status.HTTP_400_BAD_REQUEST
 
 
@@ -143,10 +147,13 @@ def error_body(
 
 
 def procedure_error_response(exc: ProcedureError) -> Response:
-    return Response(
+    response = Response(
         error_body(exc.message, exc.field, procedure_error_code(exc)),
         status=procedure_error_status(exc),
     )
+    if isinstance(exc, StorageUnavailable):
+        response["Retry-After"] = "300"
+    return response
 
 
 def _first(detail: Any, path: str = "") -> tuple[str, str | None]:

@@ -46,3 +46,8 @@ class InvalidDate(ProcedureError):  # noqa: N818
 
 class DuplicateMatter(ProcedureError):  # noqa: N818
     """A matter with this procedure and reference exists already."""
+
+
+class StorageUnavailable(ProcedureError):  # noqa: N818
+    """The server cannot store a file now (disk full, read-only or missing storage): nothing
+    was stored; the API answers 503 with Retry-After, the pages say so in the form."""
