@@ -305,23 +305,7 @@ class ClockSerializer(serializers.ModelSerializer[Clock]):
 
     class Meta:
         model = Clock
-        fields = (
-            "seq",
-            "limit",
-            "label",
-            "minimum",
-            "started_on",
-            "started_at",
-            "due_on",
-            "due_at",
-            "basis",
-            "provisional",
-            "paused",
-            "answered_on",
-            "answered_at",
-            "answered_action",
-            "in_time",
-        )
+        fields = Clock.VALUES
         read_only_fields = fields
 
 

@@ -61,27 +61,8 @@ def sweep(today: dt.date | None = None, cal: Calendar | None = None) -> dict[str
     return counts
 
 
-CLOCK_FIELDS = (
-    "seq",
-    "limit",
-    "label",
-    "minimum",
-    "started_on",
-    "started_at",
-    "due_on",
-    "due_at",
-    "basis",
-    "provisional",
-    "paused",
-    "answered_on",
-    "answered_at",
-    "answered_action",
-    "in_time",
-)
-
-
 def _clock_values(row: Clock) -> tuple[Any, ...]:
-    return tuple(getattr(row, f) for f in CLOCK_FIELDS)
+    return tuple(getattr(row, f) for f in Clock.VALUES)
 
 
 def recompute_open_deadlines(cal: Calendar | None = None, chunk: int = 2000) -> int:

@@ -76,23 +76,7 @@ STEP_COLUMNS = (
     "data",
     "occurred_at",
 )
-CLOCK_COLUMNS = (
-    "seq",
-    "limit",
-    "label",
-    "minimum",
-    "started_on",
-    "started_at",
-    "due_on",
-    "due_at",
-    "basis",
-    "provisional",
-    "paused",
-    "answered_on",
-    "answered_at",
-    "answered_action",
-    "in_time",
-)
+CLOCK_COLUMNS = Clock.VALUES
 
 
 # the same for every row an import writes: given to the INSERT, not staged

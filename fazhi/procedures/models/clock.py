@@ -82,6 +82,26 @@ class Clock(models.Model):
 
     objects = ClockQuerySet.as_manager()
 
+    # A clock's values (all but its matter and id), in one order: the import's staged rows,
+    # the sweep's comparison of stored and recomputed clocks and the API's fields read it.
+    VALUES: ClassVar[tuple[str, ...]] = (
+        "seq",
+        "limit",
+        "label",
+        "minimum",
+        "started_on",
+        "started_at",
+        "due_on",
+        "due_at",
+        "basis",
+        "provisional",
+        "paused",
+        "answered_on",
+        "answered_at",
+        "answered_action",
+        "in_time",
+    )
+
     class Meta:
         verbose_name = _("计时")
         verbose_name_plural = _("计时")
