@@ -349,6 +349,34 @@ def get_indicator(code: str) -> Indicator:
         raise KeyError(f"未知的指标代码“{code}”。") from None
 
 
+ADDITION_NOTE = "（指标目录之外的补充指标）"
+
+
+def addition(
+    code: str,
+    label: str,
+    unit: str,
+    definition: str,
+    numerator: Source,
+    denominator: Source | None = None,
+    *,
+    beside: Indicator,
+) -> Indicator:
+    """An indicator outside the catalog (``addition``), shown beside a catalog indicator (its
+    section and place), its definition saying so (``ADDITION_NOTE``)."""
+    return Indicator(
+        code=code,
+        label=label,
+        section=beside.section,
+        unit=unit,
+        definition=f"{definition}{ADDITION_NOTE}",
+        numerator=numerator,
+        denominator=denominator,
+        addition=True,
+        order=beside.order,
+    )
+
+
 def all_indicators() -> list[Indicator]:
     """Every indicator in report order (section, then declaration order)."""
     section_rank = {code: i for i, (code, _) in enumerate(SECTIONS)}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fazhi.indicators.catalog import from_catalog
-from fazhi.indicators.registry import Indicator, Matters, register, timely
+from fazhi.indicators.registry import Matters, addition, register, timely
 
 TASKS = Matters("key_task")
 _rate = from_catalog(
@@ -15,25 +15,14 @@ _rate = from_catalog(
 _on_time, _due = timely(TASKS, "key_task.due")
 register(
     _rate,
-    Indicator(
-        code="key_task.tasks",
-        label="重点任务",
-        section="tasks",
-        unit="项",
-        definition="本年度列入清单的重点任务。（指标目录之外的补充指标）",
-        numerator=TASKS,
-        addition=True,
-        order=_rate.order,
-    ),
-    Indicator(
-        code="key_task.on_time_rate",
-        label="重点任务按期申请销号率",
-        section="tasks",
-        unit="%",
-        definition="在清单完成时限内申请销号的比例（及时率通用规则）。（指标目录之外的补充指标）",
-        numerator=_on_time,
-        denominator=_due,
-        addition=True,
-        order=_rate.order,
+    addition("key_task.tasks", "重点任务", "项", "本年度列入清单的重点任务。", TASKS, beside=_rate),
+    addition(
+        "key_task.on_time_rate",
+        "重点任务按期申请销号率",
+        "%",
+        "在清单完成时限内申请销号的比例（及时率通用规则）。",
+        _on_time,
+        _due,
+        beside=_rate,
     ),
 )
