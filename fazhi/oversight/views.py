@@ -18,6 +18,7 @@ from django.views import View
 from fazhi.core import clock
 from fazhi.core.models import AuditEvent, OrgUnit
 from fazhi.core.scope import can_act_on, profile_of, scope_queryset
+from fazhi.core.storage import open_stored
 from fazhi.core.views import StaffRequiredMixin
 from fazhi.oversight import supervision
 from fazhi.oversight.activities import SUPERVISION_KINDS
@@ -224,7 +225,7 @@ class SupervisionFileView(StaffRequiredMixin, View):
         if item is None:
             raise Http404("没有这一文件，或不在您的查看范围内。")
         return FileResponse(
-            item.file.open("rb"),
+            open_stored(item.file),
             as_attachment=True,
             filename=item.name,
             content_type=item.content_type,

@@ -40,6 +40,7 @@ from fazhi.core import errorpages
 from fazhi.core.dates import public_date
 from fazhi.core.nav import nav_links
 from fazhi.core.ratelimit import client_address, rate_limited, seconds_to_next_window
+from fazhi.core.storage import open_stored
 from fazhi.portal import public
 from fazhi.portal.forms import (
     ActionForm,
@@ -391,7 +392,7 @@ def track_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     if attachment is None:
         raise Http404("没有这个文件。")
     response = FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.name
+        open_stored(attachment.file, "附件文件"), as_attachment=True, filename=attachment.name
     )
     response["Content-Type"] = attachment.content_type or "application/octet-stream"
     response["Cache-Control"] = "private, no-store"

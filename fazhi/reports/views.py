@@ -22,6 +22,7 @@ from django.views import View
 from fazhi.core import clock
 from fazhi.core.models import OrgUnit
 from fazhi.core.scope import scope_of
+from fazhi.core.storage import open_stored
 from fazhi.core.tasks import enqueue, job_url
 from fazhi.core.views import StaffRequiredMixin
 from fazhi.reports import drafting, services
@@ -375,4 +376,4 @@ def public_pdf(request: HttpRequest, pk: int) -> FileResponse:
     if not issue.pdf:
         raise Http404("PDF 尚在生成，请稍后再试。")
     name = f"{issue.report.org.name}{issue.report.year}年度法治政府建设情况报告.pdf"
-    return FileResponse(issue.pdf.open("rb"), as_attachment=True, filename=name)
+    return FileResponse(open_stored(issue.pdf, "报告 PDF"), as_attachment=True, filename=name)

@@ -127,3 +127,18 @@ def test_a_really_read_only_media_directory(matter, users, media):
             add_attachment(matter, "材料.pdf", PDF, by=users["staff_a"])
     finally:
         media.chmod(0o700)
+
+
+def test_a_file_gone_from_the_storage_is_a_chinese_404_not_a_500(client, matter, users, media):
+    """Found by the permission matrix: a download whose file was deleted by hand (or lost in a
+    restore from an older backup) answered 500 on the workbench."""
+    attachment = add_attachment(matter, "材料.pdf", PDF, by=users["staff_a"])
+    os.unlink(attachment.file.path)
+    client.force_login(users["staff_a"])
+    response = client.get(reverse("workbench:attachment-download", args=[attachment.pk]))
+    assert response.status_code == 404  # the workbench's Chinese 404 page; the cause is logged
+    assert "返回工作台" in response.content.decode()
+    api = APIClient()
+    api.force_authenticate(users["staff_a"])
+    answer = api.get(f"/api/v1/matters/{matter.pk}/attachments/{attachment.pk}/")
+    assert answer.status_code == 404 and answer.json()["code"] == "NOT_FOUND"

@@ -18,6 +18,7 @@ from django.views import View
 from fazhi.core.models import AuditEvent, OrgUnit, Role, StaffProfile
 from fazhi.core.nav import matter_panels, matter_tools
 from fazhi.core.scope import can_act_on, scope_queryset
+from fazhi.core.storage import open_stored
 from fazhi.core.views import StaffRequiredMixin
 from fazhi.procedures import publicity, rules
 from fazhi.procedures.assisting import assisting_unit_for
@@ -460,7 +461,7 @@ class AttachmentDownloadView(StaffRequiredMixin, View):
             Attachment.objects.select_related("matter").filter(matter__in=visible), pk=pk
         )
         return FileResponse(
-            attachment.file.open("rb"),
+            open_stored(attachment.file, "附件文件"),
             as_attachment=True,
             filename=attachment.name,
             content_type=attachment.content_type,
