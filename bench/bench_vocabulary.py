@@ -38,6 +38,7 @@ SEED = 20241203
 N_MATTERS = 1_000_000
 YEAR = 2024
 P = "bench_case"
+PG_DB = "fazhi_speed"
 
 
 def setup(db: str) -> None:
@@ -45,16 +46,15 @@ def setup(db: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fazhi.settings")
     if db == "sqlite":
         (ROOT / "bench" / "out").mkdir(exist_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{ROOT / 'bench' / 'out' / 'vocabulary_1m.sqlite3'}"
+        name = "vocabulary_1m" if N_MATTERS == 1_000_000 else f"vocabulary_{N_MATTERS}"
+        os.environ["DATABASE_URL"] = f"sqlite:///{ROOT / 'bench' / 'out' / name}.sqlite3"
     else:
         import psycopg
 
         with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-            if not c.execute(
-                "SELECT 1 FROM pg_database WHERE datname='fazhi_bench_vocab'"
-            ).fetchone():
-                c.execute("CREATE DATABASE fazhi_bench_vocab")
-        os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/fazhi_bench_vocab"
+            if not c.execute("SELECT 1 FROM pg_database WHERE datname=%s", [PG_DB]).fetchone():
+                c.execute(f"CREATE DATABASE {PG_DB}")
+        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
     import django
 
     django.setup()
@@ -249,6 +249,7 @@ def generate() -> None:
                 clocks.append(
                     {
                         "matter_id": mid,
+                        "seq": 1,
                         "limit": "bench.accept",
                         "label": "受理",
                         "started_on": received,
@@ -276,15 +277,50 @@ def generate() -> None:
             cur.execute("ANALYZE")
 
 
+def query_times(captured) -> list[tuple[float, str]]:
+    from django.db import connection
+
+    out = []
+    for q in captured:
+        t0 = time.perf_counter()
+        with connection.cursor() as cur:
+            cur.execute(q["sql"])
+            cur.fetchall()
+        out.append((time.perf_counter() - t0, q["sql"]))
+    return out
+
+
+def describe_query(sql: str) -> str:
+    """The table a grouped query reads, its procedures, and how many correlated subqueries
+    (a matter's state as of the cut-off, a step condition) each row runs."""
+    import re
+
+    table = re.search(r'FROM "(\w+)"', sql)
+    procedures = sorted(set(re.findall(r'"procedure" = \'(\w+)\'', sql)))
+    return (
+        f"{table.group(1) if table else '?'} [{', '.join(procedures)}] "
+        f"{sql.count('SELECT U0') - sql.count('core_orgunit')} correlated subqueries, "
+        f"{sql.count(' FILTER (WHERE')} filtered aggregates"
+    )
+
+
 def main() -> None:
+    global N_MATTERS, PG_DB
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--matters", type=int, default=N_MATTERS)
+    parser.add_argument("--generate-only", action="store_true")
     args = parser.parse_args()
+    N_MATTERS = args.matters
+    if N_MATTERS != 1_000_000:
+        PG_DB = f"fazhi_speed_{N_MATTERS}"
     setup(args.db)
     t = time.perf_counter()
     generate()
     print(f"data ready in {time.perf_counter() - t:.0f} s", flush=True)
+    if args.generate_only:
+        return
 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -327,6 +363,9 @@ def main() -> None:
     print(f"bare GROUP BY            best {b_best * 1000:8.0f} ms  median {b_med * 1000:8.0f} ms")
     print(f"compute_indicators       best {e_best * 1000:8.0f} ms  median {e_med * 1000:8.0f} ms")
     print(f"ratio (best)             {e_best / b_best:.1f}x   (median {e_med / b_med:.1f}x)")
+    print("where the time goes (each query of one run, executed and fetched again):")
+    for seconds, sql in sorted(query_times(ctx.captured_queries), reverse=True)[:6]:
+        print(f"  {seconds * 1000:8.0f} ms  {describe_query(sql)}")
     t0 = time.perf_counter()
     k = drill_down("bench.first_resolution", root, YEAR).count()
     print(f"drill-down first_resolution: {k:,} records in {time.perf_counter() - t0:.2f} s")

@@ -1,14 +1,14 @@
 """The grouped queries behind the conditional sources (``Matters``, ``Steps``, ``Timely``,
 ``Entries``: fazhi.indicators.registry) and their drill-down record sets.
 
-Sources are computed in *families*: every source over the same table and cohort shares one
-grouped query, one conditional aggregate a source (``COUNT(*) FILTER (WHERE …)`` on
-PostgreSQL, ``CASE`` on SQLite; the source's procedure is part of its filter), grouped by org
-unit. Sources whose cohort is the matters received in Y share it whatever their procedure; a
-cohort by an action's date (``Matters.cohort``) is a family per procedure. So the number of
-queries grows with the tables and cohorts the indicators use, never with the number of
-indicators, procedures, matters or units. The drill-down of a source is the same filter as a plain queryset, so the list's length
-is the count.
+Sources are computed in *families*: every source over the same table, procedure and cohort
+shares one grouped query, one conditional aggregate a source (``COUNT(*) FILTER (WHERE …)`` on
+PostgreSQL, ``CASE`` on SQLite), grouped by org unit. A family holds one procedure's sources
+only, so a matter's row evaluates its own procedure's conditions and no other's (a family of
+every procedure made each row evaluate every procedure's filters: 190× a bare GROUP BY, see
+docs/benchmarks.md). So the number of queries grows with the tables, procedures and cohorts the
+indicators use, never with the number of indicators, matters or units. The drill-down of a
+source is the same filter as a plain queryset, so the list's length is the count.
 
 Conditions read as of the cut-off (spec/indicators.md): a matter's state is that of its last
 step on or before the cut-off; a step counts when dated on or before it; a link when made on
@@ -187,7 +187,7 @@ def _matter_part(src: Matters, period: Period, prefix: str) -> Q:
 class _Family:
     table: str  # matter | step | clock | register
     key: str  # procedure or register model
-    cohort: str
+    cohort: str  # the action whose date makes the cohort ("": received in Y)
 
 
 def _family(src: Conditional) -> _Family:
@@ -195,29 +195,7 @@ def _family(src: Conditional) -> _Family:
         return _Family("register", src.model, "")
     inner = _inner(src)
     table = "matter" if isinstance(src, Matters) else "step" if isinstance(src, Steps) else "clock"
-    return _Family(table, inner.procedure if inner.cohort else "", inner.cohort)
-
-
-def _family_cohort(
-    inners: list[Matters], org: OrgUnit, period: Period, prefix: str = ""
-) -> tuple[Q, bool]:
-    """The cohort filter of a family's query, and whether it spans several procedures (then
-    each source's aggregate also filters on its own procedure)."""
-    procedures = sorted({i.procedure for i in inners})
-    if len(procedures) == 1:
-        return cohort_filter(inners[0], org, period, prefix), False
-    return Q(
-        **{
-            f"{prefix}procedure__in": procedures,
-            f"{prefix}org_id__in": _subtree(org),
-            f"{prefix}received_on__gte": period.start,
-            f"{prefix}received_on__lte": period.end,
-        }
-    ), True
-
-
-def _own_procedure(src: Matters, merged: bool, prefix: str) -> Q:
-    return Q(**{f"{prefix}procedure": src.procedure}) if merged else Q()
+    return _Family(table, inner.procedure, inner.cohort)
 
 
 def _data_q(data: tuple[tuple[str, frozenset[Scalar]], ...]) -> Q:
@@ -282,11 +260,12 @@ def _family_query(
     inners = [_inner(s) for s in srcs]
     aggregates: dict[str, Any] = {}
     if family.table == "matter":
-        cohort, merged = _family_cohort(inners, org, period)
-        qs = _with_state(Matter.objects.filter(cohort), inners, period, "pk")
+        qs = _with_state(
+            Matter.objects.filter(cohort_filter(inners[0], org, period)), inners, period, "pk"
+        )
         for alias, src in aliases.items():
             assert isinstance(src, Matters)  # noqa: S101  the family holds Matters only  # nosec B101
-            q = _matter_part(src, period, "") & _own_procedure(src, merged, "")
+            q = _matter_part(src, period, "")
             if src.total:
                 aggregates[alias] = Sum(Cast(KT(f"details__{src.total}"), AMOUNT), filter=q)
             else:
@@ -295,10 +274,9 @@ def _family_query(
     if family.table == "step":
         steps = [s for s in srcs if isinstance(s, Steps)]
         actions = sorted(set().union(*(s.actions for s in steps)))
-        cohort, merged = _family_cohort(inners, org, period, "matter__")
         qs = _with_state(
             Step.objects.filter(
-                cohort,
+                cohort_filter(inners[0], org, period, "matter__"),
                 action__in=actions,
                 on__gte=period.start,
                 on__lte=period.as_of,
@@ -313,15 +291,13 @@ def _family_query(
                 Q(action__in=sorted(src.actions))
                 & _data_q(src.data)
                 & _matter_part(src.matters, period, "matter__")
-                & _own_procedure(src.matters, merged, "matter__")
             )
             aggregates[alias] = Count("pk", filter=q)
         return qs, "matter__org_id", aggregates
     timelies = [s for s in srcs if isinstance(s, Timely)]
-    cohort, merged = _family_cohort(inners, org, period, "matter__")
     qs = _with_state(
         clock_model().objects.filter(  # type: ignore[attr-defined]
-            cohort,
+            cohort_filter(inners[0], org, period, "matter__"),
             limit__in=sorted({code for s in timelies for code in s.limits}),
             started_on__lte=period.as_of,
         ),
@@ -335,7 +311,6 @@ def _family_query(
             Q(limit__in=src.limits)
             & _timely_q(src, period)
             & _matter_part(src.matters, period, "matter__")
-            & _own_procedure(src.matters, merged, "matter__")
         )
         aggregates[alias] = Count("pk", filter=q)
     return qs, "matter__org_id", aggregates

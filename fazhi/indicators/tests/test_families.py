@@ -1,5 +1,5 @@
-"""Conditional sources of several procedures share one grouped query per table and cohort, and
-each source still counts only its own procedure's records."""
+"""Conditional sources are grouped in one query per table, procedure and cohort (never one per
+indicator), and each source counts only its own procedure's records."""
 
 import datetime as dt
 from decimal import Decimal
@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from fazhi.indicators.engine import Facts, evaluate, gather, period_of, source_records
+from fazhi.indicators.engine.conditional import query_families
 from fazhi.indicators.registry import Indicator, Matters, Steps, step, timely
 from fazhi.procedures.declarations import Action, Deadline, Procedure, register
 from fazhi.procedures.services import act
@@ -68,7 +69,7 @@ def records(district, users):
     ]
 
 
-def test_sources_of_two_procedures_in_one_query_per_table(
+def test_sources_of_two_procedures_one_query_per_table_and_procedure(
     district, records, django_assert_max_num_queries
 ):
     inds = []
@@ -82,8 +83,9 @@ def test_sources_of_two_procedures_in_one_query_per_table(
             ind(f"{code}.on_time", on_time, base),
         ]
     period = period_of(Y, None)
-    # the matters, the steps, the clocks: three grouped queries for both procedures
-    with django_assert_max_num_queries(3):
+    # the matters, the steps, the clocks of each procedure: six grouped queries for ten figures
+    assert query_families(s for i in inds for s in (i.numerator, i.denominator) if s) == 6
+    with django_assert_max_num_queries(6):
         facts: Facts = gather(district["root"], period, inds)
     got = evaluate(inds, facts)
     assert got == {
