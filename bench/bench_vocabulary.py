@@ -58,8 +58,15 @@ def setup(db: str) -> None:
     import django
 
     django.setup()
+    from django.apps import apps
     from django.core.management import call_command
+    from django.db.models.signals import post_migrate
 
+    from fazhi.indicators import rollup
+
+    # The bench's figures are conditional sources, which do not read the state tally: do not
+    # let migrate rebuild it from the million matters written around the engine.
+    post_migrate.disconnect(rollup.build_if_missing, sender=apps.get_app_config("indicators"))
     call_command("migrate", verbosity=0)
     declare()
 
@@ -295,7 +302,7 @@ def describe_query(sql: str) -> str:
     (a matter's state as of the cut-off, a step condition) each row runs."""
     import re
 
-    table = re.search(r'FROM "(\w+)"', sql)
+    table = re.search(r'FROM "(\w+)" (?:INNER JOIN|WHERE)', sql)
     procedures = sorted(set(re.findall(r'"procedure" = \'(\w+)\'', sql)))
     return (
         f"{table.group(1) if table else '?'} [{', '.join(procedures)}] "

@@ -95,8 +95,8 @@ def _step_exists(cond: HasStep, period: Period, ref: str) -> Exists:
     steps = Step.objects.filter(
         matter=OuterRef(ref), action__in=sorted(cond.actions), on__lte=period.as_of
     )
-    if cond.in_year:
-        steps = steps.filter(on__gte=period.start)
+    if cond.in_year:  # in Y: a later cut-off sees steps after the year, which are not in it
+        steps = steps.filter(on__gte=period.start, on__lte=period.end)
     if cond.latest:  # no later step of the actions by the cut-off
         later = Step.objects.filter(
             matter=OuterRef("matter"),

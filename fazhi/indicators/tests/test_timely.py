@@ -106,6 +106,15 @@ def test_the_late_and_the_overdue_parts_of_the_denominator(district, cases):
     # by 10 January 2025 the one accepted in January is late, no longer waiting
     assert records(late, root, D(2025, 1, 10)) == {cases["late"].pk, cases["waiting_then_late"].pk}
     assert records(overdue, root, D(2025, 1, 10)) == {cases["waiting"].pk}
+    # ``missed``: both parts, the denominator less the numerator
+    missed = Timely(Matters(P), "sample_case.accept", only="missed")
+    assert records(missed, root) == {
+        cases["late"].pk,
+        cases["waiting_then_late"].pk,
+        cases["waiting"].pk,
+    }
+    ind = Indicator("m", "m", "6", "", numerator=missed)
+    assert evaluate([ind], gather(root, period_of(Y, None), [ind]))["m"] == 3
 
 
 def test_the_second_limit_starts_at_acceptance(district, users, cases):

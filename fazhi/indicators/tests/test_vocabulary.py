@@ -206,6 +206,26 @@ def test_cohort_by_a_steps_date(district, cases):
     }
 
 
+def test_a_step_in_the_year_and_the_latest_of_its_kind(district, cases):
+    """``in_year``: a step dated in Y (a later cut-off sees steps after Y, which do not count);
+    ``latest``: the latest step of the actions by the cut-off has the data (a later hearing
+    without the head overrides an earlier one with him)."""
+    root, later = district["root"], D(2025, 2, 1)
+    concluded = Matters(P, where=(step("conclude"),))
+    in_year = Matters(P, where=(step("conclude", in_year=True),))
+    assert values(root, ind("c", concluded), ind("y", in_year)) == {"c": 2, "y": 2}
+    assert values(root, ind("c", concluded), ind("y", in_year), as_of=later) == {"c": 3, "y": 2}
+    assert {m.pk for m in records(in_year, root, later)} == {
+        cases["mediated"].pk,
+        cases["reviewed"].pk,
+    }
+    heard = Matters(P, where=(step("hear", head_appeared=True),))
+    last = Matters(P, where=(step("hear", latest=True, head_appeared=True),))
+    assert values(root, ind("h", heard), ind("l", last)) == {"h": 1, "l": 0}
+    assert values(root, ind("h", heard), ind("l", last), as_of=later) == {"h": 2, "l": 1}
+    assert [m.pk for m in records(last, root, later)] == [cases["late"].pk]
+
+
 def test_party_kind(district, cases):
     organisations = Matters(P, cohort="conclude", where=(Party("organisation"),))
     assert values(district["root"], ind("x", organisations)) == {"x": 1}
