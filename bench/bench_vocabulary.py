@@ -318,6 +318,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--matters", type=int, default=N_MATTERS)
     parser.add_argument("--generate-only", action="store_true")
+    parser.add_argument("--where", action="store_true", help="time each query once more")
     args = parser.parse_args()
     N_MATTERS = args.matters
     if N_MATTERS != 1_000_000:
@@ -358,10 +359,9 @@ def main() -> None:
         return compute_indicators(root, YEAR)
 
     rows = bare()
-    result = engine()
-    assert sum(r[1] for r in rows) == n == result.values["bench.cases"]
     with CaptureQueriesContext(connection) as ctx:
-        engine()
+        result = engine()
+    assert sum(r[1] for r in rows) == n == result.values["bench.cases"]
     print(f"{connection.vendor}: {n:,} matters of {P} in {YEAR}; engine queries: {len(ctx)}")
     for ind in inds:
         print(f"  {ind.code:32} {result.values[ind.code]}")
@@ -370,9 +370,10 @@ def main() -> None:
     print(f"bare GROUP BY            best {b_best * 1000:8.0f} ms  median {b_med * 1000:8.0f} ms")
     print(f"compute_indicators       best {e_best * 1000:8.0f} ms  median {e_med * 1000:8.0f} ms")
     print(f"ratio (best)             {e_best / b_best:.1f}x   (median {e_med / b_med:.1f}x)")
-    print("where the time goes (each query of one run, executed and fetched again):")
-    for seconds, sql in sorted(query_times(ctx.captured_queries), reverse=True)[:6]:
-        print(f"  {seconds * 1000:8.0f} ms  {describe_query(sql)}")
+    if args.where:
+        print("where the time goes (each query of one run, executed and fetched again):")
+        for seconds, sql in sorted(query_times(ctx.captured_queries), reverse=True)[:6]:
+            print(f"  {seconds * 1000:8.0f} ms  {describe_query(sql)}")
     t0 = time.perf_counter()
     k = drill_down("bench.first_resolution", root, YEAR).count()
     print(f"drill-down first_resolution: {k:,} records in {time.perf_counter() - t0:.2f} s")
