@@ -159,6 +159,7 @@ ROWS: list[Row] = [
     Row("disputes:reconsideration-correction", DOCUMENT_NOT_YET, _pk("reconsideration")),
     Row("disputes:reconsideration-decision", DOCUMENT_NOT_YET, _pk("reconsideration")),
     Row("petitions:repeats", OBJECT_OF_A, _pk("petition")),
+    Row("petitions:routed", EVERY_STAFF),  # scoped to the units the user sees
     Row("oversight:supervision", EVERY_STAFF),
     Row("oversight:supervision-create", EVERY_STAFF),
     Row("oversight:supervision-detail", ABSENT, _missing()),
