@@ -240,6 +240,8 @@ def find(
             qs = qs.filter(credit_code=code)
         else:
             qs = _text_filter(qs, query)
+            if connection.vendor == "sqlite":
+                return _text_driven(qs, organ, action_type, date_from, date_to)
     if organ:
         qs = qs.filter(organ_id=organ)
     if action_type:
@@ -271,6 +273,31 @@ class DisclosurePaginator(Paginator):
 def page_of(entries: QuerySet[DisclosureEntry], number: str | None, per_page: int = 20) -> Any:
     """The page ``number`` of ``entries`` as the public list shows it (a Django ``Page``)."""
     return DisclosurePaginator(entries, per_page).get_page(number)
+
+
+def _text_driven(
+    qs: QuerySet[DisclosureEntry],
+    organ: int | None,
+    action_type: str,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+) -> QuerySet[DisclosureEntry]:
+    """SQLite: the other conditions beside a text match, with the unary ``+`` that keeps the
+    planner from scanning the organ, type or date index instead of the few rows the text
+    index found (it cannot tell how few: 115 ms → 50 ms p95 for a name and an organ)."""
+    where, params = [], []
+    for column, op, value in (
+        ("organ_id", "=", organ),
+        ("action_type", "=", action_type),
+        ("decided_on", ">=", date_from),
+        ("decided_on", "<=", date_to),
+    ):
+        if value:
+            where.append(f'+"{column}" {op} %s')  # unqualified: also inside a subquery
+            params.append(value.isoformat() if isinstance(value, dt.date) else value)
+    if where:
+        qs = qs.extra(where=where, params=params)  # noqa: S610 - constant SQL, values as params
+    return qs.order_by("-decided_on", "-matter_id")
 
 
 def organs_shown(today: dt.date) -> Exists:
