@@ -24,6 +24,8 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 from django.core.cache import cache
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.test import Client
 
 from fazhi.core import clock
@@ -180,6 +182,17 @@ def seeded(district, users, settings, tmp_path):
     return {"intakes": report, "petition": petition}
 
 
+def close_quietly(response: Any) -> None:
+    """Close a response's open file without ``request_finished``'s ``close_old_connections``
+    (which, inside the test's transaction on PostgreSQL, would close the connection), as
+    Django's test client itself does around a request."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
 def crawl(client: Client, start: str = "/") -> dict[str, str]:
     """Every public page reachable from ``start`` by links: path → text (unescaped)."""
     seen: dict[str, str] = {}
@@ -192,7 +205,7 @@ def crawl(client: Client, start: str = "/") -> dict[str, str]:
         response = client.get(url)
         assert response.status_code < 500, (url, response.status_code)
         body = b"".join(response.streaming_content) if response.streaming else response.content
-        response.close()
+        close_quietly(response)
         text = html.unescape(body.decode("utf-8", "replace"))
         seen[url] = text
         if "html" not in response.get("Content-Type", ""):
