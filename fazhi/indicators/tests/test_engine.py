@@ -264,22 +264,13 @@ def test_internal_units_per_township_and_street(district):
     assert drill_down("org.street_internal_units", district["root"], Y).count() == 6
 
 
-def a_pending_code() -> str:
-    """An indicator still pending (its domain not built yet); the test skips once none is."""
-    pending = [i.code for i in all_indicators() if i.is_pending]
-    if not pending:
-        pytest.skip("every catalog indicator is computed")
-    return pending[0]
-
-
-def test_pending_indicators_are_none_with_a_reason(district):
+def test_pending_indicators_are_none_with_a_reason(district, pending_code):
     v = compute_indicators(district["root"], Y).values
     pending = [i for i in all_indicators() if i.is_pending]  # none once every domain is in
     for ind in pending:
         assert v[ind.code] is None
         assert "尚未建立" in ind.pending
-    code = a_pending_code()
-    assert code in v and get_indicator(code).is_pending
+    assert pending_code in v and get_indicator(pending_code).is_pending
 
 
 def test_every_catalog_code_is_registered(district):
@@ -316,12 +307,12 @@ def test_drill_down_lists_exactly_the_records(district, users, complaints):
     assert complaints["last_year"] not in set(drill_down("business_complaint.received", root, Y))
 
 
-def test_drill_down_refuses_bad_requests(district):
+def test_drill_down_refuses_bad_requests(district, pending_code):
     root = district["root"]
     with pytest.raises(IndicatorError, match="没有分母"):
         drill_down("business_complaint.received", root, Y, part="denominator")
     with pytest.raises(IndicatorError, match="尚未计算"):
-        drill_down(a_pending_code(), root, Y)
+        drill_down(pending_code, root, Y)
     with pytest.raises(IndicatorError, match="未知"):
         drill_down("no.such", root, Y)
     with pytest.raises(IndicatorError, match="早于"):
@@ -364,7 +355,7 @@ def test_checks_pass_on_real_data_and_failures_reach_json(district, complaints):
     assert [c["rule"] for c in failing] == ["dispute_screening.registered"]
 
 
-def test_as_json_shape(district, complaints):
+def test_as_json_shape(district, complaints, pending_code):
     data = compute_indicators(district["root"], Y).as_json()
     assert set(data) == {"org", "year", "as_of", "values", "checks"}
     assert data["org"] == "220302"
@@ -372,7 +363,7 @@ def test_as_json_shape(district, complaints):
     assert data["values"]["business_complaint.received"] == 4
     assert isinstance(data["values"]["business_complaint.received"], int)
     assert data["values"]["business_complaint.satisfaction_rate"] == 100.0
-    assert data["values"][a_pending_code()] is None
+    assert data["values"][pending_code] is None
 
 
 def test_by_unit_splits_the_scope(district, users, complaints):
