@@ -34,6 +34,7 @@ from fazhi.indicators.registry import (
     detail,
     register,
     register_check,
+    register_dashboard,
     step,
     timely,
 )
@@ -269,4 +270,13 @@ register_check(
         ("litigation.appeals",),
         names=("案件", "上诉"),
     ),
+)
+
+register_dashboard(
+    compare=(
+        "reconsideration.received",
+        "reconsideration.concluded",
+        "dispute_screening.screenings",
+    ),
+    timely=("petition.handler_timely_rate", "petition.office_timely_rate"),
 )

@@ -13,6 +13,7 @@ from fazhi.indicators.registry import (
     breakdown,
     register,
     register_check,
+    register_dashboard,
     step,
     timely,
 )
@@ -80,3 +81,5 @@ register_check(
         ("enforcement.published",),
     ),
 )
+
+register_dashboard(timely=("enforcement.publicity_timely_rate",))

@@ -15,7 +15,7 @@ code replaces the pending entry.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Literal
@@ -465,6 +465,24 @@ class Balance:
 
 
 _CHECKS: dict[str, Balance] = {}
+
+# What the dashboard shows beside the sections, declared by the domains (their indicators.py):
+# "compare", the figures compared across units in one table; "timely", the rates drawn per unit.
+_DASHBOARD: dict[str, list[str]] = {"compare": [], "timely": []}
+
+
+def register_dashboard(*, compare: Iterable[str] = (), timely: Iterable[str] = ()) -> None:
+    """A domain's figures on the dashboard, in the order given (domains in INSTALLED_APPS
+    order): ``compare`` side by side for every unit, ``timely`` rates as a chart by unit."""
+    for kind, codes in (("compare", compare), ("timely", timely)):
+        for code in codes:
+            if code not in _DASHBOARD[kind]:
+                _DASHBOARD[kind].append(code)
+
+
+def dashboard_codes(kind: str) -> tuple[str, ...]:
+    """The codes registered for the dashboard's ``kind`` ("compare" or "timely")."""
+    return tuple(_DASHBOARD[kind])
 
 
 def register_check(*rules: Balance) -> None:

@@ -4,7 +4,13 @@ suggestions and proposals (``suggestions.indicators``)."""
 from __future__ import annotations
 
 from fazhi.indicators.catalog import catalog_order, from_catalog
-from fazhi.indicators.registry import ActivityCount, Indicator, MatterSet, register
+from fazhi.indicators.registry import (
+    ActivityCount,
+    Indicator,
+    MatterSet,
+    register,
+    register_dashboard,
+)
 from fazhi.oversight import activities  # noqa: F401  the supervision kinds must exist first
 from fazhi.oversight.suggestions import indicators as _suggestions  # noqa: F401  registers
 
@@ -43,5 +49,18 @@ register(
         numerator=ActivityCount("statistics_supervision"),
         addition=True,
         order=catalog_order("supervision.field_inspections"),
+    ),
+)
+
+register_dashboard(
+    compare=(
+        "mailbox_letter.received",
+        "mailbox_letter.reply_rate",
+        "supervision.field_inspections",
+    ),
+    timely=(
+        "mailbox_letter.reply_rate",
+        "npc_suggestion.reply_rate",
+        "cppcc_proposal.reply_rate",
     ),
 )

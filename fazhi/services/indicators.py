@@ -21,6 +21,7 @@ from fazhi.indicators.registry import (
     detail,
     register,
     register_check,
+    register_dashboard,
     timely,
 )
 
@@ -283,4 +284,12 @@ register(
         target="100%",
         target_min=HUNDRED,
     ),
+)
+
+register_dashboard(
+    compare=(
+        "business_complaint.received",
+        "business_complaint.satisfaction_rate",
+        "help_request.received",
+    )
 )

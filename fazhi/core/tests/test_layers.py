@@ -25,8 +25,6 @@ KNOWN_CODE_NAMES = {
     # the report's catalog (spec/indicators.md) in report order: pending rows that a domain's
     # registration of the same code replaces in place
     "indicators/catalog.py",
-    # the figures the dashboard compares across units and the timely rates it draws per unit
-    "indicators/views/dashboard.py",
 }
 
 

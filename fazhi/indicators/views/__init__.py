@@ -10,7 +10,7 @@ from fazhi.indicators.views.activities import (
     ActivityListView,
     actable_orgs,
 )
-from fazhi.indicators.views.dashboard import COMPARE_CODES, TIMELY_CODES, DashboardView, Row
+from fazhi.indicators.views.dashboard import DashboardView, Row
 from fazhi.indicators.views.drilldown import DrillDownView, drill_csv
 from fazhi.indicators.views.selection import (
     PAGE_SIZE,
@@ -23,9 +23,7 @@ from fazhi.indicators.views.selection import (
 )
 
 __all__ = [
-    "COMPARE_CODES",
     "PAGE_SIZE",
-    "TIMELY_CODES",
     "ActivityCreateView",
     "ActivityForm",
     "ActivityListView",

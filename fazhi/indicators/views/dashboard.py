@@ -21,34 +21,13 @@ from fazhi.indicators.registry import (
     SECTIONS,
     Indicator,
     all_indicators,
+    dashboard_codes,
     get_indicator,
 )
 from fazhi.indicators.views.selection import Selection, intake_by_channel, scope_orgs, select
 from fazhi.procedures.activities import get_kind
 from fazhi.procedures.declarations import get_procedure
 from fazhi.procedures.errors import ProcedureError
-
-COMPARE_CODES = (
-    "business_complaint.received",
-    "business_complaint.satisfaction_rate",
-    "help_request.received",
-    "reconsideration.received",
-    "reconsideration.concluded",
-    "mailbox_letter.received",
-    "mailbox_letter.reply_rate",
-    "dispute_screening.screenings",
-    "supervision.field_inspections",
-)
-# The timely rates drawn per unit (the first of them the year has figures for).
-TIMELY_CODES = (
-    "mailbox_letter.reply_rate",
-    "enforcement.publicity_timely_rate",
-    "petition.handler_timely_rate",
-    "petition.office_timely_rate",
-    "npc_suggestion.reply_rate",
-    "cppcc_proposal.reply_rate",
-)
-
 
 # --- dashboard ------------------------------------------------------------------------------
 
@@ -107,7 +86,9 @@ class DashboardView(StaffRequiredMixin, TemplateView):
                     )
                 )
             sections.append((label, rows))
-        compare = [get_indicator(c) for c in COMPARE_CODES if not get_indicator(c).is_pending]
+        compare = [
+            get_indicator(c) for c in dashboard_codes("compare") if not get_indicator(c).is_pending
+        ]
         chosen_code = self.request.GET.get("compare", compare[0].code if compare else "")
         chosen = next(
             (c for c in compare if c.code == chosen_code), compare[0] if compare else None
@@ -141,7 +122,7 @@ class DashboardView(StaffRequiredMixin, TemplateView):
             )
         trend = figures.trend
         timely_charts = []
-        for code in TIMELY_CODES:
+        for code in dashboard_codes("timely"):
             try:
                 ind = get_indicator(code)
             except KeyError:
