@@ -69,12 +69,13 @@ def test_assign_draft_approve_issue_and_publish_in_a_browser(
             dept = log_in(browser, url, staff)
             dept.goto(f"{url}/workbench/reports/")
             dept.get_by_role("link", name="（一）聚焦作用发挥，政府履职更加高效").click()
+            dept.wait_for_load_state("load")  # htmx listens only once its script has run
             text = dept.get_by_label("正文")
             text.fill(
                 "优化营商环境。接到营商环境投诉举报案件{{ business_complaint.received }}件，"
                 "受理范围{{ business_complaint.in_scope }}件。"
             )
-            text.press("End")  # a keystroke: htmx refreshes the preview
+            text.press("End")  # typing (or pasting: any input) refreshes the preview
             expect(dept.locator("#preview")).to_contain_text(
                 "接到营商环境投诉举报案件2件，受理范围2件。"
             )
