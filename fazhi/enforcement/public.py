@@ -12,28 +12,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
 from fazhi.core import clock
-from fazhi.core.pii import mask_name, mask_public
+from fazhi.core.pii import mask_name
 from fazhi.enforcement import search
+from fazhi.enforcement.disclosure import masked
 from fazhi.enforcement.models import DisclosureEntry
 from fazhi.enforcement.types import action_type_label
-from fazhi.procedures.models import Matter, PartyKind, Step
-from fazhi.procedures.publicity import mask_for_public
+from fazhi.procedures.models import Matter, PartyKind
 
 PROCEDURE = search.PROCEDURE
 SHOWN_STATES = search.SHOWN_STATES
-
-
-def masked(text: object, matter: Matter) -> str:
-    """The one public masking (``procedures.publicity``); an organisation's own name and credit
-    code are public on this list (国办发〔2018〕118号), so only a person's data is replaced."""
-    if matter.party_kind == PartyKind.ORGANISATION:
-        return mask_public(
-            str(text or ""), phones=[matter.party_phone], addresses=[matter.party_address]
-        )
-    return mask_for_public(matter, text)
 
 
 @dataclass(frozen=True)
@@ -74,17 +64,6 @@ def disclosed(
         action_type=action_type,
         date_from=date_from,
         date_to=date_to,
-    )
-
-
-def with_public_steps(qs: QuerySet[Matter]) -> QuerySet[Matter]:
-    """``qs`` with the organ and the publish and withdraw steps the public page shows."""
-    return qs.select_related("org").prefetch_related(
-        Prefetch(
-            "steps",
-            queryset=Step.objects.filter(action__in=("publish", "withdraw")).order_by("seq"),
-            to_attr="public_steps",
-        )
     )
 
 

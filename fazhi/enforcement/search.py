@@ -1,7 +1,7 @@
 """The public disclosure search (行政执法公示) over a million decisions.
 
 The list is read from ``DisclosureEntry``: one row per decision the public may see, holding
-only what is public, already masked (``public.masked`` and ``core.pii.mask_name``, the one
+only what is public, already masked (``disclosure.masked`` and ``core.pii.mask_name``, the one
 masking): an organisation's name and credit code, a natural person's surname only, and no row
 at all for a minor. The entry is written in the transaction of the step that changes what is
 shown (``on_step_recorded``: publish, withdraw, expire, a transfer to another organ) and by a
@@ -36,6 +36,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 
 from fazhi.core.pii import credit_code_error, mask_name
+from fazhi.enforcement.disclosure import masked, with_public_steps
 from fazhi.enforcement.models import DisclosureEntry
 from fazhi.enforcement.procedures import publicity_ends
 from fazhi.procedures.models import Matter, PartyKind, Step
@@ -71,7 +72,6 @@ def bigrams(text: str) -> str:
 
 def entry_for(matter: Matter, steps: Sequence[Step]) -> DisclosureEntry | None:
     """What the public list shows of ``matter`` (its ``steps`` in order), or None: not shown."""
-    from fazhi.enforcement.public import masked
 
     if (
         matter.procedure != PROCEDURE
@@ -308,7 +308,6 @@ def organs_shown(today: dt.date) -> Exists:
 
 def matters_of(entries: Iterable[DisclosureEntry]) -> list[Matter]:
     """The decisions of ``entries``, in their order, with what the public page shows of them."""
-    from fazhi.enforcement.public import with_public_steps
 
     ids = [e.matter_id for e in entries]
     by_id = {m.pk: m for m in with_public_steps(Matter.objects.filter(pk__in=ids))}

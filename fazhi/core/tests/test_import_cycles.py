@@ -107,8 +107,6 @@ KNOWN_DEFERRED_CYCLES = [
     # Two model modules of one app: a Django app's models are one unit (the queryset of
     # Matter filters by MatterAssistant, whose model points at Matter).
     ["fazhi.procedures.models.links", "fazhi.procedures.models.matter"],
-    # The enforcement domain's disclosure list and its search (left to that domain's folder).
-    ["fazhi.enforcement.public", "fazhi.enforcement.search"],
 ]
 
 
