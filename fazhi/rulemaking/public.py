@@ -5,7 +5,8 @@ decisions published with their adoption notes.
 Rules: only published documents in force; a catalog item's gates and their dates, not its
 internal opinions; a consultation's draft as published for comment; an adoption note through
 the one public masking (``core.pii.mask_public``) with every commenter's name and phone, since
-staff may quote a comment in it. The public's comments themselves are never listed.
+staff may quote a comment in it; the draft's articles and every title through the same masking
+(a draft may quote a case, #19). The public's comments themselves are never listed.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def public_document(m: Matter) -> PublicDocument:
     published = next((s for s in steps if s.action == "publish"), None)
     return PublicDocument(
         reference=m.reference,
-        title=m.subject,
+        title=mask_public(m.subject),
         organ=m.org.name,
         number=str(m.details.get("document_number") or ""),
         published_on=published.on if published else None,
@@ -159,7 +160,7 @@ def public_decision(m: Matter, today: dt.date) -> PublicDecision:
     closes_on = dt.date.fromisoformat(closes) if isinstance(closes, str) and closes else None
     return PublicDecision(
         reference=m.reference,
-        title=m.subject,
+        title=mask_public(m.subject),
         organ=m.org.name,
         state=MAJOR_DECISION.state_label(m.state),
         gates=tuple(gates),
@@ -180,4 +181,4 @@ def draft_articles(m: Matter) -> list[Article]:
     """The draft as opened for comment, one article a paragraph."""
     step = m.steps.filter(action="open_consultation").order_by("-seq").first()
     draft = str(step.data.get("draft", "")) if step else ""
-    return [Article(n, article_label(n), text) for n, text in parse_articles(draft)]
+    return [Article(n, article_label(n), mask_public(text)) for n, text in parse_articles(draft)]
