@@ -52,7 +52,7 @@ def main() -> None:
         admin = args.database_url.rsplit("/", 1)[0] + "/postgres"
         subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)  # noqa: S603,S607
         subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)  # noqa: S603,S607
-    subprocess.run(  # noqa: S603 our own command
+    subprocess.run(
         [sys.executable, "-m", "fazhi", "demo", "--no-serve", "--no-records", "-v", "0"],
         cwd=work, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
     )  # fmt: skip
@@ -87,7 +87,11 @@ def main() -> None:
     with CaptureQueriesContext(connection) as q2:
         c.get(r["Location"])
     sqls = [x["sql"] for x in q.captured_queries]
-    commits = sum(1 for s in sqls if s.upper().startswith(("COMMIT", "RELEASE")) and "SAVEPOINT" not in s.upper())
+    commits = sum(
+        1
+        for s in sqls
+        if s.upper().startswith(("COMMIT", "RELEASE")) and "SAVEPOINT" not in s.upper()
+    )
     begins = sum(1 for s in sqls if s.upper().startswith(("BEGIN", "SAVEPOINT")))
     writes = sum(1 for s in sqls if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")))
     if args.show_queries:

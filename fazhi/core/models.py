@@ -415,3 +415,24 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class RateCount(models.Model):
+    """One (scope, address, minute) count of the public rate limit (``fazhi.core.ratelimit``).
+
+    Used when no Redis is configured, instead of Django's database cache: one atomic
+    ``INSERT … ON CONFLICT DO UPDATE SET n = n + 1 RETURNING n`` per request, where the
+    cache needed a transaction of eight statements (and a ``COUNT(*)`` of the whole cache
+    table at every write, to decide on culling). Past minutes are deleted when a new one starts.
+    """
+
+    key = models.CharField(_("计数键"), max_length=200, primary_key=True)
+    minute = models.BigIntegerField(_("分钟"), db_index=True, help_text=_("自纪元起的分钟数。"))
+    n = models.PositiveIntegerField(_("次数"), default=0)
+
+    class Meta:
+        verbose_name = _("频率计数")
+        verbose_name_plural = _("频率计数")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.n}"

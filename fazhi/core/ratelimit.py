@@ -1,12 +1,20 @@
-"""Rate limits per client address: a fixed one-minute window counted in Django's cache.
+"""Rate limits per client address: a fixed one-minute window counted in shared storage.
 
-The count lives in the shared cache (Redis when ``REDIS_URL`` is set, the database cache
-otherwise: settings.py), never in process memory, so several app servers share one limit
-(DESIGN.md: nothing may assume one process). Each (scope, address, minute) is one cache key
-created with ``cache.add`` and counted with an atomic increment: Redis ``INCRBY`` (django-redis
-runs it as one Lua script), and on the database cache an increment under a row lock inside
-one transaction (Django's own ``DatabaseCache.incr`` is a read followed by a write, which two
-app servers could interleave).
+The count is never in process memory, so several app servers share one limit (DESIGN.md:
+nothing may assume one process). Each (scope, address, minute) is one counter, counted with
+one atomic statement:
+
+- with ``REDIS_URL`` (the default cache is Redis): ``INCRBY`` on a cache key created with
+  ``cache.add`` (django-redis runs it as one Lua script);
+- otherwise (the default cache is the database's): a row of ``core.RateCount``, counted with
+  ``INSERT … ON CONFLICT (key) DO UPDATE SET n = n + 1 RETURNING n`` — one statement in
+  autocommit, atomic on SQLite and PostgreSQL alike. Django's database cache would need a
+  transaction of eight statements, one of them a ``COUNT(*)`` of the whole cache table (#19:
+  the largest single cost of a public submission). Past minutes are deleted when a new
+  minute's first count is made.
+
+``incr`` still counts on any cache backend (an increment under a row lock on the database
+cache: Django's own ``DatabaseCache.incr`` is a read followed by a write).
 
 Client address: ``fazhi.core.addresses.client_address`` (``REMOTE_ADDR``, or the entry of
 ``X-Forwarded-For`` that ``FAZHI_TRUSTED_PROXY_COUNT`` trusted proxies wrote).
@@ -38,7 +46,15 @@ from fazhi.core.addresses import client_address
 WINDOW_SECONDS = 60
 DEFAULT_PER_MINUTE = 30
 
-__all__ = ["client_address", "hit", "incr", "rate_limited", "seconds_to_next_window"]
+__all__ = [
+    "clear",
+    "client_address",
+    "count",
+    "hit",
+    "incr",
+    "rate_limited",
+    "seconds_to_next_window",
+]
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
@@ -80,6 +96,60 @@ def _incr_database(cache: DatabaseCache, key: str, timeout: int) -> int:
     return value
 
 
+def _counter_table() -> str:
+    from fazhi.core.models import RateCount
+
+    return RateCount._meta.db_table
+
+
+def _uses_table(cache: BaseCache | None) -> bool:
+    """True when counts go to ``core.RateCount``: no cache given and no Redis configured."""
+    return cache is None and isinstance(caches[DEFAULT_CACHE_ALIAS], DatabaseCache)
+
+
+def _incr_table(key: str, minute: int) -> int:
+    """One atomic UPSERT on ``core.RateCount`` (autocommit, or the caller's transaction)."""
+    from fazhi.core.models import RateCount
+
+    db = router.db_for_write(RateCount)
+    connection = connections[db]
+    quote = connection.ops.quote_name
+    table = quote(_counter_table())
+    sql = (
+        f"INSERT INTO {table} ({quote('key')}, {quote('minute')}, {quote('n')}) "  # noqa: S608 table name from the model, quoted; values are parameters  # nosec B608
+        f"VALUES (%s, %s, 1) ON CONFLICT ({quote('key')}) "
+        f"DO UPDATE SET {quote('n')} = {table}.{quote('n')} + 1 RETURNING {quote('n')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key, minute])
+        value = int(cursor.fetchone()[0])
+        if value == 1:  # the first count of this key this minute: forget minutes past
+            cursor.execute(
+                f"DELETE FROM {table} WHERE {quote('minute')} < %s",  # noqa: S608 as above  # nosec B608
+                [minute - 1],
+            )
+    return value
+
+
+def count(scope: str, address: str, now: float | None = None) -> int:
+    """The current minute's count of ``scope`` for ``address`` (0 if none)."""
+    key = window_key(scope, address, now)
+    if _uses_table(None):
+        from fazhi.core.models import RateCount
+
+        row = RateCount.objects.filter(key=key).values_list("n", flat=True).first()
+        return int(row or 0)
+    return int(caches[DEFAULT_CACHE_ALIAS].get(key, 0) or 0)
+
+
+def clear() -> None:
+    """Forget every count (tests; an operator lifting a block)."""
+    from fazhi.core.models import RateCount
+
+    RateCount.objects.all().delete()
+    caches[DEFAULT_CACHE_ALIAS].clear()
+
+
 def incr(key: str, timeout: int, cache: BaseCache | None = None) -> int:
     """Increment the counter ``key`` (created at 0 with ``timeout``); returns the new count."""
     cache = cache or caches[DEFAULT_CACHE_ALIAS]  # the backend itself, not the proxy
@@ -103,8 +173,11 @@ def hit(
 ) -> bool:
     """Count one request of ``scope`` from ``address``; False once the minute's limit is passed."""
     limit = per_minute() if limit is None else limit
-    count = incr(window_key(scope, address, now), WINDOW_SECONDS + 5, cache)
-    return count <= limit
+    key = window_key(scope, address, now)
+    if _uses_table(cache):
+        minute = int((_now() if now is None else now) // WINDOW_SECONDS)
+        return _incr_table(key, minute) <= limit
+    return incr(key, WINDOW_SECONDS + 5, cache) <= limit
 
 
 def seconds_to_next_window(now: float | None = None) -> int:

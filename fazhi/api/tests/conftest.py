@@ -5,19 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from fazhi.core import clock
+from fazhi.core import clock, ratelimit
 from fazhi.procedures.tests.factories import make_matter
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(db):
     """Rate-limit counters live in the cache: every test starts from zero."""
-    cache.clear()
+    ratelimit.clear()
     yield
-    cache.clear()
+    ratelimit.clear()
 
 
 @pytest.fixture

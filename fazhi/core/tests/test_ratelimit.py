@@ -1,14 +1,17 @@
-"""fazhi.core.ratelimit: per (scope, address) per minute, counted in the shared cache."""
+"""fazhi.core.ratelimit: per (scope, address) per minute, counted in shared storage."""
 
 from __future__ import annotations
 
 import pytest
 from django.core.cache import cache, caches
 from django.core.cache.backends.db import DatabaseCache
+from django.db import connection
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from fazhi.core import ratelimit
+from fazhi.core.models import RateCount
 from fazhi.core.ratelimit import client_address, hit, incr, rate_limited, window_key
 
 NOW = 1_700_000_000.0  # a fixed moment, 20 s into its minute
@@ -16,9 +19,9 @@ NOW = 1_700_000_000.0  # a fixed moment, 20 s into its minute
 
 @pytest.fixture
 def clean_cache(db):
-    cache.clear()
+    ratelimit.clear()
     yield cache
-    cache.clear()
+    ratelimit.clear()
 
 
 def test_the_default_cache_is_the_database(clean_cache):
@@ -31,10 +34,41 @@ def test_counts_up_to_the_limit_then_refuses(clean_cache):
     assert not hit("t", "10.0.0.1", limit=3, now=NOW)
 
 
-def test_the_count_is_in_the_cache(clean_cache):
+def test_without_redis_the_count_is_a_row_of_the_counter_table(clean_cache):
     for _ in range(4):
         hit("t", "10.0.0.1", limit=10, now=NOW)
-    assert cache.get(window_key("t", "10.0.0.1", NOW)) == 4
+    row = RateCount.objects.get(key=window_key("t", "10.0.0.1", NOW))
+    assert (row.n, row.minute) == (4, int(NOW // 60))
+    assert ratelimit.count("t", "10.0.0.1", NOW) == 4
+    assert cache.get(window_key("t", "10.0.0.1", NOW)) is None  # not in the cache table
+
+
+def test_a_count_is_one_statement(clean_cache):
+    """One atomic UPSERT, no transaction of its own (#19: the cache needed eight statements)."""
+    hit("t", "10.0.0.1", limit=10, now=NOW)  # the minute's first count also deletes old ones
+    with CaptureQueriesContext(connection) as queries:
+        hit("t", "10.0.0.1", limit=10, now=NOW)
+    assert len(queries) == 1
+    assert "ON CONFLICT" in queries[0]["sql"].upper()
+
+
+def test_past_minutes_are_deleted_when_a_new_one_starts(clean_cache):
+    hit("t", "10.0.0.1", limit=10, now=NOW - 180)
+    hit("t", "10.0.0.2", limit=10, now=NOW - 60)
+    hit("t", "10.0.0.3", limit=10, now=NOW)
+    assert sorted(RateCount.objects.values_list("minute", flat=True)) == [
+        int(NOW // 60) - 1,
+        int(NOW // 60),
+    ]
+
+
+def test_with_a_cache_given_the_count_is_in_that_cache(db):
+    other = caches["default"]
+    other.clear()
+    assert hit("t", "10.0.0.9", limit=2, cache=other, now=NOW)
+    assert other.get(window_key("t", "10.0.0.9", NOW)) == 1
+    assert not RateCount.objects.exists()
+    other.clear()
 
 
 def test_addresses_and_scopes_are_counted_apart(clean_cache):
@@ -136,12 +170,14 @@ def test_concurrent_increments_are_not_lost():
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers; the race needs PostgreSQL's concurrency")
     caches["default"].clear()
+    ratelimit.clear()
     errors: list[BaseException] = []
 
     def worker():
         try:
             for _ in range(10):
                 incr("race", 60)
+                hit("race", "10.9.9.9", limit=1000, now=NOW)
         except BaseException as exc:  # reported below
             errors.append(exc)
         finally:
@@ -154,4 +190,6 @@ def test_concurrent_increments_are_not_lost():
         t.join()
     assert not errors
     assert caches["default"].get("race") == 40
+    assert ratelimit.count("race", "10.9.9.9", NOW) == 40
     caches["default"].clear()
+    ratelimit.clear()

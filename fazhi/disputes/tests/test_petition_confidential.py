@@ -4,13 +4,12 @@ gets 404 — staff API, workbench, drill-down, portal tracking, Open311, public 
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from fazhi.api.models import ApiClient
-from fazhi.core import clock
+from fazhi.core import clock, ratelimit
 from fazhi.procedures.models import Matter
 from fazhi.procedures.services import act
 from fazhi.procedures.tests.factories import make_matter
@@ -24,9 +23,9 @@ NAME, PHONE, ID = "钱秘密", "13711112222", "11010519491231002X"
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    cache.clear()  # rate-limit counters
+    ratelimit.clear()  # rate-limit counters
     yield
-    cache.clear()
+    ratelimit.clear()
 
 
 @pytest.fixture

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 
-from fazhi.core import clock
+from fazhi.core import clock, ratelimit
 from fazhi.procedures.models import IntakeRoute
 
 TODAY = dt.date(2024, 6, 12)  # a Wednesday
@@ -16,9 +15,9 @@ TODAY = dt.date(2024, 6, 12)  # a Wednesday
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits(db):
     """Each test starts with empty rate-limit counters (the cache is the database's)."""
-    cache.clear()
+    ratelimit.clear()
     yield
-    cache.clear()
+    ratelimit.clear()
 
 
 @pytest.fixture

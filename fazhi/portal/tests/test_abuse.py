@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import caches
 from django.test import Client, override_settings
 from django.urls import reverse
 
 from fazhi.core import ratelimit
+from fazhi.core.models import RateCount
 from fazhi.core.ratelimit import window_key
 from fazhi.portal.tests.test_submit import help_data, letter_data
 from fazhi.procedures.models import Matter, Step
@@ -57,12 +57,13 @@ def test_the_31st_post_in_a_minute_is_refused(client, intake, today):
     assert client.get(url, REMOTE_ADDR="198.51.100.7").status_code == 200
 
 
-def test_the_limit_is_counted_in_the_shared_cache(client, intake, today):
-    """The count lives in Django's cache (the database here), not in the process."""
+def test_the_limit_is_counted_in_the_shared_database(client, intake, today):
+    """The count lives in the database (core.RateCount without Redis), not in the process."""
     url = reverse("portal:track")
     for _ in range(3):
         client.post(url, {"reference": "X", "code": "Y"}, REMOTE_ADDR="203.0.113.9")
-    assert caches["default"].get(window_key("portal", "203.0.113.9")) == 3
+    assert ratelimit.count("portal", "203.0.113.9") == 3
+    assert RateCount.objects.get(key=window_key("portal", "203.0.113.9")).n == 3
 
 
 @override_settings(FAZHI_PUBLIC_RATE_PER_MINUTE=2)

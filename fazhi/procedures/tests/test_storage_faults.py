@@ -12,12 +12,12 @@ import errno
 import os
 
 import pytest
-from django.core.cache import cache
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from fazhi.core import ratelimit
 from fazhi.procedures.attachments import add_attachment
 from fazhi.procedures.errors import StorageUnavailable
 from fazhi.procedures.models import Attachment, IntakeRoute, Matter
@@ -37,9 +37,9 @@ FAULTS = {
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MEDIA_ROOT.mkdir()
-    cache.clear()
+    ratelimit.clear()
     yield settings.MEDIA_ROOT
-    cache.clear()
+    ratelimit.clear()
 
 
 @pytest.fixture(params=list(FAULTS), ids=list(FAULTS))

@@ -8,10 +8,9 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
-from fazhi.core import clock
+from fazhi.core import clock, ratelimit
 from fazhi.procedures.models import IntakeRoute, Matter
 
 pytestmark = pytest.mark.django_db
@@ -21,10 +20,10 @@ TODAY = dt.date(2025, 6, 11)  # a Wednesday
 
 @pytest.fixture(autouse=True)
 def _today_and_fresh_limits(db):
-    cache.clear()
+    ratelimit.clear()
     with clock.frozen(TODAY):
         yield
-    cache.clear()
+    ratelimit.clear()
 
 
 def form_data(**overrides):
