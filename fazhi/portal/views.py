@@ -4,6 +4,11 @@ Views only parse input, call the engine (through ``services.submit_public`` and
 ``procedures.services.act``) and render. Every public POST is rate-limited per client address
 (``fazhi.core.ratelimit``), protected by CSRF, and answers an oversize body with a Chinese
 page instead of an error. Tracking keeps only a signed, expiring matter id in the session.
+
+The 已提交 receipt after a submission is a short-lived signed cookie, not the session (#19: a
+session row written per citizen was a third write transaction per submission): HttpOnly,
+sent only to the receipt page, expiring with ``RECEIPT_SECONDS``. The verification code it
+carries is never in a URL, so never in an access log (#19 defect 8).
 """
 
 from __future__ import annotations
@@ -62,7 +67,9 @@ from fazhi.procedures.services import CODE_POLICY, act, find_for_tracking, snaps
 logger = logging.getLogger(__name__)
 
 RATE_SCOPE = "portal"
-RECEIPT_KEY = "portal_receipt"
+RECEIPT_COOKIE = "fazhi_receipt"
+RECEIPT_SALT = "fazhi.portal.receipt"
+RECEIPT_SECONDS = 30 * 60  # the receipt page survives a reload for half an hour
 TRACK_KEY = "portal_track"
 TRACK_SALT = "fazhi.portal.track"
 TRACK_SECONDS = 30 * 60  # a tracking session lasts half an hour; then the code is asked again
@@ -204,20 +211,48 @@ class SubmitView(View):
         except ProcedureError as exc:
             form.add_engine_error(exc)
             return self.render_form(request, form)
-        request.session[RECEIPT_KEY] = {
-            "reference": matter.reference,
-            "code": matter.verification_code,
-            "procedure": matter.procedure_label,
-            "received_on": public_date(matter.received_on),  # 2026年12月3日 (core.dates)
-            "unit": matter.org.name,
-            "time_limits": public.time_limit_text(matter.declaration),
-        }
-        return redirect("portal:submitted")
+        response = redirect("portal:submitted")
+        set_receipt(
+            response,
+            {
+                "reference": matter.reference,
+                "code": matter.verification_code,
+                "procedure": matter.procedure_label,
+                "received_on": public_date(matter.received_on),  # 2026年12月3日 (core.dates)
+                "unit": matter.org.name,
+                "time_limits": public.time_limit_text(matter.declaration),
+            },
+        )
+        return response
+
+
+def set_receipt(response: HttpResponse, receipt: dict[str, str]) -> None:
+    """Hand the receipt to the browser: signed (not forgeable), HttpOnly, for its page only."""
+    response.set_cookie(
+        RECEIPT_COOKIE,
+        signing.dumps(receipt, salt=RECEIPT_SALT, compress=True),
+        max_age=RECEIPT_SECONDS,
+        path=reverse("portal:submitted"),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _receipt(request: HttpRequest) -> dict[str, str] | None:
+    token = request.COOKIES.get(RECEIPT_COOKIE)
+    if not token:
+        return None
+    try:
+        receipt = signing.loads(token, salt=RECEIPT_SALT, max_age=RECEIPT_SECONDS)
+    except signing.BadSignature:  # expired or tampered
+        return None
+    return receipt if isinstance(receipt, dict) else None
 
 
 def submitted(request: HttpRequest) -> HttpResponse:
-    """The receipt of the last submission in this browser session (reload-safe)."""
-    receipt = request.session.get(RECEIPT_KEY)
+    """The receipt of the last submission in this browser (reload-safe for half an hour)."""
+    receipt = _receipt(request)
     if not receipt:
         return redirect("portal:home")
     return render(

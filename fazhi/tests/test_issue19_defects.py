@@ -171,18 +171,23 @@ def test_staff_never_see_the_code_after_registration(client, intake, users):
 
 
 def test_the_receipt_states_the_same_policy(client):
-    from fazhi.portal.views import RECEIPT_KEY
+    from django.http import HttpResponse
 
-    session = client.session
-    session[RECEIPT_KEY] = {
-        "reference": "BC-2024-000001",
-        "code": "ABC234",
-        "procedure": "办不成事请找我",
-        "received_on": "2024年6月3日",
-        "unit": "测试区司法局",
-        "time_limits": "",
-    }
-    session.save()
+    from fazhi.portal.views import RECEIPT_COOKIE, set_receipt
+
+    response = HttpResponse()
+    set_receipt(
+        response,
+        {
+            "reference": "BC-2024-000001",
+            "code": "ABC234",
+            "procedure": "办不成事请找我",
+            "received_on": "2024年6月3日",
+            "unit": "测试区司法局",
+            "time_limits": "",
+        },
+    )
+    client.cookies[RECEIPT_COOKIE] = response.cookies[RECEIPT_COOKIE].value
     body = client.get(reverse("portal:submitted")).content.decode()
     assert "ABC234" in body and CODE_POLICY in body
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 
@@ -283,6 +285,45 @@ def test_messages_stay_chinese_whatever_the_browser_asks(client, intake, today):
 def test_receipt_page_without_a_submission_goes_home(client, db):
     response = client.get(reverse("portal:submitted"))
     assert response.status_code == 302 and response["Location"] == reverse("portal:home")
+
+
+def test_the_receipt_is_a_signed_cookie_for_its_page_and_no_session_is_written(
+    client, intake, today
+):
+    """#19: no session row per citizen; the code stays out of every URL (defect 8)."""
+    from django.contrib.sessions.models import Session
+
+    from fazhi.portal.views import RECEIPT_COOKIE
+
+    response = client.post(reverse("portal:submit-help-request"), help_data())
+    code = Matter.objects.get().verification_code
+    assert code not in response["Location"]
+    assert not Session.objects.exists() and settings.SESSION_COOKIE_NAME not in response.cookies
+    cookie = response.cookies[RECEIPT_COOKIE]
+    assert cookie["httponly"] and cookie["path"] == reverse("portal:submitted")
+    assert cookie["samesite"] == "Lax" and 0 < int(cookie["max-age"]) <= 1800
+    assert len(cookie.value) < 3000  # well inside a browser's 4 KB per cookie
+    reference, shown, _ = receipt(client, response)
+    assert shown == code and reference == Matter.objects.get().reference
+    assert receipt(client, response)[1] == code  # a reload shows it again
+
+
+def test_a_forged_or_stale_receipt_cookie_goes_home(client, intake, today, monkeypatch):
+    from django.core import signing
+
+    from fazhi.portal.views import RECEIPT_COOKIE, RECEIPT_SALT
+
+    url = reverse("portal:submitted")
+    forged = {"reference": "BC-2024-999999", "code": "FAKE99", "procedure": "", "unit": ""}
+    client.cookies[RECEIPT_COOKIE] = signing.dumps(forged, salt="another.salt")
+    assert client.get(url)["Location"] == reverse("portal:home")
+    client.cookies[RECEIPT_COOKIE] = "x" + signing.dumps(forged, salt=RECEIPT_SALT)
+    assert client.get(url)["Location"] == reverse("portal:home")
+    client.post(reverse("portal:submit-help-request"), help_data())
+    assert client.get(url).status_code == 200
+    later = time.time() + 31 * 60
+    monkeypatch.setattr(signing.time, "time", lambda: later)  # the cookie's own time stamp
+    assert client.get(url)["Location"] == reverse("portal:home")
 
 
 @pytest.mark.parametrize("slug", ["help", "complaint", "mailbox"])
