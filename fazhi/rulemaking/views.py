@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django.views import View
 from fazhi.core import clock
 from fazhi.core.models import OrgUnit
 from fazhi.core.ratelimit import rate_limited
-from fazhi.core.scope import can_act_on, profile_of
+from fazhi.core.scope import can_act_on, profile_of, scope_of
 from fazhi.core.views import StaffRequiredMixin
 from fazhi.procedures.errors import ProcedureError
 from fazhi.procedures.models import Matter
@@ -304,6 +305,21 @@ class CommentsView(StaffRequiredMixin, View):
         return redirect("workbench:matter-detail", pk=m.pk)
 
 
+def _campaigns(request: HttpRequest) -> Any:
+    """The campaigns the user may see: those over a unit of their scope, and those opened
+    above their unit (a district-wide campaign lists the department's documents too). A
+    department's campaign over its own documents is not another department's business."""
+    scope = scope_of(request.user)
+    qs = CleanupCampaign.objects.select_related("org")
+    if scope.all_orgs:
+        return qs
+    if scope.org_path is None:
+        return qs.none()
+    path = scope.org_path
+    above = [path[: i + 1] for i, char in enumerate(path) if char == "."]
+    return qs.filter(Q(org__path__startswith=scope.org_path) | Q(org__path__in=above))
+
+
 class CampaignListView(StaffRequiredMixin, View):
     """Cleanup campaigns, and opening one over the documents in force of the user's unit."""
 
@@ -312,7 +328,7 @@ class CampaignListView(StaffRequiredMixin, View):
             request,
             "rulemaking/campaigns.html",
             {
-                "campaigns": CleanupCampaign.objects.select_related("org").order_by("-started_on"),
+                "campaigns": _campaigns(request).order_by("-started_on"),
                 "errors": errors,
                 "form": form,
                 "today": clock.today(),
@@ -362,13 +378,13 @@ class CampaignView(StaffRequiredMixin, View):
         )
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        campaign = CleanupCampaign.objects.filter(pk=pk).first()
+        campaign = _campaigns(request).filter(pk=pk).first()
         if campaign is None:
             raise Http404("没有这一清理批次。")
         return self._page(request, campaign, [])
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        campaign = CleanupCampaign.objects.filter(pk=pk).first()
+        campaign = _campaigns(request).filter(pk=pk).first()
         if campaign is None:
             raise Http404("没有这一清理批次。")
         raw = str(request.POST.get("matter", ""))

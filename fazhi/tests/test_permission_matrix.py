@@ -31,11 +31,18 @@ from rest_framework.test import APIClient
 
 from fazhi.core import clock
 from fazhi.core.models import Job
-from fazhi.core.registers import all_registers
+from fazhi.core.registers import all_registers, save_entry
+from fazhi.enforcement.models import EnforcementOfficer
+from fazhi.oversight.models import ActivityFile
+from fazhi.oversight.supervision import record_supervision
+from fazhi.procedures.activities import record_activity
 from fazhi.procedures.attachments import add_attachment
 from fazhi.procedures.models import Notification
-from fazhi.procedures.services import act
+from fazhi.procedures.services import act, register_matter
 from fazhi.procedures.tests.factories import make_matter
+from fazhi.reports.drafting import assign, create_report, save_text
+from fazhi.rulemaking.cleanup import open_campaign
+from fazhi.services.models import ServiceItem
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +101,8 @@ ACTING_EVERYWHERE = ("admin", "office")  # core.scope.ALL_ACTING
 IMPORTERS = rule({200}, denied={403}, who=ACTING_EVERYWHERE)  # "只有系统管理员和法治办可以导入"
 # registers: leaders only read ("您的角色只能查看登记簿")
 REGISTER_WRITE = rule({200}, denied={403}, who=("admin", "office", "head_a", "staff_a", "staff_b"))
+# unit a's register entry: changed by those acting on unit a, the leader only reads it
+ENTRY_WRITE = {**rule({200}, who=("admin", "office", "head_a", "staff_a")), "leader": {403}}
 # staff_a's own job, and every job for those acting everywhere (core.tasks.jobs_for)
 OWN_JOB = rule({200}, who=("admin", "office", "staff_a"))
 # a reconsideration's documents before it is accepted: a Chinese refusal (400) in scope
@@ -153,11 +162,18 @@ ROWS: list[Row] = [
         lambda o: f"org={o['unit_a']}&year={o['year']}",
     ),
     Row("reports:list", EVERY_STAFF),
+    Row("reports:detail", OBJECT_OF_A, _pk("report")),
     Row("reports:detail", ABSENT, _missing()),
-    Row("reports:draft-html", ABSENT, _missing()),
+    Row("reports:draft-html", OBJECT_OF_A, _pk("report")),
+    Row("reports:section", OBJECT_OF_A, lambda o: {"pk": o["report"], "key": o["section"]}),
     Row("reports:section", ABSENT, _missing(key="s1")),
-    Row("reports:preview", EVERY_STAFF_POST, _missing(key="s1")),
-    Row("reports:diff", ABSENT, _missing(key="s1")),
+    Row("reports:preview", EVERY_STAFF_POST, lambda o: {"pk": o["report"], "key": o["section"]}),
+    Row(
+        "reports:diff",
+        OBJECT_OF_A,
+        lambda o: {"pk": o["report"], "key": o["section"]},
+        "a=1&b=2",
+    ),
     Row("procedures:io", EVERY_STAFF),
     Row("procedures:import", IMPORTERS),
     Row("procedures:template", EVERY_STAFF, lambda o: {"procedure": "help_request", "fmt": "xlsx"}),
@@ -175,28 +191,38 @@ ROWS: list[Row] = [
     Row("petitions:routed", EVERY_STAFF),  # scoped to the units the user sees
     Row("oversight:supervision", EVERY_STAFF),
     Row("oversight:supervision-create", EVERY_STAFF),
+    Row("oversight:supervision-detail", OBJECT_OF_A, _pk("supervision")),
     Row("oversight:supervision-detail", ABSENT, _missing()),
+    Row("oversight:supervision-file", OBJECT_OF_A, _pk("supervision_file")),
     Row("oversight:supervision-file", ABSENT, _missing()),
     Row("oversight-hotline:home", EVERY_STAFF),
     Row("oversight-suggestions:list", EVERY_STAFF),
     Row("oversight-suggestions:statistics", EVERY_STAFF),
     Row("enforcement:home", EVERY_STAFF),
     Row("enforcement:leniency", EVERY_STAFF),
+    Row("enforcement:leniency-matter", OBJECT_OF_A, lambda o: {"matter": o["decision"]}),
     Row("enforcement:leniency-matter", ABSENT, lambda o: {"matter": MISSING}),
+    Row("enforcement:three-documents", OBJECT_OF_A, _pk("decision")),
     Row("enforcement:three-documents", ABSENT, _missing()),
     Row("enforcement:statistics", EVERY_STAFF),
+    Row("enforcement:case-file", OBJECT_OF_A, _pk("decision")),
     Row("enforcement:case-file", ABSENT, _missing()),
     Row("enforcement:unfiled", EVERY_STAFF),
     Row("enforcement:expiring", EVERY_STAFF),
     Row("enforcement:reviews", EVERY_STAFF),
+    Row("enforcement:review-detail", OBJECT_OF_A, _pk("review_round")),
     Row("enforcement:review-detail", ABSENT, _missing()),
     Row("rulemaking:home", EVERY_STAFF),
     Row("rulemaking:documents", EVERY_STAFF),
+    Row("rulemaking:versions", OBJECT_OF_A, _pk("document")),
     Row("rulemaking:versions", ABSENT, _missing()),
+    Row("rulemaking:comments", OBJECT_OF_A, _pk("major_decision")),
     Row("rulemaking:comments", ABSENT, _missing()),
     Row("rulemaking:campaigns", EVERY_STAFF),
+    Row("rulemaking:campaign", OBJECT_OF_A, _pk("campaign")),
     Row("rulemaking:campaign", ABSENT, _missing()),
     Row("safety:home", EVERY_STAFF),
+    Row("safety:inspection", OBJECT_OF_A, _pk("inspection")),
     Row("safety:inspection", ABSENT, _missing()),
     Row("accountability:home", EVERY_STAFF),
     Row("keytasks:board", EVERY_STAFF),
@@ -219,6 +245,7 @@ ROWS: list[Row] = [
         lambda o: {"pk": o["help"], "attachment_id": o["attachment"]},
     ),
     Row("api:activity-list", API_EVERY_STAFF),
+    Row("api:activity-detail", API_OBJECT_OF_A, _pk("supervision")),
     Row("api:activity-detail", API_ABSENT, _missing()),
     Row("api:procedure-list", API_EVERY_STAFF),
     Row("api:procedure-detail", API_EVERY_STAFF, lambda o: {"code": "help_request"}),
@@ -226,7 +253,7 @@ ROWS: list[Row] = [
 
 # The register screens are one set of views for every register: the list, the form, the xlsx
 # export and import render each register's own fields, so they are asked for every register;
-# an entry's pages (detail, edit, delete) run the same lookup for all, asked for the first.
+# an entry's pages (detail, edit, delete) run the same lookup for all: asked for an entry of unit a.
 REGISTER_ROWS: list[Row] = [
     row
     for reg in all_registers()
@@ -237,17 +264,22 @@ REGISTER_ROWS: list[Row] = [
         Row("workbench:register-import", REGISTER_WRITE, lambda o, r=reg: _reg(r)),
     )
 ] + [
-    Row("workbench:register-detail", ABSENT, lambda o: _reg(all_registers()[0], pk=MISSING)),
-    Row("workbench:register-edit", ABSENT, lambda o: _reg(all_registers()[0], pk=MISSING)),
+    Row("workbench:register-detail", OBJECT_OF_A, lambda o: _reg(ServiceItem, pk=o["entry"])),
+    Row("workbench:register-detail", ABSENT, lambda o: _reg(ServiceItem, pk=MISSING)),
+    Row("workbench:register-edit", ENTRY_WRITE, lambda o: _reg(ServiceItem, pk=o["entry"])),
+    Row("workbench:register-edit", ABSENT, lambda o: _reg(ServiceItem, pk=MISSING)),
     Row(
         "workbench:register-delete",
         EVERY_STAFF_POST,
-        lambda o: _reg(all_registers()[0], pk=MISSING),
+        lambda o: _reg(ServiceItem, pk=o["entry"]),
     ),
 ]
 
 
 def _reg(reg: Any, **extra: Any) -> dict[str, Any]:
+    meta = getattr(reg, "_meta", None)  # a register or its model
+    if meta is not None:
+        return {"app": meta.app_label, "model": meta.model_name, **extra}
     return {"app": reg.app_label, "model": reg.model_name, **extra}
 
 
@@ -281,7 +313,7 @@ def test_every_staff_url_has_a_row():
     covered = {row.name for row in ROWS + REGISTER_ROWS}
     assert staff_url_names() - covered == set(), "staff URLs without a row in the matrix"
     assert covered - staff_url_names() == set(), "rows naming no URL"
-    assert len(REGISTER_ROWS) == 4 * len(all_registers()) + 3 > 3
+    assert len(REGISTER_ROWS) == 4 * len(all_registers()) + 5 > 5
     assert len({row.name for row in ROWS}) > 80
 
 
@@ -314,6 +346,7 @@ def objects(district, users, media):
         act(petition, "accept", staff, today - dt.timedelta(days=2))
     job = Job.objects.create(kind="export", label="矩阵导出", org=district["a"], created_by=staff)
     return {
+        **_domain_objects(district, users, day),
         "help": help_.pk,
         "attachment": attachment.pk,
         "reconsideration": recon.pk,
@@ -323,6 +356,97 @@ def objects(district, users, media):
         "year": help_.received_on.year,
         "notification": Notification.objects.order_by("pk").values_list("pk", flat=True).first()
         or MISSING,
+    }
+
+
+def _domain_objects(
+    district: dict[str, Any], users: dict[str, Any], day: dt.date
+) -> dict[str, Any]:
+    """One object of unit a of each kind the domains' staff pages show."""
+    a, staff, office = district["a"], users["staff_a"], users["office"]
+    # the office's report, one section of it assigned to unit a (whose staff then see it)
+    report = create_report(district["root"], day.year, by=office)
+    section = report.sections.order_by("pk")[0]
+    assign(section, a, None, by=office)
+    save_text(section, section.text + "\n矩阵补充。", by=staff)
+    supervision = record_supervision(
+        "audit", org=a, on=day, title="矩阵审计", files=[("审计报告.pdf", PDF)], by=staff
+    )
+    save_entry(
+        EnforcementOfficer,
+        {
+            "org": a,
+            "name": "执法员",
+            "certificate_number": "JL9001",
+            "issuing_body": "吉林省人民政府",
+            "valid_from": dt.date(2020, 1, 1),
+        },
+        by=None,
+    )
+    decision = register_matter(
+        "enforcement_decision",
+        org=a,
+        received_on=day,
+        subject="矩阵许可",
+        by=staff,
+        party={"name": "某公司", "kind": "organisation"},
+        details={
+            "action_type": "license",
+            "decision_number": "许矩1",
+            "legal_basis": "许可法",
+            "result": "准予",
+            "handlers": "JL9001",
+            "leniency": "first_violation",
+        },
+    )
+    document = register_matter(
+        "normative_document",
+        org=a,
+        received_on=day,
+        subject="矩阵管理办法",
+        by=staff,
+        details={"no_market_impact": True},
+    )
+    major = register_matter(
+        "major_decision",
+        org=a,
+        received_on=day,
+        subject="矩阵改造方案",
+        by=staff,
+        details={"catalog_year": day.year},
+    )
+    review_round = record_activity(
+        "case_file_review", org=a, on=day, title="矩阵案卷评查", by=office
+    )
+    inspection = record_activity(
+        "safety_inspection",
+        org=a,
+        on=day,
+        title="矩阵检查",
+        figures={"inspectors": 2, "units": 3, "hazards": 0},
+        reference="AJ-M1",
+        by=staff,
+    )
+    campaign, _listed = open_campaign(
+        code="QL-M1", title="矩阵清理", org=a, started_on=day, scope="", by=office
+    )
+    entry = save_entry(
+        ServiceItem,
+        {"org": a, "name": "矩阵事项", "legal_days": 20, "committed_days": 5, "valid_from": day},
+        by=None,
+    )
+    return {
+        "report": report.pk,
+        "section": section.key,
+        "supervision": supervision.pk,
+        "supervision_file": ActivityFile.objects.get(activity=supervision).pk,
+        "decision": decision.pk,
+        "document": document.pk,
+        "major_decision": major.pk,
+        "review_round": review_round.pk,
+        "inspection": inspection.pk,
+        "campaign": campaign.pk,
+        "entry": entry.pk,
     }
 
 
