@@ -337,6 +337,15 @@ _HOUSE_NUMBER = re.compile(
 )
 
 
+def names_in(text: str) -> list[str]:
+    """The names ``text`` itself introduces: after a word such as 姓名、患者、当事人, or before a
+    greeting or form of address (欧阳娜娜您好, 张建国同志) when it starts with a common surname."""
+    if not text:
+        return []
+    found = [m["name"] for m in _NAME_AFTER_WORD.finditer(text)]
+    return found + [m.group(0) for m in _NAME_BEFORE_GREETING.finditer(text)]
+
+
 def mask_public(
     text: str,
     *,
@@ -349,13 +358,16 @@ def mask_public(
     """The one masking of text for any public page or answer (portal, Open311, reports).
 
     The known personal data of the matter (``names``, ``phones``, ``id_numbers``,
-    ``addresses`` of its party) is replaced wherever quoted, and ``words`` (what staff chose
+    ``addresses`` of its party, and the names the text itself introduces, ``names_in``) is
+    replaced wherever quoted, and ``words`` (what staff chose
     to hide when releasing it) by ``**``; then whatever looks like a name, a residential
     compound, a house number, a resident ID, a bank card or a mobile is masked (``mask_text``).
     """
     if not text:
         return ""
     out = str(text)
+    # a name the text introduces once (患者司马建国) is hidden wherever else it stands in it
+    names = [*names, *names_in(out)]
     for address in sorted({a.strip() for a in addresses if a and a.strip()}, key=len, reverse=True):
         out = out.replace(address, mask_address(address))
     for number in {n.strip() for n in id_numbers if n and n.strip()}:

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from fazhi.core import audit, clock
-from fazhi.core.pii import mask_name, mask_public
+from fazhi.core.pii import mask_name, mask_public, names_in
 from fazhi.core.scope import AnyUser, can_act_on
 from fazhi.procedures.errors import NotAllowed
 from fazhi.procedures.models import Matter, PublicRelease, ReleaseDecision, Step
@@ -39,11 +39,18 @@ WHAT_IS_PUBLISHED = (
 )
 
 
+def _submitted_names(matter: Matter) -> list[str]:
+    texts = [matter.subject, *(v for v in (matter.details or {}).values() if isinstance(v, str))]
+    return [name for text in texts for name in names_in(text)]
+
+
 def mask_for_public(matter: Matter, text: object, words: Iterable[str] = ()) -> str:
-    """``text`` of ``matter`` as any public page or answer may show it."""
+    """``text`` of ``matter`` as any public page or answer may show it: the party's data and
+    every name the submission introduces (``pii.names_in`` over its subject and texts: a
+    relative named as 患者 in the letter stays hidden where the reply names them again)."""
     return mask_public(
         str(text or ""),
-        names=[matter.party_name],
+        names=[matter.party_name, *_submitted_names(matter)],
         phones=[matter.party_phone],
         id_numbers=[matter.party_id_number],
         addresses=[matter.party_address],

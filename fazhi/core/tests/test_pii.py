@@ -241,3 +241,14 @@ def test_mask_public_never_leaks_a_seeded_number(typed, around):
     secret = next(row[2] for row in NUMBER_FORMATS if row[1] == typed)
     text = f"{around}，{typed}。"
     assert secret not in pii.mask_public(text) or secret in around
+
+
+def test_a_name_the_text_introduces_is_hidden_wherever_it_stands():
+    """#19 Done-when: a relative named as 患者 once was published where the reply named them."""
+    text = (
+        "患者司马建国确诊糖尿病。经核实，司马建国的费用可报销；张建国同志已办理，张建国说明了情况。"
+    )
+    masked = pii.mask_public(text)
+    assert "司马建国" not in masked and "张建国" not in masked
+    assert "糖尿病" in masked and masked.count("司**") == 2
+    assert pii.names_in(text) == ["司马建国", "张建国"]
