@@ -17,6 +17,16 @@ class ProceduresConfig(AppConfig):
 
         connection_created.connect(attach, dispatch_uid="fazhi.procedures.stage")
 
+        from django.db.models.signals import post_delete, post_save
+
+        from fazhi.core.models import OrgUnit
+        from fazhi.procedures.models import IntakeRoute
+        from fazhi.procedures.services.inputs import forget_intake
+
+        for model in (IntakeRoute, OrgUnit):
+            for signal in (post_save, post_delete):
+                signal.connect(forget_intake, sender=model, dispatch_uid=f"fazhi.intake.{model}")
+
         calendar_changed.connect(_recompute, dispatch_uid="fazhi.procedures.recompute")
         words.register()
 

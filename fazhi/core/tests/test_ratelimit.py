@@ -48,8 +48,26 @@ def test_a_count_is_one_statement(clean_cache):
     hit("t", "10.0.0.1", limit=10, now=NOW)  # the minute's first count also deletes old ones
     with CaptureQueriesContext(connection) as queries:
         hit("t", "10.0.0.1", limit=10, now=NOW)
-    assert len(queries) == 1
-    assert "ON CONFLICT" in queries[0]["sql"].upper()
+    sqls = [q["sql"].upper() for q in queries.captured_queries]
+    assert len(sqls) == 1  # inside the test's transaction: no SET LOCAL either
+    assert "ON CONFLICT" in sqls[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_only_the_count_skips_the_wal_flush():
+    """#19 step 5: ``SET LOCAL synchronous_commit = off`` in the count's own transaction."""
+    if connection.vendor != "postgresql":
+        pytest.skip("synchronous_commit is PostgreSQL's")
+    ratelimit.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert hit("t", "10.0.0.1", limit=10, now=NOW)
+    sqls = [q["sql"].upper() for q in queries.captured_queries]
+    assert "SET LOCAL SYNCHRONOUS_COMMIT = OFF" in sqls
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"  # LOCAL: the next transaction waits again
+    assert ratelimit.count("t", "10.0.0.1", NOW) == 1
+    ratelimit.clear()
 
 
 def test_past_minutes_are_deleted_when_a_new_one_starts(clean_cache):

@@ -333,3 +333,25 @@ def test_every_public_form_says_what_becomes_public(client, intake, slug):
     assert 'name="consent_publish"' in page
     assert "经工作人员审核" in page and "不勾选的，任何内容都不会公开" in page
     assert "姓名只保留姓氏" in page
+
+
+def test_the_intake_unit_is_read_once_and_an_edited_route_applies_at_once(
+    client, intake, district, today
+):
+    """#19: the route is remembered per process; editing it (admin, signals) forgets it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from fazhi.procedures.models import IntakeRoute
+
+    url = reverse("portal:submit-help-request")
+    with CaptureQueriesContext(connection) as first:
+        client.post(url, help_data())
+    with CaptureQueriesContext(connection) as second:
+        client.post(url, help_data())
+    assert any("procedures_intakeroute" in q["sql"] for q in first.captured_queries)
+    assert not any("procedures_intakeroute" in q["sql"] for q in second.captured_queries)
+    IntakeRoute.objects.filter(procedure="help_request").get().delete()
+    IntakeRoute.objects.create(procedure="help_request", org=district["b"])
+    client.post(url, help_data())
+    assert [m.org for m in Matter.objects.order_by("pk")] == [intake, intake, district["b"]]

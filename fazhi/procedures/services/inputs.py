@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -77,11 +79,37 @@ def resolve_person(value: object, matter: Matter, *, field: str = "handler") -> 
     return person
 
 
+# The intake unit of each procedure, read once per process and kept ``INTAKE_SECONDS``
+# (#19: two queries of every public submission). An edit of an IntakeRoute or an OrgUnit in
+# this process forgets it at once (signals, procedures.apps); other processes see the edit
+# within ``INTAKE_SECONDS``.
+INTAKE_SECONDS = 30.0
+_intake: dict[tuple[str, str], tuple[float, OrgUnit]] = {}
+
+
+def forget_intake(**_: Any) -> None:
+    """Forget the remembered intake units (a route or a unit was edited; tests)."""
+    _intake.clear()
+
+
 def intake_org(procedure: str) -> OrgUnit:
     """The unit that receives new public submissions of ``procedure`` (IntakeRoute, admin-edited).
 
     Without a route, the deployment's root unit (FAZHI_ROOT_DIVISION_CODE) receives them.
     """
+    from django.db import router
+
+    key = (router.db_for_read(OrgUnit), procedure)
+    remembered = _intake.get(key)
+    now = time.monotonic()
+    if remembered is not None and remembered[0] > now:
+        return copy.copy(remembered[1])  # a copy: the caller's matter may cache relations on it
+    unit = _read_intake_org(procedure)
+    _intake[key] = (now + INTAKE_SECONDS, copy.copy(unit))
+    return unit
+
+
+def _read_intake_org(procedure: str) -> OrgUnit:
     route = IntakeRoute.objects.select_related("org").filter(procedure=procedure).first()
     if route is not None:
         return route.org
