@@ -55,6 +55,7 @@ from django_tasks import task
 from fazhi.core import audit, clock
 from fazhi.core.models import Job
 from fazhi.core.scope import ALL_ACTING, AnyUser, profile_of, scope_of
+from fazhi.core.storage import StorageUnavailable, store
 
 logger = logging.getLogger(__name__)
 
@@ -123,7 +124,7 @@ def enqueue(
         if upload is not None:
             name = Path(str(upload.name or "upload")).name
             job.input_name = name[:255]
-            job.input_file.save(name, upload, save=False)
+            store(job.input_file, name, upload, what="文件")
         job.save()
         result = run_job.enqueue(job.pk)
         job.task_id = str(result.id)
@@ -199,11 +200,15 @@ class JobContext:
     def save_output(self, name: str, content: bytes | Path) -> None:
         """Store the job's result file, downloaded as ``name``."""
         self.job.output_name = name[:255]
-        if isinstance(content, Path):
-            with content.open("rb") as f:
-                self.job.output_file.save(name, File(f), save=False)
-        else:
-            self.job.output_file.save(name, ContentFile(content), save=False)
+        try:
+            if isinstance(content, Path):
+                with content.open("rb") as f:
+                    store(self.job.output_file, name, File(f), what="结果文件")
+            else:
+                store(self.job.output_file, name, ContentFile(content), what="结果文件")
+        except StorageUnavailable as exc:  # the job fails, saying why
+            self.job.output_name = ""
+            raise JobError(exc.message) from None
 
     def close(self) -> None:
         if self._scratch is not None:

@@ -14,11 +14,12 @@ from django.db import transaction
 from fazhi.core import audit
 from fazhi.core.models import OrgUnit
 from fazhi.core.scope import AnyUser, can_act_on
+from fazhi.core.storage import store
 from fazhi.oversight.activities import SUPERVISION_KINDS
 from fazhi.oversight.models import ActivityFile
 from fazhi.procedures.activities import record_activity
 from fazhi.procedures.attachments import check_upload, safe_name
-from fazhi.procedures.errors import InvalidData, NotAllowed
+from fazhi.procedures.errors import InvalidData, NotAllowed, StorageUnavailable
 from fazhi.procedures.models import Activity
 
 KIND_CODES = tuple(k.code for k in SUPERVISION_KINDS)
@@ -69,7 +70,7 @@ def _store_by(
     item = ActivityFile(
         activity=activity, name=name, size=len(content), content_type=content_type, sha256=digest
     )
-    item.file.save(name, ContentFile(content), save=False)
+    store(item.file, name, ContentFile(content), what="文件", error=StorageUnavailable)
     item.save()
     audit.record(
         "activity.attach",

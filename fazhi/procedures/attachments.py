@@ -6,7 +6,6 @@ from the first bytes (magic numbers); a file whose name claims another type is r
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import logging
 import re
@@ -18,6 +17,7 @@ from django.db import transaction
 
 from fazhi.core import audit
 from fazhi.core.scope import AnyUser
+from fazhi.core.storage import refusal_text, store
 from fazhi.procedures.errors import InvalidData, NotAllowed, StorageUnavailable
 from fazhi.procedures.models import Attachment, Matter, Step
 from fazhi.procedures.permissions import attachment_refusal
@@ -83,18 +83,7 @@ def safe_name(name: str) -> str:
 
 def storage_refusal(name: str, exc: OSError) -> StorageUnavailable:
     """The Chinese refusal of a file the storage could not take (logged for the operators)."""
-    logger.error("attachments: cannot store %r in MEDIA_ROOT: %s", name, exc)
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        why = "服务器的存储空间已满"
-    elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        why = "服务器的文件存储当前不可写入"
-    else:
-        why = "服务器暂时无法保存文件"
-    return StorageUnavailable(
-        f"附件“{name}”未能保存：{why}，本次提交未保存任何内容。请稍后再试；"
-        "急需办理的，请联系工作人员（已记录此故障）。",
-        field="file",
-    )
+    return StorageUnavailable(refusal_text(name, exc), field="file")
 
 
 def add_attachment(
@@ -138,10 +127,7 @@ def add_attachment(
             sha256=digest,
             public=public,
         )
-        try:
-            attachment.file.save(name, ContentFile(content), save=False)
-        except OSError as exc:
-            raise storage_refusal(name, exc) from exc
+        store(attachment.file, name, ContentFile(content), error=StorageUnavailable)
         attachment.save()
         audit.record(
             "matter.attach",

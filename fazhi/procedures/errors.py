@@ -6,6 +6,8 @@ is never reported as a permission problem (STYLE.md).
 
 from __future__ import annotations
 
+from fazhi.core import storage
+
 
 class ProcedureError(ValueError):
     """Base of every engine error; ``field`` names the offending input when there is one."""
@@ -48,6 +50,6 @@ class DuplicateMatter(ProcedureError):  # noqa: N818
     """A matter with this procedure and reference exists already."""
 
 
-class StorageUnavailable(ProcedureError):  # noqa: N818
+class StorageUnavailable(ProcedureError, storage.StorageUnavailable):  # noqa: N818
     """The server cannot store a file now (disk full, read-only or missing storage): nothing
     was stored; the API answers 503 with Retry-After, the pages say so in the form."""

@@ -25,6 +25,7 @@ from django.views.generic import TemplateView, View
 
 from fazhi.core import audit, clock
 from fazhi.core.scope import ALL_ACTING, scope_of
+from fazhi.core.storage import StorageUnavailable
 from fazhi.core.tasks import enqueue, job_url, jobs_for
 from fazhi.core.views import StaffRequiredMixin
 from fazhi.procedures.declarations import Procedure, all_procedures, get_procedure
@@ -171,17 +172,20 @@ class ImportView(StaffRequiredMixin, View):
         code = request.POST.get("procedure", "").strip()
         if code and code not in {p.code for p in all_procedures()}:
             return self._render(request, "没有这个程序，请从列表中选择。")
-        job = enqueue(
-            "procedures.import",
-            label=f"导入 {upload.name}",
-            params={"procedure": code, "skip_invalid": request.POST.get("skip_invalid") == "1"},
-            user=request.user,
-            upload=upload,
-            unit="行",
-        )
+        try:
+            job = enqueue(
+                "procedures.import",
+                label=f"导入 {upload.name}",
+                params={"procedure": code, "skip_invalid": request.POST.get("skip_invalid") == "1"},
+                user=request.user,
+                upload=upload,
+                unit="行",
+            )
+        except StorageUnavailable as exc:  # disk full, read-only media: nothing queued
+            return self._render(request, exc.message, status=503)
         return redirect(job_url(job))
 
-    def _render(self, request: HttpRequest, error: str) -> TemplateResponse:
+    def _render(self, request: HttpRequest, error: str, status: int = 422) -> TemplateResponse:
         recent = jobs_for(request.user).filter(kind="procedures.import")[:10]
         context = {
             "procedures": all_procedures(),
@@ -191,7 +195,12 @@ class ImportView(StaffRequiredMixin, View):
             # SQLite has one writer: an import's transaction holds it until the import ends
             "single_writer": connection.vendor == "sqlite",
         }
-        return TemplateResponse(request, self.template_name, context, status=422 if error else 200)
+        response = TemplateResponse(
+            request, self.template_name, context, status=status if error else 200
+        )
+        if status == 503:
+            response["Retry-After"] = "120"
+        return response
 
 
 class ExportJobView(StaffRequiredMixin, View):

@@ -7,8 +7,11 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django.core.files.base import ContentFile
 
+from fazhi.core.storage import StorageUnavailable, store
 from fazhi.core.tasks import JobContext, JobError, handler
 from fazhi.reports import drafting, services
 from fazhi.reports.models import Report, ReportIssue
@@ -50,8 +53,15 @@ def issue_pdf(ctx: JobContext) -> None:
         data = render(assembled, "pdf")
     except RendererUnavailableError as exc:
         raise JobError(str(exc)) from None
-    issue.pdf.save(file_name(assembled, "pdf"), ContentFile(data), save=False)
+    name = file_name(assembled, "pdf")
+    try:
+        store(issue.pdf, name, ContentFile(data), what="印发版 PDF")
+        ctx.save_output(name, data)
+    except (StorageUnavailable, JobError) as exc:  # nothing half-written: the issue keeps no pdf
+        if issue.pdf.name:
+            with contextlib.suppress(OSError):
+                issue.pdf.delete(save=False)
+        raise JobError(str(exc)) from None
     issue.save(update_fields=["pdf"])
-    ctx.save_output(file_name(assembled, "pdf"), data)
     ctx.progress(1, 1, force=True)
     ctx.message = "印发版 PDF 已生成，门户网站可下载。"

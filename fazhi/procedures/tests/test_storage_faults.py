@@ -15,6 +15,7 @@ import pytest
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from fazhi.core import ratelimit
@@ -142,3 +143,74 @@ def test_a_file_gone_from_the_storage_is_a_chinese_404_not_a_500(client, matter,
     api.force_authenticate(users["staff_a"])
     answer = api.get(f"/api/v1/matters/{matter.pk}/attachments/{attachment.pk}/")
     assert answer.status_code == 404 and answer.json()["code"] == "NOT_FOUND"
+
+
+# --- the other writes: one helper (core.storage.store) behind every one ----------------------
+
+
+def test_supervision_files_are_refused_and_the_activity_not_recorded(district, users, fault):
+    from fazhi.oversight.supervision import record_supervision
+    from fazhi.procedures.models import Activity
+
+    with pytest.raises(StorageUnavailable) as caught:
+        record_supervision(
+            "audit",
+            org=district["a"],
+            on=_day(),
+            title="审计",
+            files=[("审计报告.pdf", PDF)],
+            by=users["staff_a"],
+        )
+    assert fault in caught.value.message and "审计报告.pdf" in caught.value.message
+    assert not Activity.objects.exists()  # all or nothing
+
+
+def test_the_import_upload_is_refused_with_503_and_no_job(client, users, fault):
+    from fazhi.core.models import Job
+
+    client.force_login(users["office"])
+    response = client.post(
+        reverse("procedures:import"),
+        {"file": SimpleUploadedFile("求助.csv", "标题\n一\n".encode(), "text/csv")},
+    )
+    assert response.status_code == 503 and response["Retry-After"]
+    text = response.content.decode()
+    assert fault in text and "求助.csv" in text
+    assert not Job.objects.exists()
+
+
+@pytest.mark.parametrize("failing", [1, 2], ids=["the issue's pdf", "the job's output"])
+def test_the_report_pdf_job_fails_in_chinese_and_leaves_no_file(
+    district, users, media, monkeypatch, failing
+):
+    from fazhi.core.models import Job
+    from fazhi.core.tasks import enqueue, execute
+    from fazhi.reports import jobs
+    from fazhi.reports.drafting import create_report
+    from fazhi.reports.models import ReportIssue
+
+    report = create_report(district["root"], 2024, by=users["office"])
+    issue = ReportIssue.objects.create(
+        report=report, number=1, issued_on=_day(), issued_at=timezone.now(), texts={}, figures={}
+    )
+    monkeypatch.setattr(jobs.services, "issued", lambda issue, public: object())
+    monkeypatch.setattr(jobs, "file_name", lambda assembled, fmt: "年度报告.pdf")
+    monkeypatch.setattr(jobs, "render", lambda assembled, fmt: PDF)
+    job = enqueue(
+        "reports.issue_pdf", label="印发版", params={"issue": issue.pk}, user=users["office"]
+    )
+    real_save, writes = FileSystemStorage._save, []
+
+    def full_on_the_nth(self, name, content):  # the disk fills up at the n-th write
+        writes.append(name)
+        if len(writes) == failing:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), name)
+        return real_save(self, name, content)
+
+    monkeypatch.setattr(FileSystemStorage, "_save", full_on_the_nth)
+    done = execute(job.pk)
+    assert done.status == Job.Status.FAILED
+    assert "年度报告.pdf" in done.message and "存储空间已满" in done.message
+    issue.refresh_from_db()
+    assert not issue.pdf and not done.output_file  # nothing half-written
+    assert not [p for p in media.rglob("*") if p.is_file()]
