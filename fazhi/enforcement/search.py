@@ -296,7 +296,7 @@ def _text_driven(
             where.append(f'+"{column}" {op} %s')  # unqualified: also inside a subquery
             params.append(value.isoformat() if isinstance(value, dt.date) else value)
     if where:
-        qs = qs.extra(where=where, params=params)  # noqa: S610 - constant SQL, values as params
+        qs = qs.extra(where=where, params=params)  # noqa: S610 - constant SQL, values as params  # nosec B610
     return qs.order_by("-decided_on", "-matter_id")
 
 
