@@ -7,5 +7,6 @@ class KeytasksConfig(domains.DomainConfig):
     name = "fazhi.keytasks"
     label = "keytasks"
     verbose_name = "重点任务"
-    # reminders.py connects the month-ahead reminder to the daily sweep
-    domain_modules = (*domains.DOMAIN_MODULES, "reminders")
+    # reminders.py connects the month-ahead reminder to the daily sweep; importing.py declares
+    # the list sheet to ``fazhi import``
+    domain_modules = (*domains.DOMAIN_MODULES, "reminders", "importing")

@@ -8,7 +8,11 @@ or ``年底`` (in the list's year). The import is all or nothing: every line is 
 and any line refused leaves the register untouched, with a report in Chinese naming each
 refused line, column and reason. Each task is then registered through
 ``procedures.register_matter`` and its assisting units added with ``act`` ("add_assistant"),
-in one transaction: the same rules as a task entered by hand.
+in one transaction: the same rules as a task entered by hand. One audit event
+(``keytasks.import``) records who imported which list from which file, and what came of it.
+
+The page (``views.ImportView``) and ``fazhi import FILE.xlsx`` (``LIST_SHEET``, declared to the
+engine's command in ``procedures.importing.lists``) both call ``import_key_tasks``.
 """
 
 from __future__ import annotations
@@ -16,20 +20,29 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, Any
 
 from django.db import transaction
 
+from fazhi.core import audit, clock
 from fazhi.core.models import OrgUnit
 from fazhi.core.register_io import RegisterFileError, RowError
-from fazhi.core.scope import ALL_ACTING, AnyUser, scope_of
+from fazhi.core.scope import ALL_ACTING, AnyUser, profile_of, scope_of
+from fazhi.core.words import register_words
 from fazhi.procedures.errors import ProcedureError
+from fazhi.procedures.importing import ImportFileError
+from fazhi.procedures.importing.lists import ListSheet, register_list
+from fazhi.procedures.importing.templates import check_zip
 from fazhi.procedures.models import Matter
 from fazhi.procedures.services import act, register_matter
 
 MAX_ROWS = 1000
 MAX_TEXT = 5000
+MAX_FILE_BYTES = 5 * 1024 * 1024  # a list of at most 1,000 tasks; the page's upload limit
 
 #: the columns: field → (the template's header, the other headers the office's drafts use)
 COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -84,6 +97,17 @@ def may_import(user: AnyUser | None) -> bool:
     """Only the rule-of-law office (and administrators) draw up the year's list."""
     scope = scope_of(user)
     return scope.all_orgs and scope.role in ALL_ACTING
+
+
+def district_of(user: AnyUser | None) -> OrgUnit | None:
+    """The top of the user's tree: the district whose units a list names."""
+    profile = profile_of(user)
+    if profile is None:
+        return OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
+    top = profile.org
+    while top.parent_id is not None:
+        top = top.parent  # type: ignore[assignment]
+    return top
 
 
 # --- cells ----------------------------------------------------------------------------------
@@ -155,12 +179,18 @@ class _Units:
 def _rows(stream: IO[bytes]) -> list[tuple[int, tuple[Any, ...]]]:
     from openpyxl import load_workbook
 
+    unreadable = "无法读取文件：请上传 Excel 的 .xlsx 文件（可下载模板填写）。"
+    if not zipfile.is_zipfile(stream):
+        raise RegisterFileError(unreadable)
+    try:  # a zip bomb is refused before openpyxl unpacks it, as ``fazhi import`` does
+        check_zip(stream)  # type: ignore[arg-type]  # zipfile reads a stream as well as a path
+    except ImportFileError as exc:
+        raise RegisterFileError(str(exc)) from None
+    stream.seek(0)
     try:
         book = load_workbook(stream, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not xlsx
-        raise RegisterFileError(
-            "无法读取文件：请上传 Excel 的 .xlsx 文件（可下载模板填写）。"
-        ) from exc
+        raise RegisterFileError(unreadable) from exc
     try:
         rows = []
         for number, row in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
@@ -298,6 +328,7 @@ def import_key_tasks(
     listed_on: dt.date,
     by: AnyUser,
     root: OrgUnit,
+    file_name: str = "",
 ) -> KeyTaskImportReport:
     """Register the sheet's tasks as ``task_list`` of ``year`` (listed on ``listed_on``):
     every line or none (see the module)."""
@@ -311,6 +342,7 @@ def import_key_tasks(
     lines, errors, count = read_lines(stream, year=year, root=root, task_list=task_list)
     report = KeyTaskImportReport(rows=count, errors=errors)
     if errors:
+        _audit(report, task_list, year, file_name, by, root)
         return report
     if not lines:
         raise RegisterFileError("文件中没有任务：列名行之下应每行一项重点任务。")
@@ -342,9 +374,39 @@ def import_key_tasks(
                 raise _Rollback
             report.created = len(report.references)
             report.committed = True
+            _audit(report, task_list, year, file_name, by, root)
     except _Rollback:
         report.references = []
+        _audit(report, task_list, year, file_name, by, root)
     return report
+
+
+def _audit(
+    report: KeyTaskImportReport,
+    task_list: str,
+    year: int,
+    file_name: str,
+    by: AnyUser,
+    root: OrgUnit,
+) -> None:
+    """The import as one event: inside its transaction when it committed, after the rollback
+    when it was refused (nothing else of it is left then)."""
+    audit.record(
+        "keytasks.import",
+        audit.Subject("keytasks.list", task_list[:100], task_list),
+        actor=by,
+        org=root,
+        data={
+            "task_list": task_list,
+            "year": year,
+            "file": file_name[:255],
+            "rows": report.rows,
+            "created": report.created,
+            "rejected": report.rejected,
+            "committed": report.committed,
+            "references": report.references[:50],
+        },
+    )
 
 
 def template_xlsx(year: int) -> bytes:
@@ -385,3 +447,91 @@ def template_xlsx(year: int) -> bytes:
     out = BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+# --- fazhi import FILE.xlsx -----------------------------------------------------------------
+
+
+def recognizes(path: Path) -> bool:
+    """Is ``path`` the office's key-task list: an .xlsx of at most ``MAX_FILE_BYTES`` whose
+    header (among the first five rows) has every required column?"""
+    if path.suffix.lower() != ".xlsx" or not path.is_file():
+        return False
+    if path.stat().st_size > MAX_FILE_BYTES:
+        return False
+    try:
+        with path.open("rb") as stream:
+            _at, found = _header(_rows(stream)[:5])
+    except RegisterFileError:
+        return False
+    return set(REQUIRED) <= set(found.values())
+
+
+def _year_option(raw: str | None) -> int:
+    if not raw:
+        return clock.today().year
+    raw = raw.strip()
+    if raw.isdigit() and 2000 <= int(raw) <= 2100:
+        return int(raw)
+    raise KeyTaskImportError(f"年度“{raw}”不对，应为 2000 至 2100 之间的年份（如 --year 2024）。")
+
+
+def _day_option(raw: str | None) -> dt.date:
+    if not raw:
+        return clock.today()
+    try:
+        return dt.date.fromisoformat(raw.strip())
+    except ValueError:
+        raise KeyTaskImportError(f"列入清单日期“{raw}”格式错误，应为 YYYY-MM-DD。") from None
+
+
+def import_from_command(
+    path: Path, by: AnyUser | None, options: Mapping[str, str | None]
+) -> KeyTaskImportReport:
+    """``fazhi import LIST.xlsx --task-list NAME --user NAME [--year Y] [--listed-on D]``:
+    the page's import (``import_key_tasks``) with the form's fields as options."""
+    if by is None:
+        raise KeyTaskImportError(
+            "导入年度重点任务清单须用 --user 指定导入人的账号（依法治区办或系统管理员），"
+            "任务以其名义登记并记入审计日志。"
+        )
+    if not (options.get("task_list") or "").strip():
+        raise KeyTaskImportError(
+            "请用 --task-list 填写任务清单名称（如“2024年度法治建设重点任务清单”）。"
+        )
+    year = _year_option(options.get("year"))
+    listed_on = _day_option(options.get("listed_on"))
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise RegisterFileError("文件超过 5 MB，请分批导入。")
+    root = district_of(by)
+    if root is None:
+        raise KeyTaskImportError("找不到本区的机构。")
+    with path.open("rb") as stream:
+        return import_key_tasks(
+            stream,
+            task_list=options.get("task_list") or "",
+            year=year,
+            listed_on=listed_on,
+            by=by,
+            root=root,
+            file_name=path.name,
+        )
+
+
+LIST_SHEET = register_list(
+    ListSheet(
+        code="key_tasks",
+        label="年度重点任务清单",
+        procedure="key_task",
+        recognizes=recognizes,
+        run=import_from_command,
+        errors=(KeyTaskImportError, RegisterFileError),
+        options=(
+            ("--task-list", "重点任务清单：任务清单名称（必填）"),
+            ("--year", "重点任务清单：年度（默认今年）"),
+            ("--listed-on", "重点任务清单：列入清单日期 YYYY-MM-DD（默认今天）"),
+        ),
+        template=template_xlsx,
+    )
+)
+register_words(actions={"keytasks.import": "导入重点任务清单"})

@@ -23,7 +23,9 @@ from fazhi.core.scope import profile_of, scope_of, scope_queryset
 from fazhi.core.views import StaffRequiredMixin
 from fazhi.keytasks import board as kb
 from fazhi.keytasks.importing import (
+    MAX_FILE_BYTES,
     KeyTaskImportError,
+    district_of,
     import_key_tasks,
     may_import,
     template_xlsx,
@@ -31,7 +33,7 @@ from fazhi.keytasks.importing import (
 from fazhi.procedures.models import Matter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_UPLOAD_BYTES = MAX_FILE_BYTES
 PAGE_SIZE = 100
 SHOWS = {
     "overdue": "已逾期",
@@ -51,13 +53,7 @@ def _year(request: HttpRequest) -> int:
 
 def _district(request: HttpRequest) -> OrgUnit | None:
     """The top of the user's tree (the district whose units a list names)."""
-    profile = profile_of(request.user)
-    if profile is None:
-        return OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
-    top = profile.org
-    while top.parent_id is not None:
-        top = top.parent  # type: ignore[assignment]
-    return top
+    return district_of(request.user)
 
 
 class BoardView(StaffRequiredMixin, View):
@@ -171,6 +167,7 @@ class ImportView(StaffRequiredMixin, View):
                 listed_on=listed_on,
                 by=request.user,
                 root=root,
+                file_name=upload.name or "",
             )
         except (KeyTaskImportError, RegisterFileError) as exc:
             return render(

@@ -17,6 +17,7 @@ The modules, each for one part of the way, in the order a line goes:
 - ``formats``: reading a JSON Lines file into records; which format a file is;
 - ``templates``: the xlsx and csv templates, read into the same records;
 - ``layouts``: other systems' sheets (a platform's export) a domain declares, read likewise;
+- ``lists``: a domain's own list sheet (the key-task list), handed to the domain's own import;
 - ``replay``: a record replayed through the rules in memory (``Replayer``);
 - ``batches``: a chunk of lines replayed into a batch of staged rows;
 - ``parallel``: big files replayed by forked worker processes;

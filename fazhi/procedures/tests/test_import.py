@@ -191,6 +191,14 @@ def test_jsonl_line_is_replayed_through_the_rules(district, tmp_path, recorder):
     assert not AuditEvent.objects.filter(action="matter.register").exists()
 
 
+def test_the_command_records_the_user_it_is_told(district, users, tmp_path):
+    call_command("import", str(write(tmp_path, [complaint()])), quiet=True, user="t_office")
+    assert ImportRun.objects.get().created_by == users["office"]
+    assert AuditEvent.objects.get(action="matter.import").actor == users["office"]
+    with pytest.raises(CommandError, match="找不到有效的用户“nobody”"):
+        call_command("import", str(write(tmp_path, [complaint()])), quiet=True, user="nobody")
+
+
 def test_open_matter_gets_the_same_deadline_as_act(district, users, tmp_path):
     line = complaint(steps=[{"action": "accept", "on": "2025-03-05"}])
     call_command("import", str(write(tmp_path, [line])), quiet=True)

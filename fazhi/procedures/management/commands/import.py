@@ -3,19 +3,26 @@ and ``fazhi import runs`` (the latest runs; a run whose process is gone is marke
 
 Every line is replayed through the engine's rules; a file is imported all-or-nothing unless
 ``--skip-invalid``, which imports the valid lines and writes a report of the others.
+
+A domain's own list sheet (``importing.lists``: the year's key-task list) is recognised by its
+header, or named with ``--procedure``, and handed to the domain's own import, the one its page
+runs, as the user ``--user`` names, with the options the domain declares.
 """
 
 # ruff: noqa: N999 the issue names the command `fazhi import`; Django loads it by file name
 
 from __future__ import annotations
 
+import csv
 import sys
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from fazhi.core import clock
 from fazhi.procedures.declarations import all_procedures, get_procedure
 from fazhi.procedures.errors import ProcedureError
 from fazhi.procedures.exporting import write_template
@@ -25,6 +32,7 @@ from fazhi.procedures.importing import (
     file_format,
     import_file,
 )
+from fazhi.procedures.importing.lists import ListSheet, all_lists, list_for
 from fazhi.procedures.importing.liveness import mark_stale_runs
 from fazhi.procedures.models import ImportRun
 
@@ -54,6 +62,15 @@ class Command(BaseCommand):
         parser.add_argument("--procedure", help="xlsx/csv 的程序代码（默认按表头识别）")
         parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="每批写入的事项数")
         parser.add_argument("--quiet", action="store_true", help="不显示进度条")
+        parser.add_argument(
+            "--user", help="导入人的用户名：记入导入记录和审计日志（重点任务清单等清单必填）"
+        )
+        seen: set[str] = set()
+        for sheet in all_lists():
+            for flag, text in sheet.options:
+                if flag not in seen:
+                    seen.add(flag)
+                    parser.add_argument(flag, help=text)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["file"] == "template":
@@ -63,12 +80,19 @@ class Command(BaseCommand):
             self._runs()
             return
         path = Path(options["file"])
+        by = self._user(options["user"])
+        if path.suffix.lower() == ".xlsx" and path.is_file():
+            sheet = list_for(path, options["procedure"])
+            if sheet is not None:
+                self._list(sheet, path, by, options)
+                return
         progress, bar = self._progress(path, quiet=options["quiet"])
         try:
             report = import_file(
                 path,
                 skip_invalid=options["skip_invalid"],
                 procedure=options["procedure"],
+                by=by,
                 progress=progress,
                 batch_size=max(1, options["batch_size"]),
             )
@@ -93,6 +117,42 @@ class Command(BaseCommand):
                 "改正后重新导入，或加 --skip-invalid 只导入有效的行。"
             )
         self.stdout.write(report.summary())
+
+    def _user(self, username: str | None) -> Any:
+        if not username:
+            return None
+        user = get_user_model().objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(f"找不到有效的用户“{username}”（--user 应为平台账号的用户名）。")
+        return user
+
+    def _list(self, sheet: ListSheet, path: Path, by: Any, options: dict[str, Any]) -> None:
+        """A domain's list sheet through the domain's own import (all or nothing); the
+        refused lines as the page shows them, and as a CSV report beside the file."""
+        if options["skip_invalid"]:
+            raise CommandError(f"{sheet.label}只能整份导入，不能使用 --skip-invalid。")
+        values = {
+            flag.lstrip("-").replace("-", "_"): options.get(flag.lstrip("-").replace("-", "_"))
+            for flag, _text in sheet.options
+        }
+        try:
+            report = sheet.run(path, by, values)
+        except sheet.errors as exc:
+            raise CommandError(str(exc)) from None
+        for error in report.errors[:SHOWN_ERRORS]:
+            self.stderr.write(str(error))
+        if report.rejected > SHOWN_ERRORS:
+            self.stderr.write(f"……另有{report.rejected - SHOWN_ERRORS}行被拒绝，详见报告。")
+        if not report.committed:
+            target = Path(options["report"] or f"{path}.rejected.csv")
+            with target.open("w", encoding="utf-8-sig", newline="") as out:
+                writer = csv.writer(out)
+                writer.writerow(["行号", "列", "原因"])
+                for e in report.errors:
+                    writer.writerow([e.row, e.column, e.message])
+            self.stderr.write(f"拒绝行报告：{target}")
+            raise CommandError(f"{sheet.label}：{report.summary()}")
+        self.stdout.write(f"{sheet.label}：{report.summary()}")
 
     def _progress(self, path: Path, *, quiet: bool) -> tuple[Any, Any]:
         if quiet or not sys.stderr.isatty() or not path.is_file():
@@ -124,6 +184,13 @@ class Command(BaseCommand):
         except ProcedureError as exc:
             raise CommandError(exc.message) from None
         output = Path(options["output"] or f"{code}.xlsx")
+        sheet = next((s for s in all_lists() if s.procedure == code), None)
+        if sheet is not None and sheet.template is not None:
+            if output.suffix.lower() != ".xlsx":
+                raise CommandError(f"{sheet.label}的模板只有 .xlsx。")
+            output.write_bytes(sheet.template(clock.today().year))
+            self.stdout.write(f"已生成“{sheet.label}”导入模板：{output}")
+            return
         try:
             fmt = file_format(output)
         except ImportFileError as exc:
