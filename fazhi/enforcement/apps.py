@@ -6,6 +6,8 @@ class EnforcementConfig(domains.DomainConfig):
 
     name = "fazhi.enforcement"
     verbose_name = "行政执法"
+    # expiry.py connects the taking down of decisions whose publicity ended to the daily sweep
+    domain_modules = (*domains.DOMAIN_MODULES, "expiry")
 
     def ready(self) -> None:
         super().ready()

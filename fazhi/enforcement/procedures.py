@@ -2,7 +2,8 @@
 
 A decision is registered on its date (``received_on``) in the state ``decided``; it is published
 within 7 working days (licensing and penalty) or 20 (the rest), withdrawn within 3 working days
-after it was changed or revoked, and taken down when its publicity period has passed. A
+after it was changed or revoked, and taken down when its publicity period has passed (by the
+daily sweep, ``expiry.py``, on the day the period ends; staff may record it too). A
 decision about a minor is never published (no clock runs for it). The officers who made it must
 hold a certificate in force on its date (持证上岗: ``checks.handlers_certified``).
 """
@@ -16,6 +17,8 @@ from typing import Any
 from fazhi.enforcement import checks
 from fazhi.enforcement.types import ACTION_TYPES, FAST_PUBLICATION, LENIENCY_LISTS
 from fazhi.procedures.declarations import (
+    STAFF_ROLES,
+    SYSTEM,
     Action,
     Deadline,
     Field,
@@ -120,6 +123,8 @@ ENFORCEMENT_DECISION = register(
                 "expired",
                 guard=_period_passed,
                 outcome="expired",
+                # the daily sweep takes it when the period has ended (expiry.py); staff may too
+                roles=STAFF_ROLES | {SYSTEM},
             ),
         ),
         deadlines=(

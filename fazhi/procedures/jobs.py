@@ -170,7 +170,4 @@ def daily_sweep(ctx: JobContext) -> None:
     refresh_statistics()
     ctx.progress(1, 1, force=True)
     ctx.result = {"day": day.isoformat(), **counts}
-    ctx.message = (
-        f"{day.isoformat()} 期限巡检完成：新进入临期 {counts['warning']} 件，"
-        f"新进入逾期 {counts['overdue']} 件，发出提醒 {counts['notifications']} 条。"
-    )
+    ctx.message = sweeps.summary(day, counts)

@@ -31,7 +31,7 @@ from fazhi.core.models import OrgUnit, Role
 from fazhi.core.scope import ALL_ACTING, AnyUser, can_act_on, can_approve, role_of, scope_of
 from fazhi.procedures import rules
 from fazhi.procedures.assisting import assisting_unit_for
-from fazhi.procedures.declarations import PUBLIC, Action
+from fazhi.procedures.declarations import PUBLIC, SYSTEM, Action
 from fazhi.procedures.errors import InvalidTransition, NotAllowed, ProcedureError
 from fazhi.procedures.models import Matter, MatterAssistant
 from fazhi.procedures.snapshots import snapshot_of
@@ -61,6 +61,8 @@ class Refusal:
 def role_label(role: str | None) -> str:
     if role == PUBLIC:
         return "公众"
+    if role == SYSTEM:
+        return "系统"
     try:
         return str(Role(role or "").label)
     except ValueError:
@@ -164,17 +166,19 @@ def refusal(
     on: dt.date | None = None,
     org: OrgUnit | None = None,
     guard: bool = True,
+    system: bool = False,
 ) -> Refusal | None:
     """Why ``user`` may not take ``action`` on ``matter`` now, or None if they may.
 
     ``org``: the assisting unit the action's data names (an opinion). ``guard=False`` leaves
-    the action's guard out (``act()``: ``rules.apply`` runs it with the data).
+    the action's guard out (``act()``: ``rules.apply`` runs it with the data). ``system``: the
+    platform itself takes the step (no user, no unit: only an action declaring ``SYSTEM``).
     """
-    role = PUBLIC if public else role_of(user)
+    role = SYSTEM if system else PUBLIC if public else role_of(user)
     problem = _role_refusal(role, action, matter, public)
     if problem:
         return Refusal(ROLE, problem)
-    if not public:
+    if not public and not system:
         problem = _unit_refusal(user, matter, action, org)
         if problem:
             return Refusal(UNIT, problem)

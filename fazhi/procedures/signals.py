@@ -5,7 +5,10 @@
 - ``swept(sender="sweep", today=date)``: sent by the daily sweep (``sweeps.sweep``) inside its
   transaction, after the engine's own warnings: a layer with reminders of its own (a key
   task's a month ahead, to its assisting units too) adds them here and returns how many
-  notifications it created (an int), which the sweep adds to its count.
+  notifications it created (an int), which the sweep adds to its count. A layer whose rule
+  takes a step when a date passes (an enforcement decision taken down when its publicity
+  period ended) records it here through ``act(..., system=True)`` and returns a mapping
+  ``{"recorded": steps, "notifications": n}``, added to the sweep's counts likewise.
 - ``import_observers``: what a bulk import (``fazhi.procedures.importing``) tells the layers
   above about the matters it writes. A layer registers a factory with ``observe_imports``;
   each import makes one observer per factory (``ImportObserver``), before it starts replaying.

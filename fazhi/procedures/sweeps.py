@@ -5,6 +5,7 @@ matter's changes), whose due-date and notification helpers they share."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
@@ -23,12 +24,13 @@ def sweep(today: dt.date | None = None, cal: Calendar | None = None) -> dict[str
 
     Warning: due within ``WARNING_WORKING_DAYS`` working days. Runs in one pass of a few
     bulk statements (cron: ``fazhi sweep``); running it twice the same day changes nothing.
-    Then the layers' own reminders (``signals.swept``), in the same transaction.
+    Then the layers' own reminders and the steps a date's passing takes (``signals.swept``),
+    in the same transaction. ``recorded``: how many steps those recorded.
     """
     today = today or clock.today()
     cal = cal or Calendar.default()
     horizon = cal.add_working_days(today, WARNING_WORKING_DAYS, provisional=True)
-    counts = {"warning": 0, "overdue": 0, "notifications": 0}
+    counts = {"warning": 0, "overdue": 0, "notifications": 0, "recorded": 0}
     with transaction.atomic():
         batches = (
             ("overdue", Matter.objects.open().filter(due_on__lt=today, overdue_on__isnull=True)),
@@ -56,9 +58,24 @@ def sweep(today: dt.date | None = None, cal: Calendar | None = None) -> dict[str
             Notification.objects.bulk_create(notes, batch_size=1000, ignore_conflicts=True)
             counts[kind] = len(rows)
             counts["notifications"] += len(notes)
-        for _, created in swept.send(sender="sweep", today=today):
-            counts["notifications"] += created if isinstance(created, int) else 0
+        for _, made in swept.send(sender="sweep", today=today):
+            if isinstance(made, int):
+                counts["notifications"] += made
+            elif isinstance(made, Mapping):
+                for key in ("notifications", "recorded"):
+                    counts[key] += int(made.get(key, 0))
     return counts
+
+
+def summary(day: dt.date, counts: Mapping[str, int]) -> str:
+    """What a sweep did, in a sentence (the command's output, the job's message)."""
+    text = (
+        f"{day.isoformat()} 期限巡检完成：新进入临期 {counts['warning']} 件，"
+        f"新进入逾期 {counts['overdue']} 件，发出提醒 {counts['notifications']} 条"
+    )
+    if counts.get("recorded"):
+        text += f"，到期自动记录办理步骤 {counts['recorded']} 项（如执法决定公示期满下线）"
+    return text + "。"
 
 
 def _clock_values(row: Clock) -> tuple[Any, ...]:

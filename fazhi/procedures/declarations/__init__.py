@@ -18,6 +18,7 @@ from fazhi.procedures.declarations.fields import (
     PUBLIC,
     RESERVED_FIELD_NAMES,
     STAFF_ROLES,
+    SYSTEM,
     Field,
     FieldType,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "RESERVED_FIELD_NAMES",
     "SATISFACTION_CHOICES",
     "STAFF_ROLES",
+    "SYSTEM",
     "_REGISTRY",
     "Action",
     "Deadline",

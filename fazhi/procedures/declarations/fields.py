@@ -32,12 +32,15 @@ class FieldType(StrEnum):
 
 # Keyword names of ``services.act``: a declared field may not take one of them.
 RESERVED_FIELD_NAMES = frozenset(
-    {"matter", "action", "by", "on", "at", "public", "mailed_on", "cal", "today", "data"}
+    {"matter", "action", "by", "on", "at", "public", "system", "mailed_on", "cal", "today", "data"}
 )
 
 STAFF_ROLES = frozenset({"admin", "law_office", "staff", "head"})
 APPROVER_ROLES = frozenset({"admin", "law_office", "head", "leader"})
 PUBLIC = "public"  # pseudo-role: the submitter, through the tracking page or the API
+#: pseudo-role: the platform itself, recording a step a rule takes when a date passes (the daily
+#: sweep's ``act(..., system=True)``: an enforcement decision's publicity period ended)
+SYSTEM = "system"
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from fazhi.core.models import OrgUnit
 from fazhi.core.scope import AnyUser, can_act_on, role_of
 from fazhi.procedures import links, permissions, rules
 from fazhi.procedures.assisting import assisting_unit_for
-from fazhi.procedures.declarations import PUBLIC, get_procedure
+from fazhi.procedures.declarations import PUBLIC, SYSTEM, get_procedure
 from fazhi.procedures.errors import (
     DuplicateMatter,
     InvalidData,
@@ -174,6 +174,7 @@ def act(
     on: dt.date | None = None,
     *,
     public: bool = False,
+    system: bool = False,
     mailed_on: dt.date | None = None,
     at: dt.datetime | None = None,
     cal: Calendar | None = None,
@@ -192,7 +193,13 @@ def act(
 
     The action's data comes as keyword arguments (``satisfaction="satisfied"``) or, from
     untrusted input, as one ``data`` mapping, which can never reach the keyword parameters.
+
+    ``system``: the platform itself takes the step, with no user (``by`` must be None), for an
+    action that declares the pseudo-role ``SYSTEM`` (a decision taken down when its publicity
+    period ended, by the daily sweep); the step and the audit event name 系统 as the actor.
     """
+    if system and (by is not None or public):
+        raise ValueError("a system step has no user and is not the public's")
     data = {**(data or {}), **fields}
     today = today or clock.today()
     on = on or today
@@ -201,7 +208,7 @@ def act(
         locked = Matter.objects.select_for_update().get(pk=matter.pk)
         declaration = locked.declaration
         spec = declaration.action(action)
-        role = _role_for(by, public=public)
+        role = SYSTEM if system else _role_for(by, public=public)
         resolved: dict[str, OrgUnit] = {}
         if spec.assisting == "only" and not public and data.get("org") in (None, ""):
             mine = assisting_unit_for(by, locked)  # an opinion: the user's assisting unit
@@ -221,6 +228,7 @@ def act(
             snap=snap,
             org=resolved.get("org") if spec.assisting else None,
             guard=False,  # rules.apply runs the guard with the action's data
+            system=system,
         )
         if refused is not None:
             raise refused.error()

@@ -61,7 +61,4 @@ class Command(BaseCommand):
             return
         counts = sweeps.sweep(day)
         refresh_statistics()  # SQLite has no autoanalyze: the daily sweep keeps plans good
-        self.stdout.write(
-            f"{day.isoformat()} 期限巡检完成：新进入临期 {counts['warning']} 件，"
-            f"新进入逾期 {counts['overdue']} 件，发出提醒 {counts['notifications']} 条。"
-        )
+        self.stdout.write(sweeps.summary(day, counts))
