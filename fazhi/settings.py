@@ -179,6 +179,12 @@ def _database() -> dict[str, object]:
             ),
             "transaction_mode": "IMMEDIATE",
         }
+        # Each server thread keeps its connection, as on PostgreSQL: opening one per request
+        # (connect, four PRAGMAs, Django's SQL functions) and closing it (the last connection
+        # to close checkpoints the WAL and syncs the file) cost more than the submission's
+        # own statements (#19, docs/benchmarks.md).
+        db["CONN_MAX_AGE"] = env.int("FAZHI_DB_CONN_MAX_AGE", default=60)
+        db["CONN_HEALTH_CHECKS"] = True
     elif engine.endswith("postgresql"):
         db.setdefault("CONN_MAX_AGE", env.int("FAZHI_DB_CONN_MAX_AGE", default=60))
         db["CONN_HEALTH_CHECKS"] = True
