@@ -128,8 +128,14 @@ def lock_chain(using: str) -> None:
 
 
 def head(model: Any, using: str) -> tuple[int, str]:
-    """The last row's ``seq`` and hash, (0, "") for an empty log."""
-    last = model._base_manager.using(using).order_by("-seq").values_list("seq", "row_hash").first()
+    """The last row's ``seq`` and hash, (0, "") for an empty log: one indexed read (``seq`` is
+    unique), written out rather than built by the ORM at every audited change."""
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    table, seq, row_hash_ = quote(model._meta.db_table), quote("seq"), quote("row_hash")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {seq}, {row_hash_} FROM {table} ORDER BY {seq} DESC LIMIT 1")  # noqa: S608 names from the model, quoted  # nosec B608
+        last = cursor.fetchone()
     return (int(last[0]), str(last[1])) if last else (0, "")
 
 

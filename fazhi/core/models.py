@@ -302,7 +302,9 @@ class AuditEvent(models.Model):
         from fazhi.core import audit_chain
 
         using = kwargs.get("using") or router.db_for_write(AuditEvent)
-        with transaction.atomic(using=using):
+        # Inside the change's transaction (the usual case) no savepoint of its own: a failed
+        # insert fails the change, which is what must happen (#19: two statements fewer).
+        with transaction.atomic(using=using, savepoint=False):
             audit_chain.lock_chain(using)
             audit_chain.chain([self], audit_chain.head(AuditEvent, using))
             super().save(*args, **kwargs)

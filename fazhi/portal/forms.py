@@ -320,14 +320,28 @@ def _detail_field(spec: PublicField, declared: DeclaredField) -> Any:
     return text_field(max_length=declared.max_length, **kwargs)
 
 
+_FORMS: dict[str, tuple[Intake, type[SubmissionForm]]] = {}
+
+
 def submission_form(procedure: str) -> type[SubmissionForm]:
     """The public form of ``procedure``, built from its intake declaration (in its order).
 
+    Built once per process and intake declaration (a class built at every request cost more
+    than validating the submission, #19); a form *instance* is still new for each request.
     Raises ``KeyError`` when the procedure has no intake (nothing the public may submit).
     """
     intake = get_intake(procedure)
     if intake is None:
         raise KeyError(procedure)
+    known = _FORMS.get(procedure)
+    if known is not None and known[0] is intake:
+        return known[1]
+    form = _build_submission_form(procedure, intake)
+    _FORMS[procedure] = (intake, form)
+    return form
+
+
+def _build_submission_form(procedure: str, intake: Intake) -> type[SubmissionForm]:
     declaration = get_procedure(procedure)
     attrs: dict[str, Any] = {"procedure": procedure, "intake": intake}
     for spec in intake.fields:

@@ -128,12 +128,16 @@ def message(matter: Matter, event: str) -> str:
 
 
 def on_step_recorded(sender: str, matter: Matter, step: Step, **kwargs: Any) -> None:
-    """``procedures.signals.step_recorded``: queue the notices of ``step`` (in its transaction)."""
-    subs = list(Subscription.objects.filter(matter=matter, active=True))
-    if not subs:
-        return
+    """``procedures.signals.step_recorded``: queue the notices of ``step`` (in its transaction).
+
+    What the step tells the submitter is decided first: most steps, the registration among
+    them, tell nothing, and then the subscriptions are not read (#19: one query fewer a
+    public submission)."""
     event = event_of(matter, step)
     if not event:
+        return
+    subs = list(Subscription.objects.filter(matter=matter, active=True))
+    if not subs:
         return
     text = message(matter, event)
     for sub in subs:

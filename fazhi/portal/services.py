@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
@@ -25,22 +25,23 @@ def submit_public(
 ) -> Matter:
     """Register a public submission in the procedure's intake unit, with its attachments.
 
-    One transaction: if any file is refused (``ProcedureError`` from ``add_attachment``), no
-    matter, step, reference number or audit event is left behind.
+    One transaction, the registration's: if any file is refused (``ProcedureError`` from
+    ``add_attachment``), no matter, step, reference number or audit event is left behind. The
+    checks and reads come before it (``register_matter``), so that it is short (#19).
     """
     stored: list[Attachment] = []
+    files = list(attachments)
+
+    def within(matter: Matter, first: Step) -> None:
+        if notify:
+            subscribe(matter, **notify)
+        for name, content in files:
+            stored.append(
+                add_attachment(matter, name, content, by=None, step=first, submitter=True)
+            )
+
     try:
-        with transaction.atomic():
-            matter = _register(procedure, subject, party, details)
-            if notify:
-                subscribe(matter, **notify)
-            files = list(attachments)
-            if files:
-                first = matter.steps.get(seq=1)
-                for name, content in files:
-                    stored.append(
-                        add_attachment(matter, name, content, by=None, step=first, submitter=True)
-                    )
+        matter = _register(procedure, subject, party, details, within)
     except Exception:
         # The rows are rolled back; the files already written to storage go too.
         for attachment in stored:
@@ -50,7 +51,11 @@ def submit_public(
 
 
 def _register(
-    procedure: str, subject: str, party: Mapping[str, Any], details: Mapping[str, Any]
+    procedure: str,
+    subject: str,
+    party: Mapping[str, Any],
+    details: Mapping[str, Any],
+    within: Callable[[Matter, Step], None] | None = None,
 ) -> Matter:
     return register_matter(
         procedure,
@@ -61,6 +66,7 @@ def _register(
         channel=Channel.WEB,
         party=party,
         details=details,
+        within=within,
     )
 
 

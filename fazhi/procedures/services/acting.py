@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db import transaction
@@ -31,7 +31,7 @@ from fazhi.procedures.models import (
 from fazhi.procedures.services.dues import _apply_due, store_clocks
 from fazhi.procedures.services.inputs import clean_channel, clean_party, resolve_org, resolve_person
 from fazhi.procedures.services.references import new_verification_code, next_reference
-from fazhi.procedures.services.reminders import _notify, _notify_unit
+from fazhi.procedures.services.reminders import _handlers, _notify, _notify_unit
 from fazhi.procedures.signals import step_recorded
 from fazhi.procedures.snapshots import snapshot_of
 from fazhi.workdays import Calendar
@@ -72,12 +72,22 @@ def register_matter(
     cal: Calendar | None = None,
     today: dt.date | None = None,
     opened_from: Matter | None = None,
+    within: Callable[[Matter, Step], None] | None = None,
 ) -> Matter:
     """Create a matter with its ``register`` step (its date is ``received_on``; its moment
     ``received_at`` when known, which clocks in hours count from).
 
     ``opened_from``: the matter whose step (a diversion, ``Link.opens``) opens this one, for
     another unit; the user must be able to act on that matter rather than on ``org``.
+
+    ``within(matter, first_step)``: more writes of the caller in the same transaction, after
+    the registration's own (the public form's subscription and files): all or nothing.
+
+    Everything that only reads — checks, the clocks and the calendar they need, the unit's
+    staff to notify — is done before the transaction begins; inside it the rows are written
+    and nothing else, the reference counter first (its row stays locked until the commit on
+    PostgreSQL; on SQLite the whole transaction holds the one write lock), so that concurrent
+    registrations wait on each other as briefly as they can (#19).
     """
     declaration = get_procedure(procedure)
     unit = resolve_org(org)
@@ -109,6 +119,7 @@ def register_matter(
     )
     clocks = rules.clocks_of(snap, cal)
     due = rules.matter_due(clocks)
+    notified = _handlers([unit.pk]).get(unit.pk, [])  # read before the write lock is taken
     with transaction.atomic():
         if reference:
             reference = reference.strip()
@@ -162,8 +173,10 @@ def register_matter(
             data={"procedure": procedure, "reference": reference, "subject": subject},
         )
         links.link_from_details(matter, first, by)
-        _notify_unit(matter, NotificationKind.ASSIGNED, exclude=by)
+        _notify(matter, notified, NotificationKind.ASSIGNED, exclude=by)
         step_recorded.send(sender=procedure, matter=matter, step=first)
+        if within is not None:
+            within(matter, first)
     return matter
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 import secrets
 
-from django.db.models import F
+from django.db import connections, router
 
 from fazhi.procedures.declarations import Procedure
 from fazhi.procedures.models import (
@@ -24,16 +24,25 @@ def reference_prefix(procedure: Procedure) -> str:
 def next_reference(procedure: Procedure, year: int) -> str:
     """``FY-2024-000017``: the next sequential number of the procedure's prefix and year.
 
-    The counter row is incremented with an UPDATE … SET last = last + 1 inside the caller's
-    transaction, so concurrent registrations on several app servers never share a number.
+    One statement inside the caller's transaction: ``INSERT … ON CONFLICT (prefix, year) DO
+    UPDATE SET last = last + 1 RETURNING last`` (SQLite ≥ 3.35 and PostgreSQL alike), so
+    concurrent registrations on several app servers never share a number, a rolled-back
+    registration gives its number back (no gaps), and the counter row is locked from this
+    statement to the commit only (#19: it was three, a read, an update and a read again).
     """
     prefix = reference_prefix(procedure)
-    ReferenceCounter.objects.get_or_create(prefix=prefix, year=year)
-    ReferenceCounter.objects.filter(prefix=prefix, year=year).update(last=F("last") + 1)
-    last = ReferenceCounter.objects.filter(prefix=prefix, year=year).values_list("last", flat=True)[
-        0
-    ]
-    return f"{prefix}-{year}-{last:06d}"
+    connection = connections[router.db_for_write(ReferenceCounter)]
+    quote = connection.ops.quote_name
+    table = quote(ReferenceCounter._meta.db_table)
+    p, y, last = quote("prefix"), quote("year"), quote("last")
+    sql = (
+        f"INSERT INTO {table} ({p}, {y}, {last}) VALUES (%s, %s, 1) "  # noqa: S608 names from the model, quoted; values are parameters  # nosec B608
+        f"ON CONFLICT ({p}, {y}) DO UPDATE SET {last} = {table}.{last} + 1 RETURNING {last}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [prefix, year])
+        number = int(cursor.fetchone()[0])
+    return f"{prefix}-{year}-{number:06d}"
 
 
 CODE_POLICY = (
