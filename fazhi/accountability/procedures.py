@@ -83,7 +83,14 @@ LAW_REPORT = register(
             ),
         ),
         details=(
-            Field("head_name", "述法人", FieldType.STR, max_length=40, help="负责人名册中的姓名。"),
+            Field(
+                "head_name",
+                "述法人",
+                FieldType.STR,
+                max_length=40,
+                help="负责人名册中的姓名。",
+                personal=True,
+            ),
             Field("year", "述法年度", FieldType.INT, min_value=2000, max_value=2100),
             Field("form", "述法方式", FieldType.CHOICE, choices=FORMS),
             Field("score", "评议得分", FieldType.INT, required=False, min_value=0, max_value=100),

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from fazhi.api import idempotency, open311
 from fazhi.api.models import ApiClient
 from fazhi.core import ratelimit
+from fazhi.procedures.publicity import load_people
 
 JSON_TYPE = "application/json; charset=utf-8"
 XML_TYPE = "text/xml; charset=utf-8"
@@ -95,6 +96,7 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
         matters = open311.search_requests(_query(request))
     except open311.Open311Error as exc:
         return error(fmt, exc.status, exc.description)
+    load_people(matters)  # the people each records, for the masking: one go for all
     return render(fmt, "service_requests", [open311.request_json(m) for m in matters])
 
 

@@ -325,7 +325,8 @@ _NAME_BEFORE_GREETING = re.compile(
 )
 _NAME_AFTER_WORD = re.compile(
     r"(?P<word>姓名|名叫|我叫|本人|当事人|来信人|投诉人|举报人|申请人|求助人|反映人|联系人|患者|病人"
-    r"|家属|代理人|监护人)(?P<sep>[:：\s]*)"
+    r"|家属|代理人|监护人|法定代表人|法人代表|负责人|经营者|户主|业主|第三人|证人|受害人|被害人"
+    r"|违法行为人|被申请人|被投诉人|被举报人)(?P<sep>[:：\s]*)"
     rf"(?P<name>{_SURNAME}{_HAN}{{1,2}})"
 )
 _COMPOUND = re.compile(
@@ -344,6 +345,37 @@ def names_in(text: str) -> list[str]:
         return []
     found = [m["name"] for m in _NAME_AFTER_WORD.finditer(text)]
     return found + [m.group(0) for m in _NAME_BEFORE_GREETING.finditer(text)]
+
+
+# A field that records people (专家、参加人员、调解员): one or more names, separated by 、，；
+# or spaces, perhaps with a title or unit in brackets (吴建明（市法学会）). Each piece of 2 to 4
+# Chinese characters that is not the name of a body (…局、…会、…公司) is taken as a name.
+_PEOPLE_SEP = re.compile(r"[、，,；;/\s和及与]+|[（(【\[][^）)】\]]*[）)】\]]")
+_NOT_A_PERSON = re.compile(
+    r"(?:局|委|办|院|所|会|厅|部|处|科|室|队|站|中心|公司|集团|大学|学校|政府|法院|检察院"
+    r"|街道|社区|村|组|馆|台|社|行|店|厂|等|人员|同志|专家|代表|委员)$"
+)
+_PERSON_NAME = re.compile(rf"{_HAN}{{2,4}}")
+
+
+def person_names(value: object) -> list[str]:
+    """The names in a field that records people (``吴建明、郑晓红（市法学会）`` → both)."""
+    if not value:
+        return []
+    out = []
+    for piece in _PEOPLE_SEP.split(str(value)):
+        piece = piece.strip(" :：。.")
+        if _PERSON_NAME.fullmatch(piece) and not _NOT_A_PERSON.search(piece):
+            out.append(piece)
+    return out
+
+
+def staff_names(first_name: str, last_name: str) -> list[str]:
+    """A staff member's name as people write it: Django keeps it in two parts (either may
+    hold the whole name); Chinese puts the surname first, with no space."""
+    first, last = (first_name or "").strip(), (last_name or "").strip()
+    names = {first + last, last + first, first} if first and last else {first or last}
+    return [n for n in names if len(n) >= 2]
 
 
 def mask_public(

@@ -8,15 +8,18 @@ from django.db.models import Prefetch, QuerySet
 
 from fazhi.core.pii import mask_public
 from fazhi.procedures.models import Matter, PartyKind, Step
-from fazhi.procedures.publicity import mask_for_public
+from fazhi.procedures.publicity import known_names, mask_for_public
 
 
 def masked(text: object, matter: Matter) -> str:
     """The one public masking (``procedures.publicity``); an organisation's own name and credit
     code are public on this list (国办发〔2018〕118号), so only a person's data is replaced."""
-    if matter.party_kind == PartyKind.ORGANISATION:
+    if matter.party_kind == PartyKind.ORGANISATION:  # the people it records stay hidden
         return mask_public(
-            str(text or ""), phones=[matter.party_phone], addresses=[matter.party_address]
+            str(text or ""),
+            names=known_names(matter),
+            phones=[matter.party_phone],
+            addresses=[matter.party_address],
         )
     return mask_for_public(matter, text)
 

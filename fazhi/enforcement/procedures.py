@@ -11,11 +11,12 @@ hold a certificate in force on its date (持证上岗: ``checks.handlers_certifi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fazhi.enforcement import checks
 from fazhi.enforcement.types import ACTION_TYPES, FAST_PUBLICATION, LENIENCY_LISTS
+from fazhi.procedures import publicity
 from fazhi.procedures.declarations import (
     STAFF_ROLES,
     SYSTEM,
@@ -274,3 +275,21 @@ LEGAL_REVIEW = register(
         ),
     )
 )
+
+
+def _officers_named(matters: Sequence[Any]) -> dict[int, list[str]]:
+    """The officers each decision names by certificate (``handlers``): every public text of the
+    decision hides their names (``procedures.publicity.register_people``)."""
+    from fazhi.enforcement.models import EnforcementOfficer
+
+    wanted = {m.pk: checks.handler_numbers(m.details.get("handlers")) for m in matters}
+    numbers = {n for ns in wanted.values() for n in ns}
+    names: dict[str, list[str]] = {}
+    for number, name in EnforcementOfficer.objects.filter(
+        certificate_number__in=numbers
+    ).values_list("certificate_number", "name"):
+        names.setdefault(number.upper(), []).append(name)
+    return {pk: [n for number in ns for n in names.get(number, [])] for pk, ns in wanted.items()}
+
+
+publicity.register_people("enforcement_decision", _officers_named)

@@ -40,6 +40,7 @@ from fazhi.enforcement.disclosure import masked, with_public_steps
 from fazhi.enforcement.models import DisclosureEntry
 from fazhi.enforcement.procedures import publicity_ends
 from fazhi.procedures.models import Matter, PartyKind, Step
+from fazhi.procedures.publicity import load_people
 
 PROCEDURE = "enforcement_decision"
 SHOWN_STATES = ("published", "withdrawn")
@@ -113,6 +114,7 @@ def sync_matters(matters: QuerySet[Matter]) -> int:
     ids = list(matters.filter(procedure=PROCEDURE).values_list("pk", flat=True))
     for chunk in _chunks(ids):
         rows = list(Matter.objects.filter(pk__in=chunk))
+        load_people(rows)
         steps: dict[int, list[Step]] = {}
         for step in (
             Step.objects.filter(matter_id__in=chunk, action__in=("publish", "withdraw"))
@@ -311,4 +313,5 @@ def matters_of(entries: Iterable[DisclosureEntry]) -> list[Matter]:
 
     ids = [e.matter_id for e in entries]
     by_id = {m.pk: m for m in with_public_steps(Matter.objects.filter(pk__in=ids))}
+    load_people(by_id.values())  # the people each records, for the masking: one go for all
     return [by_id[i] for i in ids if i in by_id]

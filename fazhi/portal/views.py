@@ -157,7 +157,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "channels": public.channels(),
             "track_form": TrackForm(),
-            "replies": [public.published_reply(m) for m in letters],
+            "replies": public.published_replies(letters),
             "open_links": nav_links("open", request.path, request.user),  # the domains' (nav.py)
         },
     )
@@ -467,7 +467,7 @@ def replies(request: HttpRequest) -> HttpResponse:
         {
             "page_obj": page,
             "is_paginated": page.has_other_pages(),
-            "replies": [public.published_reply(m) for m in page.object_list],
+            "replies": public.published_replies(page.object_list),
         },
     )
 

@@ -14,18 +14,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from fazhi.core import audit, clock
-from fazhi.core.pii import mask_name, mask_public, names_in
+from fazhi.core.pii import mask_name, mask_public, names_in, person_names, staff_names
 from fazhi.core.scope import AnyUser, can_act_on
-from fazhi.procedures.errors import NotAllowed
-from fazhi.procedures.models import Matter, PublicRelease, ReleaseDecision, Step
+from fazhi.procedures.declarations import Field, FieldType
+from fazhi.procedures.errors import NotAllowed, ProcedureError
+from fazhi.procedures.models import Matter, PartyKind, PublicRelease, ReleaseDecision, Step
 
 #: The yes/no detail in which the submitter agrees to publication (every public form asks).
 CONSENT_FIELD = "consent_publish"
@@ -39,18 +41,110 @@ WHAT_IS_PUBLISHED = (
 )
 
 
-def _submitted_names(matter: Matter) -> list[str]:
+# --- the people a matter records ----------------------------------------------------------
+#
+# A public text of a matter may name someone without any word that introduces a name (经查，
+# 欧阳娜娜于…；经办人赵铁柱已核实): nothing in the text tells a name from other words. What the
+# system knows is who the matter records — its party, its handler and every staff member who
+# acted on it, the people a step or a detail names (a staff field, a ``personal`` field such as
+# 论证专家, 参加人员), and what a domain knows (``register_people``: the enforcement officers a
+# decision names by certificate, a draft's commenters). Every public text of the matter hides
+# all of them (``mask_for_public``), wherever they stand.
+
+PeopleSource = Callable[[Sequence[Matter]], Mapping[int, Iterable[str]]]
+_PEOPLE_SOURCES: dict[str, list[PeopleSource]] = {}
+_CACHE = "_public_people"
+
+
+def register_people(procedure: str, source: PeopleSource) -> None:
+    """A domain's source of the people its matters of ``procedure`` name: given matters, their
+    pk → names (one query for all of them)."""
+    _PEOPLE_SOURCES.setdefault(procedure, []).append(source)
+
+
+def _texts_names(matter: Matter) -> list[str]:
     texts = [matter.subject, *(v for v in (matter.details or {}).values() if isinstance(v, str))]
     return [name for text in texts for name in names_in(text)]
 
 
+def _personal(fields: Iterable[Field], data: Mapping[str, Any]) -> list[str]:
+    out = []
+    for f in fields:
+        value = data.get(f.name)
+        if value in (None, ""):
+            continue
+        if f.personal:
+            out += person_names(value)
+        elif f.type == FieldType.PERSON:  # a staff member: the name stored beside the id
+            out += person_names(data.get(f"{f.name}_name"))
+    return out
+
+
+def load_people(matters: Iterable[Matter]) -> None:
+    """Find the people each of ``matters`` records (``known_names``), in a few queries for all:
+    a public list calls it once for its page."""
+    todo = [m for m in matters if getattr(m, _CACHE, None) is None and m.pk is not None]
+    if not todo:
+        return
+    by_pk = {m.pk: m for m in todo}
+    found: dict[int, list[str]] = {m.pk: [] for m in todo}
+    user_model = get_user_model()
+    handlers = {m.handler_id for m in todo if m.handler_id}
+    rows = Step.objects.filter(matter_id__in=list(by_pk)).values_list(
+        "matter_id", "action", "actor_id", "actor_label", "data"
+    )
+    actors: dict[int, set[int]] = {}
+    for matter_id, action, actor_id, label, data in rows:
+        if actor_id:
+            actors.setdefault(matter_id, set()).add(actor_id)
+        elif label and label not in ("公众", "系统"):
+            found[matter_id] += person_names(label)
+        if action != "register" and isinstance(data, dict) and data:
+            try:
+                spec = by_pk[matter_id].declaration.action(action)
+            except ProcedureError:  # an action no longer declared: its data names nobody known
+                continue
+            found[matter_id] += _personal(spec.fields, data)
+    user_ids = handlers | {u for ids in actors.values() for u in ids}
+    names = {
+        pk: staff_names(first, last)
+        for pk, first, last in user_model.objects.filter(pk__in=user_ids).values_list(
+            "pk", "first_name", "last_name"
+        )
+    }
+    for m in todo:
+        people = found[m.pk]
+        if m.party_kind != PartyKind.ORGANISATION and m.party_name:
+            people.append(m.party_name)
+        people += _texts_names(m)
+        people += _personal(m.declaration.details, m.details or {})
+        for user in actors.get(m.pk, set()) | ({m.handler_id} if m.handler_id else set()):
+            people += names.get(user, [])
+    for code in {m.procedure for m in todo}:
+        group = [m for m in todo if m.procedure == code]
+        for source in _PEOPLE_SOURCES.get(code, []):
+            for pk, extra in source(group).items():
+                found[pk] += [n for n in extra if n]
+    for m in todo:
+        setattr(m, _CACHE, sorted(set(found[m.pk]), key=len, reverse=True))
+
+
+def known_names(matter: Matter) -> list[str]:
+    """The people ``matter`` records (see above): its public texts hide each of them."""
+    if matter.pk is None:
+        return [matter.party_name, *_texts_names(matter)]
+    load_people([matter])
+    return list(getattr(matter, _CACHE))
+
+
 def mask_for_public(matter: Matter, text: object, words: Iterable[str] = ()) -> str:
-    """``text`` of ``matter`` as any public page or answer may show it: the party's data and
-    every name the submission introduces (``pii.names_in`` over its subject and texts: a
-    relative named as 患者 in the letter stays hidden where the reply names them again)."""
+    """``text`` of ``matter`` as any public page or answer may show it: through the one public
+    masking (``pii.mask_public``), told the party's phone, ID number and address and every
+    person the matter records (``known_names``: the party, a relative named as 患者 in the
+    letter, the handler, the staff who acted, an expert …) wherever they stand in it."""
     return mask_public(
         str(text or ""),
-        names=[matter.party_name, *_submitted_names(matter)],
+        names=[matter.party_name, *known_names(matter)],
         phones=[matter.party_phone],
         id_numbers=[matter.party_id_number],
         addresses=[matter.party_address],

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from fazhi.core.models import OrgUnit
-from fazhi.core.pii import mask_public
+from fazhi.core.pii import mask_public, staff_names
 from fazhi.reports.assembly import AnnualReport, assemble, figures_from_json
-from fazhi.reports.models import Report, ReportIssue
+from fazhi.reports.models import Report, ReportIssue, SectionVersion
 
 
 def find_report(org: OrgUnit, year: int) -> Report | None:
@@ -25,6 +25,16 @@ def draft(
     return assemble(org, year, as_of, texts=texts, date=date)
 
 
+def authors(issue: ReportIssue) -> list[str]:
+    """The people the report records (who issued it, who wrote a version of a section): its
+    public texts hide their names wherever they stand."""
+    users = SectionVersion.objects.filter(section__report=issue.report_id, by__isnull=False)
+    rows = set(users.values_list("by__first_name", "by__last_name"))
+    if issue.issued_by is not None:
+        rows.add((issue.issued_by.first_name, issue.issued_by.last_name))
+    return [name for first, last in rows for name in staff_names(first, last)]
+
+
 def issued(issue: ReportIssue, *, public: bool = False) -> AnnualReport:
     """An issued version exactly as issued: its texts and its frozen figures.
 
@@ -35,7 +45,8 @@ def issued(issue: ReportIssue, *, public: bool = False) -> AnnualReport:
     report = issue.report
     texts = issue.texts
     if public:
-        texts = {key: mask_public(str(text)) for key, text in texts.items()}
+        names = authors(issue)
+        texts = {key: mask_public(str(text), names=names) for key, text in texts.items()}
     assembled = assemble(
         report.org,
         report.year,

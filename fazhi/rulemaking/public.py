@@ -5,8 +5,11 @@ decisions published with their adoption notes.
 Rules: only published documents in force; a catalog item's gates and their dates, not its
 internal opinions; a consultation's draft as published for comment; an adoption note through
 the one public masking (``core.pii.mask_public``) with every commenter's name and phone, since
-staff may quote a comment in it; the draft's articles and every title through the same masking
-(a draft may quote a case, #19). The public's comments themselves are never listed.
+staff may quote a comment in it; the draft's articles, every title, document number and reason
+through the same masking, told the people the matter records (``publicity.known_names``: the
+staff who acted, the experts, the commenters — a draft may quote a case, #19). The register's
+own entries (the standard, the catalog) through it too. The public's comments themselves are
+never listed.
 """
 
 from __future__ import annotations
@@ -17,12 +20,43 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 
 from fazhi.core.pii import mask_public
+from fazhi.core.registers import RegisterEntry
 from fazhi.procedures.models import Matter, Step
+from fazhi.procedures.publicity import known_names
 from fazhi.rulemaking.cleanup import documents_in_force, validity_end
 from fazhi.rulemaking.grouping import article_label, parse_articles
 from fazhi.rulemaking.procedures import MAJOR_DECISION
 
 PUBLIC_STEPS = ("publish", "file", "cleanup", "list_for_cleanup")
+
+
+def masked(m: Matter, text: object) -> str:
+    """A text of a rulemaking matter as the public reads it: the one public masking, told the
+    people the matter records (an organ's own name is public)."""
+    return mask_public(str(text or ""), names=known_names(m))
+
+
+def masked_entry(text: object) -> str:
+    """A register entry's text (the decision standard, the catalog) as the public reads it."""
+    return mask_public(str(text or ""))
+
+
+@dataclass(frozen=True)
+class PublicEntry:
+    """A register entry as published: the decision standard, the year's catalog."""
+
+    title: str
+    text: str
+    published_on: dt.date | None
+
+
+def public_entry(entry: RegisterEntry) -> PublicEntry:
+    """A decision standard or catalog as published: its texts through the one masking."""
+    return PublicEntry(
+        title=masked_entry(getattr(entry, "title", "")),
+        text=masked_entry(getattr(entry, "text", "")),
+        published_on=getattr(entry, "published_on", None),
+    )
 
 
 @dataclass(frozen=True)
@@ -62,9 +96,9 @@ def public_document(m: Matter) -> PublicDocument:
     published = next((s for s in steps if s.action == "publish"), None)
     return PublicDocument(
         reference=m.reference,
-        title=mask_public(m.subject),
+        title=masked(m, m.subject),
         organ=m.org.name,
-        number=str(m.details.get("document_number") or ""),
+        number=masked(m, m.details.get("document_number")),
         published_on=published.on if published else None,
         valid_until=validity_end(m),
     )
@@ -136,9 +170,8 @@ def _masked_note(m: Matter, note: str) -> str:
     commenters = Matter.objects.filter(
         procedure="draft_comment", details__decision=m.reference
     ).values_list("party_name", "party_phone")
-    names = [n for n, _ in commenters if n]
     phones = [p for _, p in commenters if p]
-    return mask_public(note, names=names, phones=phones)
+    return mask_public(note, names=known_names(m), phones=phones)
 
 
 def public_decision(m: Matter, today: dt.date) -> PublicDecision:
@@ -150,9 +183,9 @@ def public_decision(m: Matter, today: dt.date) -> PublicDecision:
     for s in steps:
         extra = ""
         if s.action.startswith("skip_"):
-            extra = mask_public(str(s.data.get("reason", "")))
+            extra = masked(m, s.data.get("reason"))
         if s.action == "publish":
-            extra = str(s.data.get("document_number") or "")
+            extra = masked(m, s.data.get("document_number"))
         if s.action == "close_consultation":
             note = str(s.data.get("adoption_note", ""))
         gates.append(Gate(GATE_LABELS[s.action], s.on, extra))
@@ -160,7 +193,7 @@ def public_decision(m: Matter, today: dt.date) -> PublicDecision:
     closes_on = dt.date.fromisoformat(closes) if isinstance(closes, str) and closes else None
     return PublicDecision(
         reference=m.reference,
-        title=mask_public(m.subject),
+        title=masked(m, m.subject),
         organ=m.org.name,
         state=MAJOR_DECISION.state_label(m.state),
         gates=tuple(gates),
@@ -181,4 +214,4 @@ def draft_articles(m: Matter) -> list[Article]:
     """The draft as opened for comment, one article a paragraph."""
     step = m.steps.filter(action="open_consultation").order_by("-seq").first()
     draft = str(step.data.get("draft", "")) if step else ""
-    return [Article(n, article_label(n), mask_public(text)) for n, text in parse_articles(draft)]
+    return [Article(n, article_label(n), masked(m, text)) for n, text in parse_articles(draft)]

@@ -74,8 +74,11 @@ def decisions(request: HttpRequest) -> HttpResponse:
         request,
         "rulemaking/decisions.html",
         {
-            "standards": DecisionStandard.objects.valid_on(today).order_by("-published_on"),
-            "catalog": next((c for c in catalogs if c.year == year), None),
+            "standards": [
+                public.public_entry(s)
+                for s in DecisionStandard.objects.valid_on(today).order_by("-published_on")
+            ],
+            "catalog": next((public.public_entry(c) for c in catalogs if c.year == year), None),
             "years": years,
             "year": year,
             "items": [public.public_decision(m, today) for m in public.decisions(year)]

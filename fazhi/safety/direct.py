@@ -14,7 +14,7 @@ from typing import cast
 from django.db.models import QuerySet
 
 from fazhi.core.models import OrgUnit
-from fazhi.core.pii import mask_public
+from fazhi.core.pii import mask_public, staff_names
 from fazhi.procedures.models import Activity, Matter
 from fazhi.safety.models import DirectEnterprise
 
@@ -99,6 +99,12 @@ class PublicInspection:
     verified: int
 
 
+def _recorded(activity: Activity) -> list[str]:
+    """Who the round records (the staff member who entered it): hidden in its public title."""
+    user = activity.created_by
+    return staff_names(user.first_name, user.last_name) if user is not None else []
+
+
 def public_inspections(year: int, query: str = "") -> list[PublicInspection]:
     """The published inspections of direct enterprises of ``year``: each with its hazards and
     how many of them were verified rectified. Texts through the one public masking; an
@@ -108,7 +114,7 @@ def public_inspections(year: int, query: str = "") -> list[PublicInspection]:
         Activity.objects.of("safety_inspection")
         .in_year(year)
         .filter(figures__public=True)
-        .select_related("org")
+        .select_related("org", "created_by")
         .order_by("-on", "-pk")
     )
     refs = [a.reference for a in rounds if a.reference]
@@ -133,7 +139,7 @@ def public_inspections(year: int, query: str = "") -> list[PublicInspection]:
                 organ=a.org.label,
                 enterprise=mask_public(names[code]),
                 credit_code=code,
-                title=mask_public(a.title),
+                title=mask_public(a.title, names=_recorded(a)),
                 hazards=len(states),
                 verified=sum(1 for s in states if s == "verified"),
             )

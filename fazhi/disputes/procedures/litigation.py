@@ -112,6 +112,7 @@ LITIGATION = register(
                         required=False,
                         max_length=200,
                         help="出庭的机关负责人或工作人员姓名、职务。",
+                        personal=True,
                     ),
                 ),
                 guard=_hearing_not_after,

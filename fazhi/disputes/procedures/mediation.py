@@ -83,7 +83,9 @@ MEDIATION = register(
         details=(
             Field("venue", "调解场所", FieldType.CHOICE, choices=VENUES, required=False),
             Field("dispute_type", "纠纷类型", FieldType.STR, required=False, max_length=100),
-            Field("mediator", "调解员", FieldType.STR, required=False, max_length=100),
+            Field(
+                "mediator", "调解员", FieldType.STR, required=False, max_length=100, personal=True
+            ),
         ),
         reference_prefix="TJ",
         description=(

@@ -103,6 +103,7 @@ HOTLINE_ORDER = register(
                         required=False,
                         max_length=100,
                         help="派单机构审批人（由平台导入时填写；在本系统审批时记录为操作人）。",
+                        personal=True,
                     ),
                 ),
                 roles=DISPATCHER_ROLES,

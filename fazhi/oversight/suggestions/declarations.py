@@ -99,6 +99,7 @@ def _answered_to_deputy(code: str, label: str, who: str, prefix: str) -> Procedu
                         FieldType.STR,
                         required=False,
                         max_length=300,
+                        personal=True,
                     ),
                     Field("text", "面商情况", FieldType.TEXT, max_length=5000),
                 ),
@@ -144,7 +145,7 @@ def _answered_to_deputy(code: str, label: str, who: str, prefix: str) -> Procedu
             Deadline(f"{code}.redo", frozenset({"received"}), ("redo",), "再办理后重新答复"),
         ),
         details=(
-            Field("deputy", f"{who}姓名", FieldType.STR, max_length=200),
+            Field("deputy", f"{who}姓名", FieldType.STR, max_length=200, personal=True),
             Field("session", "届次", FieldType.STR, max_length=100, help="如：第十八届第三次会议"),
             Field("number", "编号", FieldType.STR, max_length=50),
             Field(

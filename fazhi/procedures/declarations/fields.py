@@ -57,6 +57,9 @@ class Field:
     max_value: int | None = None
     help: str = ""
     validator: Callable[[Any], str | None] | None = None
+    #: The value names natural people (专家、参加人员、调解员): every public text of the matter
+    #: hides those names wherever they stand (``procedures.publicity.known_names``).
+    personal: bool = False
 
     def choice_label(self, value: object) -> str:
         return dict(self.choices).get(str(value), str(value))

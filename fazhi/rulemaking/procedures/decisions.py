@@ -9,9 +9,10 @@ minimum period: ``Deadline``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from fazhi.procedures import publicity
 from fazhi.procedures.declarations import (
     Action,
     Deadline,
@@ -147,7 +148,9 @@ MAJOR_DECISION = register(
                 frozenset({"consulted"}),
                 "argued",
                 fields=(
-                    Field("experts", "论证专家或机构", FieldType.STR, max_length=300),
+                    Field(
+                        "experts", "论证专家或机构", FieldType.STR, max_length=300, personal=True
+                    ),
                     Field("opinion", "论证意见", FieldType.TEXT, max_length=10000),
                 ),
             ),
@@ -256,3 +259,21 @@ MAJOR_DECISION = register(
         ),
     )
 )
+
+
+def _commenters(matters: Sequence[Any]) -> dict[int, list[str]]:
+    """The people who commented on each decision's draft (their name is asked and never
+    published): every public text of the decision hides them — staff may quote a comment."""
+    from fazhi.procedures.models import Matter
+
+    by_reference = {m.reference: m.pk for m in matters}
+    out: dict[int, list[str]] = {m.pk: [] for m in matters}
+    for reference, name in Matter.objects.filter(
+        procedure="draft_comment", details__decision__in=list(by_reference)
+    ).values_list("details__decision", "party_name"):
+        if reference in by_reference and name:
+            out[by_reference[reference]].append(name)
+    return out
+
+
+publicity.register_people("major_decision", _commenters)
