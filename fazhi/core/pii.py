@@ -350,7 +350,7 @@ def names_in(text: str) -> list[str]:
 # A field that records people (专家、参加人员、调解员): one or more names, separated by 、，；
 # or spaces, perhaps with a title or unit in brackets (吴建明（市法学会）). Each piece of 2 to 4
 # Chinese characters that is not the name of a body (…局、…会、…公司) is taken as a name.
-_PEOPLE_SEP = re.compile(r"[、，,；;/\s和及与]+|[（(【\[][^）)】\]]*[）)】\]]")
+_PEOPLE_SEP = re.compile(r"[、，,；;/\s]+|[（(【\[][^）)】\]]*[）)】\]]")
 _NOT_A_PERSON = re.compile(
     r"(?:局|委|办|院|所|会|厅|部|处|科|室|队|站|中心|公司|集团|大学|学校|政府|法院|检察院"
     r"|街道|社区|村|组|馆|台|社|行|店|厂|等|人员|同志|专家|代表|委员)$"

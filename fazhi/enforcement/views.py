@@ -16,7 +16,7 @@ from django.views import View
 
 from fazhi.core import clock
 from fazhi.core.models import OrgKind, OrgUnit
-from fazhi.core.pii import mask_name
+from fazhi.core.pii import mask_name, mask_public
 from fazhi.core.registers import all_registers
 from fazhi.core.scope import AnyUser, can_act_on, profile_of
 from fazhi.core.views import StaffRequiredMixin
@@ -147,6 +147,10 @@ def certificate(request: HttpRequest) -> HttpResponse:
             "searched": searched,
             "officer": officer,
             "masked_name": mask_name(officer.name) if officer else "",
+            # a register's text, through the one public masking (its person: the officer)
+            "issuing_body": mask_public(officer.issuing_body, names=[officer.name])
+            if officer
+            else "",
             "in_force": officer.is_valid_on(today) if officer else False,
             "today": today,
         },

@@ -93,6 +93,7 @@ REACHED = {
     "register.decision_standard.text",
     "register.decision_catalog.title",
     "register.inspection.title",
+    "register.officer.issuing_body",
     "report.section",
 }
 # values some fields must take (they name another record, or a register checks them)
@@ -323,7 +324,9 @@ def world(district, users, settings, tmp_path):
                 "org": district["b"],
                 "name": OFFICER[1],
                 "certificate_number": OFFICER[0],
-                "issuing_body": "吉林省人民政府",
+                "issuing_body": seeded(
+                    "register.officer.issuing_body", 5, person=False, known=(OFFICER[1],)
+                )[:100],
                 "valid_from": D(2020, 1, 1),
                 "valid_to": D(2029, 12, 31),
             },

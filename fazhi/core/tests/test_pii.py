@@ -252,3 +252,33 @@ def test_a_name_the_text_introduces_is_hidden_wherever_it_stands():
     assert "司马建国" not in masked and "张建国" not in masked
     assert "糖尿病" in masked and masked.count("司**") == 2
     assert pii.names_in(text) == ["司马建国", "张建国"]
+
+
+@pytest.mark.parametrize(
+    ("value", "names"),
+    [
+        ("吴建明、郑晓红（市法学会）", ["吴建明", "郑晓红"]),
+        ("张三，李四；王五 赵六", ["张三", "李四", "王五", "赵六"]),
+        ("市法学会、区司法局", []),  # bodies, not people
+        ("欧阳娜娜", ["欧阳娜娜"]),
+        ("李和平、何与同", ["李和平", "何与同"]),  # 和, 与 inside a name do not split it
+        ("", []),
+    ],
+)
+def test_person_names_reads_a_field_of_people(value, names):
+    assert pii.person_names(value) == names
+
+
+def test_staff_names_as_written_in_chinese():
+    assert set(pii.staff_names("铁柱", "赵")) == {"铁柱赵", "赵铁柱", "铁柱"}
+    assert pii.staff_names("赵铁柱", "") == ["赵铁柱"]
+    assert pii.staff_names("", "") == []
+
+
+def test_a_known_name_is_hidden_bare_and_a_legal_representative_by_the_word():
+    # bare (no 您好, 同志, 当事人): only because the record knows the name
+    text = "经查，赵铁柱于本年到场，经办人钱多多核实。"
+    assert "赵铁柱" in pii.mask_public(text)
+    shown = pii.mask_public(text, names=["赵铁柱", "钱多多"])
+    assert "赵铁柱" not in shown and "钱多多" not in shown and "铁柱" not in shown
+    assert "欧阳娜娜" not in pii.mask_public("法定代表人欧阳娜娜签收。")
