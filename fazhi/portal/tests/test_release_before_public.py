@@ -33,9 +33,24 @@ CONTENT = (
     f"我叫{NAME}，身份证{ID_NUMBER}，住{ADDRESS}，电话{PHONE}。"
     f"我母亲患者{RELATIVE}确诊为2型糖尿病并发肾病，住院费用报销被拒，请帮助核实。"
 )
-REPLY = f"{NAME}您好：经核实，{RELATIVE}的住院费用符合报销条件，已通知医保中心办理。"
+# the clerk who replies (the account's name) is named bare: only the record knows it is a name
+HANDLER = "赵铁柱"
+REPLY = (
+    f"{NAME}您好：经核实，{RELATIVE}的住院费用符合报销条件，已通知医保中心办理。经办人{HANDLER}。"
+)
 # what must never be public: before release, anything of the letter; after, these
-SECRETS = (NAME, "娜娜", RELATIVE, "建国", PHONE, ID_NUMBER, "幸福小区", "3栋501室")
+SECRETS = (
+    NAME,
+    "娜娜",
+    RELATIVE,
+    "建国",
+    PHONE,
+    ID_NUMBER,
+    "幸福小区",
+    "3栋501室",
+    HANDLER,
+    "铁柱",
+)
 BEFORE = (*SECRETS, SUBJECT, "糖尿病", "医保中心")
 OPEN311 = "/open311/v2"
 
@@ -93,6 +108,8 @@ def test_a_letter_is_public_only_after_release_and_then_masked(client, intake, u
     assert not leaks(before, (*BEFORE, matter.reference)), leaks(before, BEFORE)
 
     staff = users["staff_a"]
+    staff.first_name = HANDLER
+    staff.save(update_fields=["first_name"])
     act(matter, "reply", staff, reply=REPLY)
     replied = public_texts(get, matter.reference)  # a reply written is not yet public
     assert not leaks(replied, (*BEFORE, matter.reference))
@@ -127,6 +144,7 @@ def test_in_a_browser_a_letter_is_public_only_after_release(
 
     staff = users["staff_a"]
     staff.set_password(PASSWORD)
+    staff.first_name = HANDLER
     staff.save()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
