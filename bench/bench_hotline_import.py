@@ -12,7 +12,10 @@ same rows in the same run, and a second import of the same file (docs/benchmarks
 4. the rows that import wrote (matters, steps, clocks) read back and inserted into an empty
    copy of the same tables by plain ``sqlite3`` ``executemany`` in one transaction: the floor
    of writing the same data, with no rules, no replay and no checks;
-5. the same file imported again: nothing may be added (counts checked).
+5. the same file imported again, twice: first with every stored line on the line-by-line
+   path (``merge.COMPARE_IN_BULK = False``: replayed again and compared step by step, as
+   before the bulk comparison), then as ``fazhi import`` runs it (stored lines compared in
+   bulk); nothing may be added either time (counts checked).
 """
 
 from __future__ import annotations
@@ -137,15 +140,21 @@ def main() -> None:
         f"{first / raw:.1f}× as long"
     )
 
-    start, c0 = time.perf_counter(), cpu()
-    again = import_file(data, parallel=parallel)
-    second, second_cpu = time.perf_counter() - start, cpu() - c0
-    after = (Matter.objects.count(), Step.objects.count(), Clock.objects.count())
-    print(f"second import of the same file: {again.summary()}")
-    print(f"  {second:.1f} s ({second_cpu:.1f} s CPU) → {args.n / second:,.0f} lines/s")
-    assert (again.created, again.updated, again.steps) == (0, 0, 0), again.summary()
-    assert after == counts, (after, counts)
-    print("  nothing added: matters, steps and clocks unchanged")
+    from fazhi.procedures.importing import merge
+
+    for bulk in (False, True):
+        merge.COMPARE_IN_BULK = bulk
+        start, c0 = time.perf_counter(), cpu()
+        again = import_file(data, parallel=parallel)
+        second, second_cpu = time.perf_counter() - start, cpu() - c0
+        after = (Matter.objects.count(), Step.objects.count(), Clock.objects.count())
+        how = "stored lines compared in bulk" if bulk else "every stored line line by line"
+        print(f"second import of the same file ({how}): {again.summary()}")
+        print(f"  {second:.1f} s ({second_cpu:.1f} s CPU) → {args.n / second:,.0f} lines/s")
+        assert (again.created, again.updated, again.steps) == (0, 0, 0), again.summary()
+        assert again.unchanged == args.n, again.summary()
+        assert after == counts, (after, counts)
+        print("  nothing added: matters, steps and clocks unchanged")
     print(f"CPU speed after: {loop_ns():.0f} ns; load average {os.getloadavg()}")
 
 

@@ -176,6 +176,37 @@ class Stage(abc.ABC):
         """Leave these staged matters (and their steps) out of the write."""
 
     @abc.abstractmethod
+    def _reader(self) -> tuple[sqlite3.Connection, str]:
+        """The SQLite connection holding the staged batch, and its tables' prefix."""
+
+    def staged(self, rowids: Sequence[int]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        """The staged rows of these matters, as staged (dates as ISO text, data as JSON text):
+        ``(rowid, line, procedure, reference, org, received_on)`` a matter, and ``(rowid,
+        seq, action, on, mailed_on, actor_label, org, state_before, state_after, data)`` a
+        step, by matter and seq."""
+        db, prefix = self._reader()
+        matters: list[tuple[Any, ...]] = []
+        steps: list[tuple[Any, ...]] = []
+        for start in range(0, len(rowids), 900):
+            chunk = list(rowids[start : start + 900])
+            marks = ", ".join(["?"] * len(chunk))
+            matters.extend(
+                db.execute(
+                    f"SELECT rowid, line, c0, c1, c3, c4 FROM {prefix}m "  # noqa: S608 placeholders  # nosec B608
+                    f"WHERE rowid IN ({marks}) ORDER BY rowid",
+                    chunk,
+                )
+            )
+            steps.extend(
+                db.execute(
+                    f"SELECT m, c0, c1, c2, c3, c4, c5, c6, c7, c8 FROM {prefix}s "  # noqa: S608 placeholders  # nosec B608
+                    f"WHERE m IN ({marks}) ORDER BY m, c0",
+                    chunk,
+                )
+            )
+        return matters, steps
+
+    @abc.abstractmethod
     def write(self) -> tuple[int, int]:
         """Insert the staged matters, steps and clocks; returns how many matters and steps."""
 
@@ -237,6 +268,9 @@ class SqliteStage(Stage):
 
     def load(self, data: bytes) -> None:
         self._raw.deserialize(data, name=STAGE)
+
+    def _reader(self) -> tuple[sqlite3.Connection, str]:
+        return self._raw, f"{STAGE}."
 
     def stored(self) -> list[tuple[int, int]]:
         return list(self._raw.execute(self._stored))
@@ -339,6 +373,9 @@ class RowStage(Stage):
     def db(self) -> sqlite3.Connection:
         assert self._db is not None  # noqa: S101 load() comes first  # nosec B101
         return self._db
+
+    def _reader(self) -> tuple[sqlite3.Connection, str]:
+        return self.db, ""
 
     def stored(self) -> list[tuple[int, int]]:
         staged: dict[tuple[str, str], tuple[int, int]] = {

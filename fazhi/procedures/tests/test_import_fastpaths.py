@@ -200,3 +200,74 @@ def test_staged_row_state_columns_equal_the_writers(district, steps):
     state = writer._state_columns(r, writer._staged)
     assert writer.matter_row(r)[-len(state) :] == state
     assert len(state) == len(importing.STATE_COLUMNS)
+
+
+class _Undo(Exception):  # noqa: N818 control flow: leave the database as it was
+    pass
+
+
+def _import_and_undo(path, bulk, monkeypatch):
+    """What importing ``path`` does (report, rows, tally) with or without the bulk comparison
+    of stored lines, leaving the database as it was."""
+    from django.db import transaction
+
+    from fazhi.indicators.rollup import tally_differences
+    from fazhi.procedures.importing import merge
+    from fazhi.procedures.tests.test_import import rows
+
+    monkeypatch.setattr(merge, "COMPARE_IN_BULK", bulk)
+    try:
+        with transaction.atomic():
+            r = importing.import_file(path, skip_invalid=True, today=dt.date(2025, 6, 1))
+            seen = (
+                (r.lines, r.created, r.updated, r.unchanged, r.steps, r.rejected),
+                [(e.line, e.field, e.message) for e in r.errors],
+                rows(),
+                tally_differences(),
+            )
+            raise _Undo
+    except _Undo:
+        pass
+    return seen
+
+
+@pytest.mark.django_db
+def test_stored_lines_compared_in_bulk_give_what_the_line_by_line_path_gives(
+    district, tmp_path, monkeypatch
+):
+    from fazhi.procedures.tests.test_import import complaint, write
+
+    accept = {"action": "accept", "on": "2025-03-05"}
+    conclude = {"action": "conclude", "on": "2025-03-20", "data": {"result": "已责令整改"}}
+    first = [
+        complaint("A-1"),
+        complaint("A-2", steps=[accept]),
+        complaint("A-3", steps=[accept]),
+        complaint("A-4", steps=[accept, conclude]),
+        complaint("A-5", steps=[accept]),
+        complaint("A-6", steps=[accept, conclude]),
+    ]
+    report = importing.import_file(write(tmp_path, first, "first.jsonl"), today=dt.date(2025, 6, 1))
+    assert report.created == 6
+    later = {**conclude, "on": "2025-03-21"}
+    second = [
+        complaint("A-1"),  # unchanged
+        complaint("A-2", steps=[accept]),  # unchanged
+        complaint("A-3", steps=[accept, conclude]),  # one more step: an update
+        complaint("A-4", steps=[accept, later]),  # another date: a conflict
+        complaint("A-5", steps=[accept]),  # unchanged, twice in the file
+        complaint("A-5", steps=[accept]),
+        complaint("A-6", steps=[accept]),  # fewer steps: a conflict
+        complaint("A-7", steps=[accept]),  # new
+        complaint("A-2", steps=[accept, conclude]),  # after its unchanged line: an update
+    ]
+    path = write(tmp_path, second, "second.jsonl")
+    bulk = _import_and_undo(path, True, monkeypatch)
+    assert bulk == _import_and_undo(path, False, monkeypatch)
+    counts, errors, _rows, tally = bulk
+    assert counts == (9, 1, 2, 4, 4, 2)  # lines, created, updated, unchanged, steps, rejected
+    assert [line for line, _f, _m in errors] == [4, 7]
+    assert tally[1] == []  # the observers were told to take back every line replayed as new
+    # a file of unchanged lines only: all found in bulk, the tally as before
+    again = _import_and_undo(write(tmp_path, first, "again.jsonl"), True, monkeypatch)
+    assert again[0] == (6, 0, 0, 6, 0, 0) and again[3][1] == []
