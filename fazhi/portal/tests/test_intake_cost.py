@@ -74,3 +74,12 @@ def test_the_form_class_is_built_once_and_its_instances_share_no_state(client, i
     assert refused.status_code == 200 and 'aria-invalid="true"' in refused.content.decode()
     fresh = client.get(reverse("portal:submit-help-request")).content.decode()
     assert 'aria-invalid="true"' not in fresh  # the error of one request is not the next one's
+
+
+def test_an_inactive_or_other_role_user_of_the_unit_is_not_notified(client, intake, users, today):
+    users["head_a"].is_active = False
+    users["head_a"].save()
+    response = client.post(reverse("portal:submit-help-request"), help_data())
+    assert response.status_code == 302
+    notified = set(Notification.objects.values_list("recipient", flat=True))
+    assert notified == {users["staff_a"].pk}  # not the inactive head, not the unit's law office
