@@ -12,15 +12,19 @@ the sweep again records nothing.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from django.db.models import Max
 
 from fazhi.enforcement.procedures import publicity_ends, publicity_limit_code
+from fazhi.procedures.errors import ProcedureError
 from fazhi.procedures.models import Matter, PartyKind, Step
 from fazhi.procedures.services import act
 from fazhi.procedures.signals import swept
 from fazhi.workdays import Unit, get_limit
+
+log = logging.getLogger(__name__)
 
 PROCEDURE = "enforcement_decision"
 MARGIN_DAYS = 10  # a period's end moved to a working day never comes this much earlier
@@ -68,12 +72,21 @@ def ended(today: dt.date) -> list[tuple[int, dt.date]]:
 
 
 def expire_ended(today: dt.date) -> int:
-    """Record ``expire`` on every decision whose period has ended: how many."""
+    """Record ``expire`` on every decision whose period has ended: how many.
+
+    A decision the rules refuse to expire is left as it is and logged: one refusal (its own
+    savepoint, inside ``act``) never stops the rest of the daily sweep."""
     found = ended(today)
     matters = Matter.objects.in_bulk([pk for pk, _on in found])
+    recorded = 0
     for pk, on in found:
-        act(matters[pk], "expire", None, on, system=True, today=today)
-    return len(found)
+        try:
+            act(matters[pk], "expire", None, on, system=True, today=today)
+        except ProcedureError as exc:
+            log.warning("执法决定 %s 未能到期下线：%s", matters[pk].reference, exc.message)
+            continue
+        recorded += 1
+    return recorded
 
 
 def on_sweep(sender: Any, today: dt.date, **kwargs: Any) -> dict[str, int]:

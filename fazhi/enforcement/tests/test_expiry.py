@@ -127,3 +127,22 @@ def test_only_an_action_that_declares_it_is_taken_by_the_platform(district, user
     with pytest.raises(ValueError, match="no user"):
         act(m, "publish", users["staff_b"], PUBLISHED, system=True)
     assert Matter.objects.get(pk=m.pk).state == "decided"
+
+
+def test_a_refused_expiry_is_logged_and_the_sweep_goes_on(company, person, monkeypatch, caplog):
+    from fazhi.enforcement import expiry
+
+    real = expiry.publicity_ends
+
+    def wrong_for_organisations(party_kind, published_on):  # as if the period had been shorter
+        return D(2025, 1, 1) if party_kind == "organisation" else real(party_kind, published_on)
+
+    monkeypatch.setattr(expiry, "publicity_ends", wrong_for_organisations)
+    day = D(2026, 6, 1)
+    assert [pk for pk, _on in ended(day)] == [company.pk, person.pk]  # the company first
+    counts = swept(day)  # the rules refuse the company's expiry inside act(): its savepoint
+    assert counts["recorded"] == 1
+    assert Matter.objects.get(pk=company.pk).state == "published"
+    assert Matter.objects.get(pk=person.pk).state == "expired"
+    assert f"执法决定 {company.reference} 未能到期下线：" in caplog.text
+    assert "公示期尚未届满" in caplog.text
