@@ -10,8 +10,10 @@ the experts of a decision, with no word that introduces a name (``经查，欧�
 
 Each matter is walked through its procedure as far as it goes — three copies, each taking a
 different branch where the procedure branches (an enforcement decision published, changed,
-then withdrawn; another published and expired; a major decision consulted, argued, decided,
-published and evaluated; another with its gates skipped …) — and released when it may be.
+then withdrawn; another expired after its term; others published and kept, about a person and
+about an organisation; a major decision consulted, argued, decided, published and
+evaluated, another with its gates skipped; a help request refused, its reason public …) — and
+released when it may be.
 The registers the public reads (the decision standard and catalog, an officer, a direct
 enterprise's inspection round) and the annual report (every section) are seeded likewise.
 
@@ -88,6 +90,7 @@ REACHED = {
     "mailbox_letter.details.content",
     "mailbox_letter.reply.reply",
     "help_request.conclude.result",
+    "help_request.refuse.reason",  # a refusal's reason: the tracking page and Open311
     "business_complaint.conclude.result",
     "register.decision_standard.title",
     "register.decision_standard.text",
@@ -109,8 +112,8 @@ SPECIAL: dict[str, Any] = {
     "article": 1,
 }
 # ways out that end a matter's public life: taken only as a copy's branch
-ENDS = {"lapse", "abandon", "withdraw", "expire", "terminate"}
-NEGATIVE = {"refuse", "reopen", "request_reopen", "redo", "reject_acceptance", "fail_verification"}
+ENDS = {"lapse", "abandon", "withdraw", "expire", "terminate", "refuse"}
+NEGATIVE = {"reopen", "request_reopen", "redo", "reject_acceptance", "fail_verification"}
 
 
 def seeded(tag: str, i: int, *, person: bool = True, known: tuple[str, ...] = ()) -> str:
@@ -123,6 +126,15 @@ def seeded(tag: str, i: int, *, person: bool = True, known: tuple[str, ...] = ()
     who = f"经查，{NAME}" if person else f"经查，法定代表人{NAME}"
     people = f"，经办人{'、'.join(known)}到场核实" if known else ""
     return f"〈{tag}〉{who}于本年在{ADDRESS}居住，证件{a}，电话{b}，账户{c}{people}。"
+
+
+def fit(text: str, n: int) -> str:
+    """``text`` cut to ``n`` characters at a comma, never inside a number (a cut number is
+    no longer one: the masking rightly leaves "6217 0000 0000" alone)."""
+    if len(text) <= n:
+        return text
+    cut = max(text.rfind("，", 0, n), text.rfind("；", 0, n))
+    return text[:cut] if cut > 0 else text[:n]
 
 
 class Seeder:
@@ -149,7 +161,7 @@ class Seeder:
                 for k, n in enumerate("一二")
             )
         if kind in (FieldType.TEXT, FieldType.STR):
-            return seeded(tag, self.i, person=self.person, known=self.known)[: field.max_length]
+            return fit(seeded(tag, self.i, person=self.person, known=self.known), field.max_length)
         if kind == FieldType.BOOL:
             return True
         if kind == FieldType.CHOICE:
@@ -226,9 +238,12 @@ class Seeder:
                 procedure.code,
                 org=self.district["b"],
                 received_on=on,
-                subject=seeded(
-                    f"{procedure.code}.subject", self.i, person=self.person, known=self.known
-                )[:300],
+                subject=fit(
+                    seeded(
+                        f"{procedure.code}.subject", self.i, person=self.person, known=self.known
+                    ),
+                    300,
+                ),
                 by=self.users["staff_b"],
                 party=party,
                 details=d,
@@ -324,9 +339,10 @@ def world(district, users, settings, tmp_path):
                 "org": district["b"],
                 "name": OFFICER[1],
                 "certificate_number": OFFICER[0],
-                "issuing_body": seeded(
-                    "register.officer.issuing_body", 5, person=False, known=(OFFICER[1],)
-                )[:100],
+                "issuing_body": fit(
+                    seeded("register.officer.issuing_body", 5, person=False, known=(OFFICER[1],)),
+                    100,
+                ),
                 "valid_from": D(2020, 1, 1),
                 "valid_to": D(2029, 12, 31),
             },
@@ -336,7 +352,7 @@ def world(district, users, settings, tmp_path):
             DecisionStandard,
             {
                 "org": district["root"],
-                "title": seeded("register.decision_standard.title", 1, person=False)[:200],
+                "title": fit(seeded("register.decision_standard.title", 1, person=False), 200),
                 "text": seeded("register.decision_standard.text", 2, person=False),
                 "published_on": D(2024, 1, 15),
                 "valid_from": D(2024, 1, 15),
@@ -348,7 +364,7 @@ def world(district, users, settings, tmp_path):
             {
                 "org": district["root"],
                 "year": 2024,
-                "title": seeded("register.decision_catalog.title", 3, person=False)[:200],
+                "title": fit(seeded("register.decision_catalog.title", 3, person=False), 200),
                 "published_on": D(2024, 2, 20),
                 "valid_from": D(2024, 2, 20),
                 "valid_to": D(2024, 12, 31),
@@ -366,9 +382,10 @@ def world(district, users, settings, tmp_path):
             "safety_inspection",
             org=district["b"],
             on=START,
-            title=seeded("register.inspection.title", 4, person=False, known=(STAFF["staff_b"],))[
-                :300
-            ],
+            title=fit(
+                seeded("register.inspection.title", 4, person=False, known=(STAFF["staff_b"],)),
+                300,
+            ),
             figures={"inspectors": 2, "units": 1, "hazards": 0, "enterprise": code, "public": True},
             reference="AJ-LEAK-1",
             by=users["staff_b"],
