@@ -66,3 +66,64 @@ class StateTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.grain} {self.procedure} {self.on} {self.state} {self.n:+d}"
+
+
+class SourceTally(models.Model):
+    """Net change of a conditional source's value (spec/indicators.md's conditions on details,
+    steps, clocks …: ``registry.Matters``, ``Steps``, ``Timely``) for a cohort year and unit,
+    on a day or in a month — like ``StateTally`` for the states.
+
+    A matter's part in a source is a step function of the cut-off: it changes only on its
+    steps' dates and its clocks' dates (start, answer, the day after the due date). So each
+    source keeps the net changes, and the value as of a cut-off is the sum of the monthly rows
+    before its month and the daily rows of that month up to it. ``n`` is a count, or for a sum
+    of an amount (``Matters.total``) the amount in cents. ``source`` is the digest of the
+    source's declaration (``fazhi.indicators.sources.keys``): a changed declaration is a new
+    source, read from the base tables until ``fazhi indicators rebuild`` builds it
+    (``SourceBuild``).
+    """
+
+    class Grain(models.TextChoices):
+        DAY = "day", _("日")
+        MONTH = "month", _("月")
+
+    source = models.CharField(_("来源"), max_length=16)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    grain = models.CharField(_("粒度"), max_length=8, choices=Grain.choices)
+    on = models.DateField(_("日期"))
+    org = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # served by the unique index
+        verbose_name=_("承办机构"),
+    )
+    n = models.BigIntegerField(_("净变化"), default=0)
+
+    class Meta:
+        verbose_name = _("条件指标计数")
+        verbose_name_plural = _("条件指标计数")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["year", "grain", "source", "on", "org"], name="sourcetally_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.grain} {self.source} {self.on} {self.n:+d}"
+
+
+class SourceBuild(models.Model):
+    """A conditional source whose ``SourceTally`` rows were built from the base tables: the
+    engine reads its value from the tally from then on (the write path keeps it)."""
+
+    source = models.CharField(_("来源"), max_length=16, primary_key=True)
+    description = models.TextField(_("声明"))
+    built_at = models.DateTimeField(_("建立时间"))
+
+    class Meta:
+        verbose_name = _("已建立的条件指标计数")
+        verbose_name_plural = _("已建立的条件指标计数")
+
+    def __str__(self) -> str:
+        return self.source

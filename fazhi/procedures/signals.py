@@ -1,7 +1,14 @@
 """Hooks the engine offers to the layers above it (which it must not import).
 
+- ``step_recording(sender=procedure_code, matter=Matter, steps=[Step])``: sent inside the
+  transaction of ``act``, once the action is allowed and before anything is written:
+  ``matter`` (locked) and its stored ``steps`` are as they were, for a layer that keeps what
+  a matter adds to something and needs the difference (the indicators' tallies).
 - ``step_recorded(sender=procedure_code, matter=Matter, step=Step)``: sent inside the
   transaction of ``register_matter``/``act``, after the step and the matter are written.
+- ``matters_changing`` / ``matters_changed(sender=..., matter_ids=[int])``: sent inside the
+  transaction of a change to matters that is not a step — their clocks recomputed after a
+  calendar change (``sweeps.recompute_open_deadlines``) — before and after it is written.
 - ``swept(sender="sweep", today=date)``: sent by the daily sweep (``sweeps.sweep``) inside its
   transaction, after the engine's own warnings: a layer with reminders of its own (a key
   task's a month ahead, to its assisting units too) adds them here and returns how many
@@ -26,8 +33,10 @@
   replay's own objects, to read during the call, never to change) have ``procedure``,
   ``reference``, ``org_id`` (the unit handling it now), ``received_on``, ``steps`` — every
   step, stored ones first, each with ``seq``, ``action``, ``on``, ``state_after``, ``data``
-  and ``org_id`` (the unit that handled the matter until that step) — and ``new_from``, the
-  index of the first step the import writes.
+  and ``org_id`` (the unit that handled the matter until that step) — ``new_from``, the
+  index of the first step the import writes, ``snap`` (the rules' view after the last step:
+  details, party kind), ``clocks`` (every clock after the last step) and, for an update,
+  ``before`` and ``before_clocks``: the stored matter's view and clocks.
 """
 
 from __future__ import annotations
@@ -38,7 +47,10 @@ from typing import Any, Protocol
 
 from django.dispatch import Signal
 
+step_recording = Signal()
 step_recorded = Signal()
+matters_changing = Signal()
+matters_changed = Signal()
 swept = Signal()
 
 
@@ -75,6 +87,14 @@ class ImportedMatter(Protocol):
     def steps(self) -> Sequence[ImportedStep]: ...  # every step, stored ones first
     @property
     def new_from(self) -> int: ...  # index in ``steps`` of the first step the import writes
+    @property
+    def snap(self) -> Any: ...  # rules.MatterSnapshot after the last step
+    @property
+    def clocks(self) -> Sequence[Any]: ...  # clocks.ClockState after the last step
+    @property
+    def before(self) -> Any: ...  # an update's stored MatterSnapshot (None: a new matter)
+    @property
+    def before_clocks(self) -> Sequence[Any]: ...  # an update's stored Clock rows
 
 
 class ImportObserver(Protocol):

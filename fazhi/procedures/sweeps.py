@@ -14,7 +14,7 @@ from fazhi.core import clock
 from fazhi.procedures import rules
 from fazhi.procedures.models import Clock, Matter, Notification, Step
 from fazhi.procedures.services import WARNING_WORKING_DAYS, _apply_due, _handlers, clock_row
-from fazhi.procedures.signals import swept
+from fazhi.procedures.signals import matters_changed, matters_changing, swept
 from fazhi.procedures.snapshots import snapshot_of
 from fazhi.workdays import Calendar
 
@@ -129,9 +129,13 @@ def recompute_open_deadlines(cal: Calendar | None = None, chunk: int = 2000) -> 
                 dirty.append(m)
         if dirty or clocks_of:
             with transaction.atomic():
+                if clocks_of:
+                    matters_changing.send(sender="recompute", matter_ids=clocks_of)
                 if dirty:
                     Matter.objects.bulk_update(dirty, fields, batch_size=500)
                 Clock.objects.filter(matter_id__in=clocks_of).delete()
                 Clock.objects.bulk_create(clocks_dirty, batch_size=1000)
+                if clocks_of:
+                    matters_changed.send(sender="recompute", matter_ids=clocks_of)
             changed += len({m.pk for m in dirty} | set(clocks_of))
     return changed

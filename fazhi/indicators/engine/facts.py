@@ -40,6 +40,9 @@ from fazhi.indicators.registry import (
     Timely,
 )
 from fazhi.indicators.rollup import rating_fields
+from fazhi.indicators.sources.keys import declared_set, source_key, tallied_sources
+from fazhi.indicators.sources.maintain import built_keys
+from fazhi.indicators.sources.read import gather_tallied
 from fazhi.procedures.models import Activity, Matter, Step
 
 # --- facts: the grouped query results -------------------------------------------------------
@@ -160,6 +163,25 @@ def _matter_rows_base(
     )
 
 
+def _gather_conditional(
+    sources: list[Any], org: OrgUnit, period: Period, source: SourceKind
+) -> dict[int, dict[Any, int | Decimal]]:
+    """The conditional sources: the built ones from their tally (one query), the rest — and
+    all of them with ``source="base"`` — by the grouped queries over the base tables."""
+    tallied: list[Any] = []
+    if source == "tally":  # declared (so kept by the write path) and built
+        declared = declared_set()
+        tallied = [s for s in tallied_sources(sources) if s in declared]
+        if tallied:
+            built = built_keys()
+            tallied = [s for s in tallied if source_key(s) in built]
+    rest = [s for s in sources if s not in tallied]
+    out = gather_tallied(tallied, org, period)
+    for org_id, values in gather_conditional(rest, org, period).items() if rest else ():
+        out.setdefault(org_id, {}).update(values)
+    return out
+
+
 def gather(
     org: OrgUnit,
     period: Period,
@@ -207,7 +229,7 @@ def gather(
                     bucket[(row["kind"], figure)] += int(row[alias])
     conditional = [s for s in sources if isinstance(s, Matters | Steps | Timely | Entries)]
     if conditional:
-        facts.conditional = gather_conditional(conditional, org, period)
+        facts.conditional = _gather_conditional(conditional, org, period, source)
     parent_kinds = sorted({s.parent_kind for s in sources if isinstance(s, InternalUnits)})
     if parent_kinds:
         facts.bodies = list(

@@ -32,7 +32,7 @@ from fazhi.procedures.importing.replay import (
 from fazhi.procedures.importing.report import ImportReport, LineError
 from fazhi.procedures.importing.stage import Stage, StageBuilder
 from fazhi.procedures.importing.writer import Writer
-from fazhi.procedures.models import Matter, Step
+from fazhi.procedures.models import Clock, Matter, Step
 from fazhi.procedures.services import snapshot_of
 from fazhi.procedures.signals import ImportedMatter, ImportObserver
 
@@ -224,11 +224,13 @@ def _store_lines(
     steps extend the stored ones), unchanged (the same steps) or a conflict."""
     stored = _existing((r.procedure, r.reference) for _, _, r in group)
     stored_steps: dict[int, list[Step]] = {}
+    stored_clocks: dict[int, list[Clock]] = {}
     if stored:
-        for s in Step.objects.filter(matter_id__in=[m.pk for m in stored.values()]).order_by(
-            "matter_id", "seq"
-        ):
+        ids = [m.pk for m in stored.values()]
+        for s in Step.objects.filter(matter_id__in=ids).order_by("matter_id", "seq"):
             stored_steps.setdefault(s.matter_id, []).append(s)
+        for c in Clock.objects.filter(matter_id__in=ids).order_by("matter_id", "seq"):
+            stored_clocks.setdefault(c.matter_id, []).append(c)
     builder = StageBuilder()
     updates: list[Replayed] = []
     written: list[ImportedMatter] = []
@@ -253,7 +255,12 @@ def _store_lines(
             written.append(r)
             continue
         outcome = _against_stored(
-            r, rec.get("steps") or [], matter, stored_steps.get(matter.pk, []), replayer
+            r,
+            rec.get("steps") or [],
+            matter,
+            stored_steps.get(matter.pk, []),
+            replayer,
+            tuple(stored_clocks.get(matter.pk, ())),
         )
         if isinstance(outcome, LineError):
             report.reject(outcome)
@@ -287,6 +294,7 @@ def _against_stored(
     matter: Matter,
     steps: list[Step],
     replayer: Replayer,
+    clocks: tuple[Clock, ...] = (),
 ) -> Replayed | LineError | None:
     """None when the line's steps equal the stored ones; an update when they extend them."""
     mine = replayer.step_keys(r)
@@ -309,6 +317,7 @@ def _against_stored(
             f"本行有{len(mine)}个，第{first + 1}个步骤起不一致。"
             "已有记录只能追加后续步骤，不能改写。",
         )
+    before = snapshot_of(matter, steps)
     update = Replayed(
         line=r.line,
         procedure=r.procedure,
@@ -318,7 +327,7 @@ def _against_stored(
         subject=matter.subject,
         channel=matter.channel,
         party={},
-        snap=snapshot_of(matter, steps),
+        snap=before,
         due=None,
         steps=[
             StepRow(
@@ -337,6 +346,8 @@ def _against_stored(
         ],
         matter_id=matter.pk,
         new_from=len(steps),
+        before=before,
+        before_clocks=clocks,
     )
     try:
         replayer.replay_steps(update, steps_in, len(steps) - 1)

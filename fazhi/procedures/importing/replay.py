@@ -167,6 +167,8 @@ class Replayed:
     links: list[LinkRow] = field(default_factory=list)  # made by the steps replayed here
     assists: list[AssistRow] = field(default_factory=list)
     clocks: tuple[ClockState, ...] = ()  # every clock, as after the last step
+    before: rules.MatterSnapshot | None = None  # an update: the stored matter as the rules saw it
+    before_clocks: tuple[Any, ...] = ()  # an update: its stored clocks (Clock rows)
 
 
 def _step_key(action: Action | None, row_action: str, on: dt.date, data: Mapping[str, Any]) -> Any:

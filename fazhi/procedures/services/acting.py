@@ -32,7 +32,7 @@ from fazhi.procedures.services.dues import _apply_due, store_clocks
 from fazhi.procedures.services.inputs import clean_channel, clean_party, resolve_org, resolve_person
 from fazhi.procedures.services.references import new_verification_code, next_reference
 from fazhi.procedures.services.reminders import _handlers, _notify, _notify_unit
-from fazhi.procedures.signals import step_recorded
+from fazhi.procedures.signals import step_recorded, step_recording
 from fazhi.procedures.snapshots import snapshot_of
 from fazhi.workdays import Calendar
 
@@ -275,6 +275,7 @@ def act(
             )
         )
         new = transition.snapshot
+        step_recording.send(sender=locked.procedure, matter=locked, steps=steps)
         step = Step.objects.create(
             matter=locked,
             seq=len(steps) + 1,

@@ -1,9 +1,11 @@
 """``fazhi indicators verify|rebuild|list``: the indicator tally and the registry.
 
-- ``verify``: compare the tally (StateTally) key by key with the counts computed from Matter
-  and Step, and (with --org/--year) the indicator values computed from the tally and from the
-  base tables; exit 1 on a difference.
-- ``rebuild``: recompute the tally from the base tables.
+- ``verify``: compare the tallies (StateTally, and SourceTally for the built conditional
+  sources) key by key with what the Matter, Step and Clock tables give, list the declared
+  sources not built yet, and (with --org/--year) compare the indicator values computed from
+  the tallies and from the base tables; exit 1 on a difference.
+- ``rebuild``: recompute both tallies from the base tables (every declared conditional source
+  built).
 - ``list``: every indicator with its code, unit, target and definition or pending reason.
 """
 
@@ -19,6 +21,7 @@ from fazhi.indicators import rollup
 from fazhi.indicators.engine import IndicatorError, compute_indicators
 from fazhi.indicators.management.commands.report import parse_date, parse_org
 from fazhi.indicators.registry import all_indicators
+from fazhi.indicators.sources import maintain
 
 
 class Command(BaseCommand):
@@ -39,7 +42,12 @@ class Command(BaseCommand):
             started = time.monotonic()
             with progress_bar("重建指标计数表", unit="件") as bar:
                 n = rollup.rebuild(bar)
-            self.stdout.write(f"已重建指标计数表：{n} 行（{time.monotonic() - started:.1f} 秒）。")
+            with progress_bar("重建条件指标计数表", unit="件") as bar:
+                n_sources = maintain.rebuild(progress=bar)
+            self.stdout.write(
+                f"已重建指标计数表：{n} 行，条件指标计数表：{n_sources} 行"
+                f"（{time.monotonic() - started:.1f} 秒）。"
+            )
         elif what == "list":
             for ind in all_indicators():
                 state = f"未计算：{ind.pending}" if ind.is_pending else ind.definition
@@ -60,6 +68,23 @@ class Command(BaseCommand):
             problems.append(
                 f"指标计数表与事项、步骤基础表不一致（前 {len(bad_keys)} 项）：{shown}。"
                 "请运行 fazhi indicators rebuild。"
+            )
+        compared, bad_sources = maintain.differences()
+        keys += compared
+        if bad_sources:
+            shown = "; ".join(
+                f"{year}年 {grain} 来源{source} {on.isoformat()} 机构{org}"
+                for year, grain, source, on, org in bad_sources
+            )
+            problems.append(
+                f"条件指标计数表与基础表不一致（前 {len(bad_sources)} 项）：{shown}。"
+                "请运行 fazhi indicators rebuild。"
+            )
+        unbuilt = maintain.unbuilt_sources()
+        if unbuilt:
+            self.stdout.write(
+                f"提示：{len(unbuilt)} 个条件指标来源尚未建立计数，暂按基础表计算；"
+                "运行 fazhi indicators rebuild 建立。"
             )
         if options.get("org"):
             if not options.get("year"):
