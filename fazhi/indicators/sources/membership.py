@@ -139,10 +139,17 @@ def _condition(cond: Condition) -> Predicate:
 
 @dataclass(frozen=True)
 class _MatterPlan:
-    """The matter part of a source: cohort, conditions and states."""
+    """The matter part of a source: cohort, conditions and states. ``fixed`` are the tests
+    that do not depend on the cut-off (details, party): tested once a matter; ``tests`` the
+    others (steps)."""
 
     src: Matters
     tests: tuple[Predicate, ...]
+    fixed: tuple[Predicate, ...] = ()
+
+    def admits(self, f: MatterFacts) -> bool:
+        """The tests that hold for every cut-off or none (details, party)."""
+        return all(test(f, 0, f.received_on) for test in self.fixed)
 
     def years(self, f: MatterFacts) -> set[int]:
         """The cohort years the matter can belong to."""
@@ -151,6 +158,7 @@ class _MatterPlan:
         return {s[2].year for s in f.steps if s[1] == self.src.cohort}
 
     def holds(self, f: MatterFacts, year: int, t: dt.date) -> bool:
+        """The matter is in the source's matters as of ``t`` (the fixed tests passed)."""
         src = self.src
         if not src.cohort:
             if not f.received_on <= t:
@@ -165,7 +173,9 @@ class _MatterPlan:
 
 
 def _matter_plan(src: Matters) -> _MatterPlan:
-    return _MatterPlan(src, tuple(_condition(c) for c in src.where))
+    fixed = tuple(_condition(c) for c in src.where if isinstance(c, Detail | Party))
+    rest = tuple(_condition(c) for c in src.where if not isinstance(c, Detail | Party))
+    return _MatterPlan(src, rest, fixed)
 
 
 def _cents(value: Any) -> int | None:
@@ -193,9 +203,14 @@ class Plan:
         self.uses_clocks = not isinstance(src, Matters | Steps)
 
     def value(self, f: MatterFacts, year: int, t: dt.date) -> int:
-        src = self.src
+        """The source's value for the matter as of ``t``."""
         if not self.matter.holds(f, year, t):
             return 0
+        return self.own(f, year, t)
+
+    def own(self, f: MatterFacts, year: int, t: dt.date) -> int:
+        """The value as of ``t`` of a matter that is in the source's matters then."""
+        src = self.src
         if isinstance(src, Matters):
             if src.total:
                 return _cents(f.details.get(src.total)) or 0
@@ -270,22 +285,37 @@ def contributions(
     into: Deltas | None = None,
 ) -> Deltas:
     """What the matter adds to each of ``plans`` (its procedure's), day grain: on each of its
-    dates where its value changes, the change (``sign=-1``: what taking it away removes)."""
+    dates where its value changes, the change (``sign=-1``: what taking it away removes).
+
+    The matter part (cohort, conditions, states) is evaluated once per distinct one on each
+    date, whatever the number of sources that share it."""
     out: Deltas = defaultdict(int) if into is None else into
     if not plans:
         return out
     org = f.org_id
-    plain = clocked = None
+    dates: dict[bool, list[dt.date]] = {}
+    admitted: dict[int, bool] = {}
+    held: dict[tuple[int, int, bool], list[bool]] = {}
     for plan in plans:
-        if plan.uses_clocks:
-            dates = clocked = clocked if clocked is not None else _dates(f, True)
-        else:
-            dates = plain = plain if plain is not None else _dates(f, False)
+        part = plan.matter
+        ok = admitted.get(id(part))
+        if ok is None:
+            ok = admitted[id(part)] = part.admits(f)
+        if not ok:
+            continue
+        clocked = plan.uses_clocks
+        days = dates.get(clocked)
+        if days is None:
+            days = dates[clocked] = _dates(f, clocked)
         key = plan.key
-        for year in plan.matter.years(f):
+        for year in part.years(f):
+            memo = (id(part), year, clocked)
+            holds = held.get(memo)
+            if holds is None:
+                holds = held[memo] = [part.holds(f, year, day) for day in days]
             before = 0
-            for day in dates:
-                now = plan.value(f, year, day)
+            for day, inside in zip(days, holds, strict=True):
+                now = plan.own(f, year, day) if inside else 0
                 if now != before:
                     out[(year, DAY, key, day, org)] += sign * (now - before)
                     before = now
