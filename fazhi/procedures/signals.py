@@ -34,8 +34,9 @@
   ``reference``, ``org_id`` (the unit handling it now), ``received_on``, ``steps`` — every
   step, stored ones first, each with ``seq``, ``action``, ``on``, ``state_after``, ``data``
   and ``org_id`` (the unit that handled the matter until that step) — ``new_from``, the
-  index of the first step the import writes, ``snap`` (the rules' view after the last step:
-  details, party kind), ``clocks`` (every clock after the last step) and, for an update,
+  index of the first step the import writes, ``details`` and ``party_kind`` (after the last
+  step), ``clocks`` (every clock after the last step: ``limit``, ``started_on``, ``due_on``,
+  ``answered_on``, ``in_time``, ``answered_action``) and, for an update,
   ``before`` and ``before_clocks``: the stored matter's view and clocks.
 """
 
@@ -88,9 +89,11 @@ class ImportedMatter(Protocol):
     @property
     def new_from(self) -> int: ...  # index in ``steps`` of the first step the import writes
     @property
-    def snap(self) -> Any: ...  # rules.MatterSnapshot after the last step
+    def details(self) -> Mapping[str, Any]: ...  # after the last step
     @property
-    def clocks(self) -> Sequence[Any]: ...  # clocks.ClockState after the last step
+    def party_kind(self) -> str: ...
+    @property
+    def clocks(self) -> Sequence[Any]: ...  # after the last step (limit, started_on, due_on …)
     @property
     def before(self) -> Any: ...  # an update's stored MatterSnapshot (None: a new matter)
     @property

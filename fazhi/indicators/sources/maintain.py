@@ -269,20 +269,19 @@ class SourceImport:
             mine = plans.get(m.procedure)
             if not mine:
                 continue
-            snap = m.snap
             steps = m.steps
             after = MatterFacts(
                 m.procedure,
                 m.org_id,
                 m.received_on,
-                snap.details,
-                snap.party_kind,
+                m.details,
+                m.party_kind,
                 steps,
                 m.clocks,
             )
             contributions(after, mine, sign, pending)
             if m.new_from:
-                before_snap = m.before if m.before is not None else snap
+                before_snap = m.before if m.before is not None else m
                 before_org = steps[m.new_from].org_id if m.new_from < len(steps) else m.org_id
                 before = MatterFacts(
                     m.procedure,

@@ -195,6 +195,12 @@ def test_an_import_and_its_update(district, declared):
     report = import_records(iter([(i, x, None) for i, x in enumerate(first, 1)]), today=vocab.TODAY)
     assert report.committed and report.created == 2
     assert_kept(district)
+    rows = sorted(SourceTally.objects.exclude(n=0).values_list("source", "on", "org", "n"))
+    # the same file again: replayed as new, found stored and unchanged, taken back
+    again = import_records(iter([(i, x, None) for i, x in enumerate(first, 1)]), today=vocab.TODAY)
+    assert again.committed and again.created == 0 and again.unchanged == 2
+    assert sorted(SourceTally.objects.exclude(n=0).values_list("source", "on", "org", "n")) == rows
+    assert_kept(district)
     # the same lines with more steps: an update of both
     first[0]["steps"].append({"action": "conclude", "on": "2024-04-01"})
     first[1]["steps"].append({"action": "conclude", "on": "2025-01-05"})

@@ -14,8 +14,8 @@ first import (docs/benchmarks.md, "12345 hotline orders").
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -112,8 +112,19 @@ class _Staged:
     """A matter as its batch staged it (``signals.ImportedMatter``): what the observers were
     told when the line was replayed as new, to take it back."""
 
-    __slots__ = ("org_id", "procedure", "received_on", "reference", "steps")
+    __slots__ = (
+        "clocks",
+        "details",
+        "org_id",
+        "party_kind",
+        "procedure",
+        "received_on",
+        "reference",
+        "steps",
+    )
     new_from = 0
+    before = None
+    before_clocks = ()
 
     def __init__(
         self,
@@ -122,9 +133,24 @@ class _Staged:
         org_id: int,
         received_on: dt.date,
         steps: list[StepRow],
+        details: Mapping[str, Any],
+        party_kind: str,
+        clocks: list[StagedClock],
     ) -> None:
         self.procedure, self.reference, self.org_id = procedure, reference, org_id
         self.received_on, self.steps = received_on, steps
+        self.details, self.party_kind, self.clocks = details, party_kind, clocks
+
+
+class StagedClock(NamedTuple):
+    """A clock as its batch staged it (what the observers read of a clock)."""
+
+    limit: str
+    started_on: dt.date | None
+    due_on: dt.date | None
+    answered_on: dt.date | None
+    in_time: bool | None
+    answered_action: str
 
 
 def _same_as_stored(
@@ -135,7 +161,7 @@ def _same_as_stored(
     to take them back, as the line-by-line path tells them. Equal columns mean equal step keys
     (``_step_key`` reads the action, the date and declared data), so a line found here is one
     the line-by-line path finds unchanged too; the others are left to it."""
-    matters, staged_steps = stage.staged([rowid for rowid, _ in stored])
+    matters, staged_steps, staged_clocks = stage.staged([rowid for rowid, _ in stored])
     days: dict[str, dt.date] = {}
 
     def day(text: str | None) -> dt.date | None:
@@ -161,7 +187,19 @@ def _same_as_stored(
                 before,
             )
         )
-    by_key = {(proc, ref): rowid for rowid, _line, proc, ref, _org, _on in matters}
+    clocks: dict[int, list[StagedClock]] = {}
+    for rowid, limit, started, due, answered, in_time, answered_action in staged_clocks:
+        clocks.setdefault(rowid, []).append(
+            StagedClock(
+                limit,
+                day(started),
+                day(due),
+                day(answered),
+                None if in_time is None else bool(in_time),
+                answered_action,
+            )
+        )
+    by_key = {(proc, ref): rowid for rowid, _line, proc, ref, *_ in matters}
     ids: dict[int, int] = {}  # stored matter id → staged rowid
     for qs in Matter.objects.with_keys(by_key):
         for pk, proc, ref in qs.values_list("pk", "procedure", "reference"):
@@ -177,11 +215,22 @@ def _same_as_stored(
             theirs.setdefault(ids[matter_id], []).append((seq, action, on, data))
     same: set[int] = set()
     gone: list[_Staged] = []
-    for rowid, line, proc, ref, org, received_on in matters:
+    for rowid, line, proc, ref, org, received_on, details, party_kind in matters:
         steps = mine.get(rowid, [])
         if [(s.seq, s.action, s.on, s.data) for s in steps] == theirs.get(rowid):
             same.add(line)
-            gone.append(_Staged(proc, ref, org, day(received_on), steps))  # type: ignore[arg-type]
+            gone.append(
+                _Staged(
+                    proc,
+                    ref,
+                    org,
+                    day(received_on),  # type: ignore[arg-type]  # a matter always has its date
+                    steps,
+                    orjson.loads(details) if details else {},
+                    party_kind,
+                    clocks.get(rowid, []),
+                )
+            )
     if gone:
         for observer in observers:
             observer.replayed(gone, -1)

@@ -170,6 +170,14 @@ class Replayed:
     before: rules.MatterSnapshot | None = None  # an update: the stored matter as the rules saw it
     before_clocks: tuple[Any, ...] = ()  # an update: its stored clocks (Clock rows)
 
+    @property
+    def details(self) -> Mapping[str, Any]:
+        return self.snap.details
+
+    @property
+    def party_kind(self) -> str:
+        return self.snap.party_kind
+
 
 def _step_key(action: Action | None, row_action: str, on: dt.date, data: Mapping[str, Any]) -> Any:
     """What two steps must share to be the same step: action, date and the declared data."""

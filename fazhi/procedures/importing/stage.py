@@ -77,6 +77,9 @@ STEP_COLUMNS = (
     "occurred_at",
 )
 CLOCK_COLUMNS = Clock.VALUES
+# what ``Stage.staged`` reads back of a staged matter and clock
+_STAGED_MATTER = ("procedure", "reference", "org", "received_on", "details", "party_kind")
+_STAGED_CLOCK = ("limit", "started_on", "due_on", "answered_on", "in_time", "answered_action")
 
 
 # the same for every row an import writes: given to the INSERT, not staged
@@ -179,20 +182,26 @@ class Stage(abc.ABC):
     def _reader(self) -> tuple[sqlite3.Connection, str]:
         """The SQLite connection holding the staged batch, and its tables' prefix."""
 
-    def staged(self, rowids: Sequence[int]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    def staged(
+        self, rowids: Sequence[int]
+    ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
         """The staged rows of these matters, as staged (dates as ISO text, data as JSON text):
-        ``(rowid, line, procedure, reference, org, received_on)`` a matter, and ``(rowid,
-        seq, action, on, mailed_on, actor_label, org, state_before, state_after, data)`` a
-        step, by matter and seq."""
+        ``(rowid, line, procedure, reference, org, received_on, details, party_kind)`` a
+        matter, ``(rowid, seq, action, on, mailed_on, actor_label, org, state_before,
+        state_after, data)`` a step, by matter and seq, and ``(rowid, limit, started_on,
+        due_on, answered_on, in_time, answered_action)`` a clock, by matter and seq."""
         db, prefix = self._reader()
         matters: list[tuple[Any, ...]] = []
         steps: list[tuple[Any, ...]] = []
+        clocks: list[tuple[Any, ...]] = []
+        m = [f"c{MATTER_COLUMNS.index(n)}" for n in _STAGED_MATTER]
+        c = [f"c{CLOCK_COLUMNS.index(n)}" for n in _STAGED_CLOCK]
         for start in range(0, len(rowids), 900):
             chunk = list(rowids[start : start + 900])
             marks = ", ".join(["?"] * len(chunk))
             matters.extend(
                 db.execute(
-                    f"SELECT rowid, line, c0, c1, c3, c4 FROM {prefix}m "  # noqa: S608 placeholders  # nosec B608
+                    f"SELECT rowid, line, {', '.join(m)} FROM {prefix}m "  # noqa: S608 placeholders  # nosec B608
                     f"WHERE rowid IN ({marks}) ORDER BY rowid",
                     chunk,
                 )
@@ -204,7 +213,14 @@ class Stage(abc.ABC):
                     chunk,
                 )
             )
-        return matters, steps
+            clocks.extend(
+                db.execute(
+                    f"SELECT m, {', '.join(c)} FROM {prefix}c "  # noqa: S608 placeholders  # nosec B608
+                    f"WHERE m IN ({marks}) ORDER BY m, c0",
+                    chunk,
+                )
+            )
+        return matters, steps, clocks
 
     @abc.abstractmethod
     def write(self) -> tuple[int, int]:
