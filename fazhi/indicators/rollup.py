@@ -225,7 +225,10 @@ def _steps_by_matter(matter_ids: Sequence[int]) -> dict[int, list[StepFacts]]:
 def on_step_recorded(sender: Any, matter: Matter, step: Step, **kwargs: Any) -> None:
     """The tally loses what the matter added before the step and gains what it adds now."""
     ratings = rating_fields()
-    steps = _steps_by_matter([matter.pk]).get(matter.pk, [])
+    if step.seq == 1:  # a registration: the signal carries the matter's only step
+        steps = [(step.seq, step.action, step.on, step.state_after, step.data)]
+    else:
+        steps = _steps_by_matter([matter.pk]).get(matter.pk, [])
     deltas = matter_deltas(matter.procedure, matter.org_id, matter.received_on, steps, ratings)
     earlier = [s for s in steps if s[0] < step.seq]
     if earlier:

@@ -54,15 +54,16 @@ def test_reads_come_before_the_registration_and_the_counter_first_within_it(
     }
 
 
-def test_one_submission_runs_at_most_thirteen_statements(
+def test_one_submission_runs_at_most_twelve_statements(
     client, intake, today, django_assert_max_num_queries
 ):
     """20 before (#19, 2026-12-04): the counter in one statement instead of three, the audit
-    event without its own savepoint, no subscription read at registration. A receiver added to
+    event without its own savepoint, no subscription read at registration, the state tally
+    from the registration's own step (no read of the matter's steps). A receiver added to
     ``step_recorded`` that reads or writes at every registration shows here. (PostgreSQL: one
     more, the rate-limit count's ``SET LOCAL synchronous_commit = off``.)"""
     client.post(reverse("portal:submit-help-request"), help_data())  # the year's counter row
-    with django_assert_max_num_queries(13 + (connection.vendor == "postgresql")):
+    with django_assert_max_num_queries(12 + (connection.vendor == "postgresql")):
         response = client.post(reverse("portal:submit-help-request"), help_data())
     assert response.status_code == 302
     assert Matter.objects.count() == 2
