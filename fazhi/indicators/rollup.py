@@ -239,7 +239,55 @@ def on_step_recorded(sender: Any, matter: Matter, step: Step, **kwargs: Any) -> 
     apply_tally(deltas)
 
 
-class TallyImport:
+class SummedChanges:
+    """An import observer's sums of tally changes (``signals.ImportObserver``'s ``partial``,
+    ``merge`` and ``finish``): each replaying process sums day grains in ``pending`` and sends
+    them, completed with their month grains (``complete``), when they hold ``limit`` keys and
+    at its end; the import's process sums what it receives in ``buffer`` and writes it
+    (``write``) when that is full and at ``finish``. A subclass fills ``pending`` in
+    ``replayed``."""
+
+    limit: int
+    pending: defaultdict[Any, int]
+    buffer: defaultdict[Any, int]
+
+    def __init__(self) -> None:
+        self.pending = defaultdict(int)
+        self.buffer = defaultdict(int)
+
+    def complete(self, deltas: defaultdict[Any, int]) -> defaultdict[Any, int]:
+        raise NotImplementedError
+
+    def write(self, deltas: defaultdict[Any, int]) -> None:
+        raise NotImplementedError
+
+    def partial(self, final: bool) -> defaultdict[Any, int] | None:
+        if not self.pending or (not final and len(self.pending) < self.limit):
+            return None
+        sent, self.pending = self.pending, defaultdict(int)
+        return self.complete(sent)
+
+    def merge(self, partial: defaultdict[Any, int]) -> None:
+        if not self.buffer:
+            self.buffer = partial
+        else:
+            buffer = self.buffer
+            for key, n in partial.items():
+                buffer[key] += n
+        if len(self.buffer) >= self.limit:
+            self.write(self.buffer)
+            self.buffer = defaultdict(int)
+
+    def finish(self) -> None:
+        mine = self.partial(final=True)  # what the import's process replayed itself
+        if mine is not None:
+            self.merge(mine)
+        if self.buffer:
+            self.write(self.buffer)
+            self.buffer = defaultdict(int)
+
+
+class TallyImport(SummedChanges):
     """The tally's part in a bulk import (``fazhi.procedures.signals.ImportObserver``).
 
     The changes are derived straight from the replayed matters (no read-back of what was just
@@ -254,10 +302,17 @@ class TallyImport:
     unit that handled the matter before the import, and adds the whole history's.
     """
 
+    limit = TALLY_BUFFER_KEYS
+
     def __init__(self) -> None:
+        super().__init__()
         self.ratings = rating_fields()
-        self.pending: Deltas = defaultdict(int)
-        self.buffer: Deltas = defaultdict(int)
+
+    def complete(self, deltas: Deltas) -> Deltas:
+        return with_months(deltas)
+
+    def write(self, deltas: Deltas) -> None:
+        apply_tally(deltas)
 
     def replayed(self, matters: Sequence[Any], sign: int) -> None:
         ratings, pending = self.ratings, self.pending
@@ -279,31 +334,6 @@ class TallyImport:
                     pending,
                     months=False,
                 )
-
-    def partial(self, final: bool) -> Deltas | None:
-        if not self.pending or (not final and len(self.pending) < TALLY_BUFFER_KEYS):
-            return None
-        sent, self.pending = self.pending, defaultdict(int)
-        return with_months(sent)
-
-    def merge(self, partial: Deltas) -> None:
-        if not self.buffer:
-            self.buffer = partial
-        else:
-            buffer = self.buffer
-            for key, n in partial.items():
-                buffer[key] += n
-        if len(self.buffer) >= TALLY_BUFFER_KEYS:
-            apply_tally(self.buffer)
-            self.buffer = defaultdict(int)
-
-    def finish(self) -> None:
-        mine = self.partial(final=True)  # what the import's process replayed itself
-        if mine is not None:
-            self.merge(mine)
-        if self.buffer:
-            apply_tally(self.buffer)
-            self.buffer = defaultdict(int)
 
 
 def on_matter_deleted(sender: Any, instance: Matter, **kwargs: Any) -> None:

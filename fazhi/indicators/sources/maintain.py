@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from fazhi.core.progress import NO_PROGRESS, Progress
 from fazhi.indicators.models import SourceBuild, SourceTally
+from fazhi.indicators.rollup import SummedChanges
 from fazhi.indicators.sources.keys import Tallied, declared_sources, describe, source_key
 from fazhi.indicators.sources.membership import (
     Deltas,
@@ -186,8 +187,15 @@ def on_step_recording(sender: Any, matter: Matter, steps: Sequence[Step], **kwar
     if not plans:
         return
     rows = [(s.seq, s.action, s.on, s.state_after, s.data) for s in steps]
+    before = _facts_now(matter, rows, plans)
+    setattr(matter, _BEFORE, (rows, contributions(before, plans, -1)))
+
+
+def _facts_now(matter: Matter, rows: list[tuple[Any, ...]], plans: Sequence[Plan]) -> MatterFacts:
+    """The facts of ``matter`` as the instance holds it, with ``rows`` for its steps and its
+    stored clocks (read only when a source reads clocks)."""
     clocks = _clocks([matter.pk]).get(matter.pk, []) if _uses_clocks(plans) else []
-    before = MatterFacts(
+    return MatterFacts(
         matter.procedure,
         matter.org_id,
         matter.received_on,
@@ -196,7 +204,6 @@ def on_step_recording(sender: Any, matter: Matter, steps: Sequence[Step], **kwar
         rows,
         clocks,
     )
-    setattr(matter, _BEFORE, (rows, contributions(before, plans, -1)))
 
 
 def _uses_clocks(plans: Sequence[Plan]) -> bool:
@@ -217,17 +224,7 @@ def on_step_recorded(sender: Any, matter: Matter, step: Step, **kwargs: Any) -> 
         rows = [s[:5] for s in _steps([matter.pk]).get(matter.pk, []) if s[0] < step.seq]
         deltas = defaultdict(int)
     rows = [*rows, (step.seq, step.action, step.on, step.state_after, step.data)]
-    clocks = _clocks([matter.pk]).get(matter.pk, []) if _uses_clocks(plans) else []
-    after = MatterFacts(
-        matter.procedure,
-        matter.org_id,
-        matter.received_on,
-        dict(matter.details),
-        matter.party_kind,
-        rows,
-        clocks,
-    )
-    apply(with_months(contributions(after, plans, 1, deltas)))
+    apply(with_months(contributions(_facts_now(matter, rows, plans), plans, 1, deltas)))
 
 
 def on_matters_changing(sender: Any, matter_ids: Sequence[int], **kwargs: Any) -> None:
@@ -250,7 +247,7 @@ def on_matter_deleted(sender: Any, instance: Matter, **kwargs: Any) -> None:
 # --- the bulk import ------------------------------------------------------------------------
 
 
-class SourceImport:
+class SourceImport(SummedChanges):
     """The tally's part in a bulk import (``fazhi.procedures.signals.ImportObserver``): the
     changes derived from the replayed matters where they are replayed (details, party, steps
     and clocks are the replay's own), day grains in the workers, summed in the import's
@@ -258,10 +255,17 @@ class SourceImport:
     (its stored steps, details, party and clocks, at the unit that handled it before) and adds
     what it adds now."""
 
+    limit = BUFFER_KEYS
+
     def __init__(self) -> None:
+        super().__init__()
         self.plans = declared_plans()
-        self.pending: Deltas = defaultdict(int)
-        self.buffer: Deltas = defaultdict(int)
+
+    def complete(self, deltas: Deltas) -> Deltas:
+        return with_months(deltas)
+
+    def write(self, deltas: Deltas) -> None:
+        apply(deltas)
 
     def replayed(self, matters: Sequence[Any], sign: int) -> None:
         plans, pending = self.plans, self.pending
@@ -293,31 +297,6 @@ class SourceImport:
                     m.before_clocks,
                 )
                 contributions(before, mine, -sign, pending)
-
-    def partial(self, final: bool) -> Deltas | None:
-        if not self.pending or (not final and len(self.pending) < BUFFER_KEYS):
-            return None
-        sent, self.pending = self.pending, defaultdict(int)
-        return with_months(sent)
-
-    def merge(self, partial: Deltas) -> None:
-        if not self.buffer:
-            self.buffer = partial
-        else:
-            buffer = self.buffer
-            for key, n in partial.items():
-                buffer[key] += n
-        if len(self.buffer) >= BUFFER_KEYS:
-            apply(self.buffer)
-            self.buffer = defaultdict(int)
-
-    def finish(self) -> None:
-        mine = self.partial(final=True)
-        if mine is not None:
-            self.merge(mine)
-        if self.buffer:
-            apply(self.buffer)
-            self.buffer = defaultdict(int)
 
 
 # --- building and checking ------------------------------------------------------------------
